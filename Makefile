@@ -1,0 +1,39 @@
+# The two commands of the contract: `make run` and `make test`. Everything else is a step they share.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export NEWSSTAND_DATA_DIR ?= ./var
+
+.PHONY: install run test test-only lint bench check clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: install
+	DEBUG=$${DEBUG:-1} $(BIN)/newsstand migrate --noinput
+	DEBUG=$${DEBUG:-1} $(BIN)/newsstand load-default-sources --if-empty
+	DEBUG=$${DEBUG:-1} exec $(BIN)/newsstand serve
+
+test: install test-only
+
+test-only:
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+lint: install
+	$(BIN)/ruff check newsstand tests bench
+	$(BIN)/ruff format --check newsstand tests bench
+
+check: lint test
+
+bench: install
+	$(BIN)/python -m bench.crawl
+	$(BIN)/python -m bench.extraction
+
+clean:
+	rm -rf $(VENV) var test-artifacts

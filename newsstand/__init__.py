@@ -1,0 +1,3 @@
+"""Newsstand: an open, self-hostable news platform."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,65 @@
+"""Articles: clean, deduplicated, stored once however many feeds carry them (see articles.identity)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from newsstand.sources.models import Feed, Publisher
+
+
+class Article(models.Model):
+    identity = models.CharField(max_length=64, unique=True, help_text="articles.identity.identity_key")
+    url = models.URLField(max_length=2000)
+    canonical_url = models.URLField(max_length=2000, blank=True)
+    guid = models.CharField(max_length=2000, blank=True)
+    publisher = models.ForeignKey(Publisher, on_delete=models.CASCADE, related_name="articles")
+    feeds = models.ManyToManyField(Feed, through="ArticleFeed", related_name="articles")
+
+    title = models.TextField()
+    summary = models.TextField(blank=True, help_text="Sanitised standfirst / feed summary.")
+    body_html = models.TextField(blank=True, help_text="Sanitised body; trusted HTML.")
+    text = models.TextField(blank=True, help_text="The body as plain text.")
+    author = models.CharField(max_length=500, blank=True)
+    section = models.CharField(max_length=100, blank=True)
+    categories = models.JSONField(default=list, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    word_count = models.PositiveIntegerField(default=0)
+
+    lead_image_url = models.URLField(max_length=2000, blank=True)
+    lead_image_caption = models.TextField(blank=True)
+    lead_image_credit = models.CharField(max_length=500, blank=True)
+
+    published_at = models.DateTimeField(db_index=True, help_text="From the feed; first-seen time when missing.")
+    first_seen_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    content_hash = models.CharField(max_length=32)
+    full_text = models.BooleanField(default=False, help_text="The body came from the article page.")
+    extraction_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["publisher", "-published_at"], name="article_pub_date_idx"),
+            models.Index(fields=["section", "-published_at"], name="article_section_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("web:article", kwargs={"pk": self.pk})
+
+
+class ArticleFeed(models.Model):
+    """That a feed carried an article, under which GUID and link: dedup keeps every source."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sightings")
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="sightings")
+    guid = models.CharField(max_length=2000, blank=True)
+    link = models.URLField(max_length=2000, blank=True)
+    first_seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "feed"], name="article_feed_unique")]

@@ -1,0 +1,105 @@
+"""The settings registry: every environment variable Newsstand reads, declared once.
+
+Each setting has a name, a type, a default and a one-line meaning; `README.md` documents the same list and
+`tests/test_conf.py` keeps the two in step. Production mistakes (no SECRET_KEY, ``ALLOWED_HOSTS=*``) are
+start-up errors raised here, not comments.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Generic, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
+
+T = TypeVar("T")
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected a boolean (1/0, true/false), got {raw!r}")
+
+
+def _list(raw: str) -> list[str]:
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    name: str
+    parse: Callable[[str], T]
+    default: str | None
+    doc: str
+
+    def get(self) -> T | None:
+        raw = os.environ.get(self.name, self.default)
+        if raw is None:
+            return None
+        try:
+            return self.parse(raw)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{self.name}: {exc}") from exc
+
+
+REGISTRY: list[Setting] = [
+    Setting("DEBUG", _bool, "0", "Development mode: detailed errors, generated SECRET_KEY allowed."),
+    Setting("SECRET_KEY", str, None, "Django secret key; required when DEBUG is off unless one was generated into the data dir."),
+    Setting("ALLOWED_HOSTS", _list, "127.0.0.1,localhost", "Comma-separated host names this site answers to."),
+    Setting("NEWSSTAND_DATA_DIR", str, "./var", "Where the SQLite database, the generated secret key and caches live."),
+    Setting("DATABASE_URL", str, None, "Database URL (postgres://…); default: SQLite file in NEWSSTAND_DATA_DIR, WAL on."),
+    Setting("NEWSSTAND_FETCH_ALLOW_PRIVATE", _bool, "0", "Allow fetching loopback/private/link-local addresses (tests, benchmarks, intranets)."),
+    Setting("NEWSSTAND_FETCH_CONCURRENCY", int, "200", "Most feed and page requests in flight at once, per crawler process."),
+    Setting("NEWSSTAND_FETCH_PER_HOST", int, "4", "Most requests in flight to one host at once."),
+    Setting("NEWSSTAND_FETCH_MAX_BYTES", int, str(16 * 1024 * 1024), "Largest response body accepted, measured after decompression."),
+    Setting("NEWSSTAND_FETCH_TIMEOUT", float, "30", "Total seconds allowed for one request, connect and body included."),
+    Setting("NEWSSTAND_CPU_WORKERS", int, "0", "Processes that parse and extract (0: one per core)."),
+    Setting("NEWSSTAND_CRAWL_BATCH", int, "500", "Feeds a crawler claims at once."),
+    Setting("NEWSSTAND_SECURE_COOKIES", _bool, "0", "Mark session and CSRF cookies Secure (turn on behind HTTPS)."),
+    Setting("HOST", str, "127.0.0.1", "Address `newsstand serve` binds to."),
+    Setting("PORT", int, "8000", "Port `newsstand serve` listens on."),
+]
+_BY_NAME = {setting.name: setting for setting in REGISTRY}
+
+
+def env(name: str):
+    """The parsed value of a registered setting."""
+    return _BY_NAME[name].get()
+
+
+def data_dir() -> Path:
+    path = Path(env("NEWSSTAND_DATA_DIR")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key(*, debug: bool) -> str:
+    """SECRET_KEY from the environment, else one generated once into the data dir (development only)."""
+    key = env("SECRET_KEY")
+    if key:
+        return key
+    key_file = data_dir() / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    if not debug:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it in the environment (e.g. `export SECRET_KEY=$(python3 -c "
+            "'import secrets; print(secrets.token_urlsafe(50))')`), or run with DEBUG=1 to generate one."
+        )
+    key = secrets.token_urlsafe(50)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def allowed_hosts(*, debug: bool) -> list[str]:
+    hosts = env("ALLOWED_HOSTS")
+    if "*" in hosts and not debug:
+        raise ImproperlyConfigured("ALLOWED_HOSTS=* is refused when DEBUG is off: list the host names you serve.")
+    return hosts

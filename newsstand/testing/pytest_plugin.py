@@ -1,0 +1,12 @@
+"""Loaded with `-p newsstand.testing.pytest_plugin` before pytest-django reads settings: the test environment.
+
+Tests fetch from loopback servers they start, so private addresses are allowed; the data dir is a temp dir.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("NEWSSTAND_DATA_DIR", tempfile.mkdtemp(prefix="newsstand-test-"))
+os.environ["NEWSSTAND_FETCH_ALLOW_PRIVATE"] = "1"
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsstand.settings")

@@ -1,0 +1,13 @@
+import os
+
+import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _expected_database(django_db_setup, django_db_blocker):
+    """CI runs the suite a second time with DATABASE_URL; make sure it really ran on that database."""
+    expected = os.environ.get("NEWSSTAND_EXPECT_DB")
+    if expected:
+        from django.db import connection
+
+        assert connection.vendor == expected, f"suite expected {expected}, runs on {connection.vendor}"
