@@ -33,6 +33,7 @@ class Article(models.Model):
     first_seen_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     content_hash = models.CharField(max_length=32)
+    source_hash = models.CharField(max_length=32, blank=True, help_text="The feed entry's hash, before extraction.")
     full_text = models.BooleanField(default=False, help_text="The body came from the article page.")
     extraction_error = models.CharField(max_length=500, blank=True)
 

@@ -108,6 +108,7 @@ class Entry:
     extraction_error: str = ""
     word_count: int = 0
     content_hash: str = ""
+    source_hash: str = ""  # the entry as the feed gave it; the filter stage skips entries whose hash is stored
 
 
 @dataclass(slots=True)
