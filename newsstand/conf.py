@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -50,15 +51,36 @@ class Setting(Generic[T]):
 
 REGISTRY: list[Setting] = [
     Setting("DEBUG", _bool, "0", "Development mode: detailed errors, generated SECRET_KEY allowed."),
-    Setting("SECRET_KEY", str, None, "Django secret key; required when DEBUG is off unless one was generated into the data dir."),
+    Setting(
+        "SECRET_KEY",
+        str,
+        None,
+        "Django secret key; required when DEBUG is off unless one was generated into the data dir.",
+    ),
     Setting("ALLOWED_HOSTS", _list, "127.0.0.1,localhost", "Comma-separated host names this site answers to."),
     Setting("NEWSSTAND_DATA_DIR", str, "./var", "Where the SQLite database, the generated secret key and caches live."),
-    Setting("DATABASE_URL", str, None, "Database URL (postgres://…); default: SQLite file in NEWSSTAND_DATA_DIR, WAL on."),
-    Setting("NEWSSTAND_FETCH_ALLOW_PRIVATE", _bool, "0", "Allow fetching loopback/private/link-local addresses (tests, benchmarks, intranets)."),
-    Setting("NEWSSTAND_FETCH_CONCURRENCY", int, "200", "Most feed and page requests in flight at once, per crawler process."),
+    Setting(
+        "DATABASE_URL", str, None, "Database URL (postgres://…); default: SQLite file in NEWSSTAND_DATA_DIR, WAL on."
+    ),
+    Setting(
+        "NEWSSTAND_FETCH_ALLOW_PRIVATE",
+        _bool,
+        "0",
+        "Allow fetching loopback/private/link-local addresses (tests, benchmarks, intranets).",
+    ),
+    Setting(
+        "NEWSSTAND_FETCH_CONCURRENCY", int, "200", "Most feed and page requests in flight at once, per crawler process."
+    ),
     Setting("NEWSSTAND_FETCH_PER_HOST", int, "4", "Most requests in flight to one host at once."),
-    Setting("NEWSSTAND_FETCH_MAX_BYTES", int, str(16 * 1024 * 1024), "Largest response body accepted, measured after decompression."),
-    Setting("NEWSSTAND_FETCH_TIMEOUT", float, "30", "Total seconds allowed for one request, connect and body included."),
+    Setting(
+        "NEWSSTAND_FETCH_MAX_BYTES",
+        int,
+        str(16 * 1024 * 1024),
+        "Largest response body accepted, measured after decompression.",
+    ),
+    Setting(
+        "NEWSSTAND_FETCH_TIMEOUT", float, "30", "Total seconds allowed for one request, connect and body included."
+    ),
     Setting("NEWSSTAND_CPU_WORKERS", int, "0", "Processes that parse and extract (0: one per core)."),
     Setting("NEWSSTAND_CRAWL_BATCH", int, "500", "Feeds a crawler claims at once."),
     Setting("NEWSSTAND_SECURE_COOKIES", _bool, "0", "Mark session and CSRF cookies Secure (turn on behind HTTPS)."),

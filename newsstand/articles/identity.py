@@ -40,3 +40,8 @@ def identity_key(*, feed_url: str, link: str, guid: str, title: str, summary: st
 def content_hash(*, title: str, summary: str, body: str, author: str, image: str) -> str:
     """What must change for an entry to count as updated (feeds rewrite timestamps freely)."""
     return hashlib.md5("\x1f".join((title, summary, body, author, image)).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def source_hash(*parts: str) -> str:
+    """The entry as the feed gave it (before extraction): unchanged hash, nothing to do."""
+    return hashlib.md5("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()

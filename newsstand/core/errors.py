@@ -12,7 +12,9 @@ class FetchError(NewsstandError):
 
     code = "fetch"
 
-    def __init__(self, message: str, *, code: str = "fetch", status: int | None = None, retry_after: float | None = None):
+    def __init__(
+        self, message: str, *, code: str = "fetch", status: int | None = None, retry_after: float | None = None
+    ):
         super().__init__(message)
         self.code = code
         self.status = status

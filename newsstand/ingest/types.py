@@ -131,3 +131,14 @@ class StoreOutcome:
     updated: int = 0
     unchanged: int = 0
     linked: int = 0  # existing articles newly linked to this feed
+
+
+@dataclass(frozen=True, slots=True)
+class FeedMeta:
+    """What the parse stage learnt about the feed that the schedule and the feed row need."""
+
+    title: str = ""
+    site_url: str = ""
+    ttl_minutes: int | None = None
+    entry_count: int = 0
+    entry_times: tuple[datetime | None, ...] = ()

@@ -1,0 +1,175 @@
+"""The crawler: claims due feeds in batches and runs the pipeline for many of them at once.
+
+One asyncio event loop does the I/O (httpx), a process pool (one process per core) does parsing, extraction
+and sanitising, and a single thread owns the database connection so writes never contend inside a process.
+Several crawler processes, on one machine or many, cooperate through feed leases (ingest.stages.schedule).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import socket
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from django.db import close_old_connections, connection
+
+from newsstand import conf
+from newsstand.core import clock
+from newsstand.ingest import pipeline
+from newsstand.ingest.stages import schedule, store
+from newsstand.ingest.stages.fetch import Fetcher
+from newsstand.ingest.types import FeedJob
+
+log = logging.getLogger(__name__)
+IDLE_POLL_SECONDS = 30.0
+
+
+@dataclass(slots=True)
+class CrawlTotals:
+    feeds: int = 0
+    entries: int = 0
+    created: int = 0
+    updated: int = 0
+    pages: int = 0
+    not_modified: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+
+    def add(self, report: pipeline.FeedReport) -> None:
+        self.feeds += 1
+        self.entries += report.entries
+        self.pages += report.pages
+        if report.outcome:
+            self.created += report.outcome.created
+            self.updated += report.outcome.updated
+        if report.status == "not_modified":
+            self.not_modified += 1
+        elif report.status != "ok":
+            self.errors[report.status] = self.errors.get(report.status, 0) + 1
+
+
+def cpu_workers() -> int:
+    configured = conf.env("NEWSSTAND_CPU_WORKERS")
+    return configured or len(os.sched_getaffinity(0))
+
+
+class Crawler:
+    def __init__(
+        self,
+        *,
+        batch: int | None = None,
+        lease: timedelta = schedule.DEFAULT_LEASE,
+        workers: int | None = None,
+        fetcher_factory: Callable[[], Fetcher] = Fetcher,
+        on_feed: Callable[[pipeline.FeedReport], None] | None = None,
+    ) -> None:
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.batch = batch or conf.env("NEWSSTAND_CRAWL_BATCH")
+        self.lease = lease
+        self.workers = workers or cpu_workers()
+        self.fetcher_factory = fetcher_factory
+        self.on_feed = on_feed
+        self.totals = CrawlTotals()
+        self._pool: Executor | None = None
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsstand-db")
+        self._stopping = asyncio.Event()
+
+    # Runners: where each kind of work happens.
+    def _new_pool(self) -> Executor:
+        # forkserver: workers never inherit the crawler's threads, sockets or database connection.
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("forkserver"))
+
+    async def cpu_run(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        assert self._pool is not None
+        pool = self._pool
+        try:
+            return await asyncio.get_running_loop().run_in_executor(pool, partial(fn, *args, **kwargs))
+        except BrokenProcessPool:
+            # A worker died (a hostile document crashing a C parser, the OOM killer): replace the pool once.
+            if self._pool is pool:
+                log.error("a CPU worker died; restarting the process pool")
+                self._pool = self._new_pool()
+                pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+    async def db_run(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._db, partial(fn, *args, **kwargs))
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def run(self, *, once: bool = False, all_active: bool = False) -> CrawlTotals:
+        """Crawl until stopped; with `once`, until every due (or, with `all_active`, every active) feed is done."""
+        self._pool = self._new_pool()
+        processed: set[int] = set()
+        inflight: set[asyncio.Task] = set()
+        try:
+            async with self.fetcher_factory() as fetcher:
+                while not self._stopping.is_set():
+                    capacity = self.batch - len(inflight)
+                    if capacity > self.batch // 2:
+                        jobs = await self.db_run(
+                            schedule.claim_due_feeds,
+                            owner=self.owner, now=clock.now(), limit=capacity, lease=self.lease,
+                            all_active=all_active, exclude=processed if once else (),
+                        )  # fmt: skip
+                        for job in jobs:
+                            processed.add(job.feed_id)
+                            inflight.add(asyncio.create_task(self._ingest(job, fetcher)))
+                    else:
+                        jobs = []
+                    if not inflight:
+                        if once:
+                            break
+                        await self._idle()
+                        continue
+                    _done, inflight = await asyncio.wait(inflight, timeout=1.0, return_when=asyncio.FIRST_COMPLETED)
+                    inflight = set(inflight)
+                if inflight:
+                    await asyncio.gather(*inflight, return_exceptions=True)
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            await self.db_run(connection.close)
+            self._db.shutdown(wait=True)
+        return self.totals
+
+    async def _idle(self) -> None:
+        next_due = await self.db_run(schedule.next_due_at)
+        wait = IDLE_POLL_SECONDS
+        if next_due is not None:
+            wait = min(wait, max(0.5, (next_due - clock.now()).total_seconds()))
+        try:
+            await asyncio.wait_for(self._stopping.wait(), timeout=wait)
+        except TimeoutError:
+            await self.db_run(close_old_connections)
+
+    async def _ingest(self, job: FeedJob, fetcher: Fetcher) -> None:
+        try:
+            report = await pipeline.ingest_feed(job, fetcher=fetcher, cpu_run=self.cpu_run, db_run=self.db_run)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 — the per-feed boundary: record loudly, keep crawling.
+            log.exception("feed %s (%s) failed unexpectedly", job.feed_id, job.url)
+            message = f"internal error: {type(exc).__name__}: {exc}"
+            await self.db_run(
+                store.record_failure,
+                job=job,
+                code="internal",
+                message=message,
+                status=None,
+                retry_after=None,
+                now=clock.now(),
+            )
+            report = pipeline.FeedReport(job.feed_id, "internal")
+        self.totals.add(report)
+        if self.on_feed:
+            self.on_feed(report)
