@@ -1,0 +1,132 @@
+"""The store stage: one row per identity, linked to every feed, updated in place, idempotent."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from newsstand.articles.models import Article, ArticleFeed
+from newsstand.ingest.stages import store
+from newsstand.ingest.types import Entry, FeedJob, FetchResult
+from newsstand.sources.models import Feed, FeedStatus, Publisher
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def jobs(db):
+    wire = Publisher.objects.create(name="Wire", slug="wire")
+    paper = Publisher.objects.create(name="Paper", slug="paper")
+    a = Feed.objects.create(url="http://127.0.0.1:1/a.xml", publisher=wire, section="World")
+    b = Feed.objects.create(url="http://127.0.0.1:1/b.xml", publisher=paper, section="News")
+    return [
+        FeedJob(feed_id=f.pk, url=f.url, publisher_id=f.publisher_id, section=f.section, full_text="never")
+        for f in (a, b)
+    ]
+
+
+def entry(n: int, *, title: str = "Title", content_hash: str = "c1", **kw) -> Entry:
+    fields = dict(
+        identity=f"id{n}", url=f"https://example.com/{n}", guid=f"g{n}", title=f"{title} {n}", summary_html="<p>s</p>",
+        body_html="<p>b</p>", text="b", author="", categories=[], published_at=NOW - timedelta(hours=n),
+        content_hash=content_hash, source_hash=f"s-{content_hash}",
+    )  # fmt: skip
+    fields.update(kw)
+    return Entry(**fields)
+
+
+def test_entries_are_stored_once_and_again_adds_nothing(jobs):
+    outcome, touched = store.store_entries(job=jobs[0], entries=[entry(1), entry(2)], now=NOW)
+    assert (outcome.created, len(touched)) == (2, 2)
+    outcome, touched = store.store_entries(job=jobs[0], entries=[entry(1), entry(2)], now=NOW)
+    assert (outcome.created, outcome.updated, outcome.unchanged, touched) == (0, 0, 2, [])
+    assert Article.objects.count() == 2 and ArticleFeed.objects.count() == 2
+
+
+def test_an_article_in_two_feeds_is_stored_once_and_linked_to_both(jobs):
+    store.store_entries(job=jobs[0], entries=[entry(1)], now=NOW)
+    outcome, _ = store.store_entries(job=jobs[1], entries=[entry(1)], now=NOW)
+    assert (outcome.created, outcome.linked) == (0, 1)
+    article = Article.objects.get()
+    assert article.publisher.slug == "wire"  # first seen keeps the byline
+    assert sorted(article.feeds.values_list("url", flat=True)) == [jobs[0].url, jobs[1].url]
+
+
+def test_changed_entry_updates_in_place(jobs):
+    store.store_entries(job=jobs[0], entries=[entry(1)], now=NOW)
+    later = NOW + timedelta(hours=1)
+    outcome, touched = store.store_entries(
+        job=jobs[0], entries=[entry(1, title="Corrected", content_hash="c2")], now=later
+    )
+    assert (outcome.created, outcome.updated) == (0, 1)
+    article = Article.objects.get()
+    assert article.title == "Corrected 1" and article.updated_at == later and article.first_seen_at == NOW
+    assert touched == [article.pk]
+
+
+def test_missing_publication_date_uses_first_seen(jobs):
+    store.store_entries(job=jobs[0], entries=[entry(1, published_at=None)], now=NOW)
+    assert Article.objects.get().published_at == NOW
+
+
+def test_failed_extraction_is_not_remembered_as_done(jobs):
+    store.store_entries(job=jobs[0], entries=[entry(1, extraction_error="page fetch failed: 500")], now=NOW)
+    assert Article.objects.get().source_hash == ""
+
+
+def test_store_query_count_is_constant(jobs, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        store.store_entries(job=jobs[0], entries=[entry(n) for n in range(50)], now=NOW)
+
+
+def result(**kw) -> FetchResult:
+    return FetchResult(requested_url="u", url="u", status=kw.pop("status", 200), **kw)
+
+
+def test_success_clears_errors_keeps_validators_and_releases_lease(jobs):
+    Feed.objects.filter(pk=jobs[0].feed_id).update(consecutive_failures=3, lease_owner="me", last_error="x")
+    store.record_success(
+        job=jobs[0], result=result(headers={"etag": '"v1"', "last-modified": "Tue"}), meta=None, now=NOW
+    )
+    feed = Feed.objects.get(pk=jobs[0].feed_id)
+    assert (feed.status, feed.consecutive_failures, feed.etag, feed.last_error, feed.lease_owner) == (
+        FeedStatus.OK,
+        0,
+        '"v1"',
+        "",
+        "",
+    )
+    assert feed.next_fetch_at > NOW
+
+
+def test_failure_is_recorded_and_backed_off(jobs):
+    store.record_failure(job=jobs[0], code="http_500", message="HTTP 500", status=500, retry_after=None, now=NOW)
+    feed = Feed.objects.get(pk=jobs[0].feed_id)
+    assert (feed.status, feed.consecutive_failures, feed.last_error_code, feed.active) == (
+        FeedStatus.ERROR,
+        1,
+        "http_500",
+        True,
+    )
+    assert feed.next_fetch_at > NOW
+
+
+def test_retry_after_is_honoured(jobs):
+    store.record_failure(job=jobs[0], code="rate_limited", message="429", status=429, retry_after=3600, now=NOW)
+    assert Feed.objects.get(pk=jobs[0].feed_id).next_fetch_at == NOW + timedelta(seconds=3600)
+
+
+def test_gone_disables_the_feed(jobs):
+    store.record_failure(job=jobs[0], code="gone", message="HTTP 410 Gone", status=410, retry_after=None, now=NOW)
+    feed = Feed.objects.get(pk=jobs[0].feed_id)
+    assert (feed.status, feed.active) == (FeedStatus.DISABLED, False)
+
+
+def test_permanent_redirect_moves_the_feed(jobs):
+    store.record_success(job=jobs[0], result=result(permanent_url="http://127.0.0.1:1/new.xml"), meta=None, now=NOW)
+    assert Feed.objects.get(pk=jobs[0].feed_id).url == "http://127.0.0.1:1/new.xml"
+
+
+def test_permanent_redirect_onto_another_feed_keeps_both(jobs):
+    store.record_success(job=jobs[0], result=result(permanent_url=jobs[1].url), meta=None, now=NOW)
+    feed = Feed.objects.get(pk=jobs[0].feed_id)
+    assert feed.url == jobs[0].url and feed.last_error_code == "duplicate_redirect"
