@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.latest, name="latest"),
     path("articles/<int:pk>/", views.article, name="article"),
     path("publishers/<slug:slug>/", views.publisher, name="publisher"),
-    path("sections/<slug:section>/", views.section, name="section"),
+    # Sections are free text from the feeds ("World", "Arts/Culture"), so any text routes, slashes included.
+    path("sections/<path:section>/", views.section, name="section"),
 ]

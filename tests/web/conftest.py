@@ -1,0 +1,18 @@
+"""Fixtures for the page tests; the row builders live in tests.web.rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsstand.sources.models import Feed, FeedStatus, Publisher
+from tests.web.rows import make_feed, make_publisher
+
+
+@pytest.fixture
+def publisher(db) -> Publisher:
+    return make_publisher(name="The Daily Example", slug="daily-example", homepage="https://daily.example.com/")
+
+
+@pytest.fixture
+def feed(publisher) -> Feed:
+    return make_feed(publisher, title="Daily Example: World", section="World", status=FeedStatus.OK)

@@ -1,0 +1,62 @@
+"""The pure decisions behind the page filters: one line per case, no database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from newsstand.web.templatetags.formatting import describe_age, http_url, plain_text, reading_minutes, shorten
+
+NOW = datetime(2024, 6, 15, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("ago", "expected"),
+    [
+        (timedelta(seconds=-30), "just now"),  # a publisher clock running slightly fast
+        (timedelta(seconds=20), "just now"),
+        (timedelta(minutes=5), "5 min ago"),
+        (timedelta(minutes=59, seconds=59), "59 min ago"),
+        (timedelta(hours=1), "1 hour ago"),
+        (timedelta(hours=23), "23 hours ago"),
+        (timedelta(days=1, hours=2), "yesterday"),
+        (timedelta(days=6), "6 days ago"),
+        (timedelta(days=30), "16 May"),
+        (timedelta(days=400), "12 May 2023"),
+    ],
+)
+def test_describe_age(ago, expected):
+    assert describe_age(NOW - ago, now=NOW) == expected
+
+
+@pytest.mark.parametrize(("words", "minutes"), [(0, 0), (1, 1), (230, 1), (231, 2), (2300, 10)])
+def test_reading_minutes(words, minutes):
+    assert reading_minutes(words) == minutes
+
+
+def test_plain_text_drops_tags_and_decodes_entities_once():
+    assert plain_text("<p>Fish &amp; chips\n <b>now</b></p>  <p>&lt;script&gt;</p>") == "Fish & chips now <script>"
+
+
+def test_shorten_cuts_at_a_word_boundary():
+    assert shorten("short", 10) == "short"
+    assert shorten("The quick brown fox, jumps", 21) == "The quick brown fox…"
+    assert shorten("Unbreakableword", 5) == "Unbre…"
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://example.com/a", True),
+        ("HTTP://example.com/a", True),
+        ("javascript:alert(1)", False),
+        (" javascript:alert(1)", False),
+        ("data:text/html,hi", False),
+        ("//example.com/a", False),
+        ("", False),
+        ("http://[::1", False),
+    ],
+)
+def test_http_url(url, kept):
+    assert http_url(url) == (url if kept else "")
