@@ -1,0 +1,37 @@
+"""`newsstand export articles`: every article as JSON Lines, for analysis, backups and evaluation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from newsstand.articles import selectors
+
+
+class Command(BaseCommand):
+    help = "Export data as JSON Lines: `export articles [--output FILE]`."
+
+    def add_arguments(self, parser):
+        parser.add_argument("what", choices=["articles"], help="What to export.")
+        parser.add_argument("--format", choices=["jsonl"], default="jsonl", help="Output format (JSON Lines).")
+        parser.add_argument("--output", "-o", default="-", help='File to write ("-": stdout).')
+        parser.add_argument("--chunk-size", type=int, default=1000, help="Articles read per database query.")
+
+    def handle(self, *args, what: str, format: str, output: str, chunk_size: int, **options):
+        rows = selectors.export_rows(chunk_size=chunk_size)
+        if output == "-":
+            count = self._write(rows, self.stdout)
+        else:
+            with Path(output).open("w", encoding="utf-8") as stream:
+                count = self._write(rows, stream)
+        self.stderr.write(f"exported {count} articles")
+
+    @staticmethod
+    def _write(rows, stream) -> int:
+        count = 0
+        for row in rows:
+            stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+        return count

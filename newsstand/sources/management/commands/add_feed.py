@@ -1,0 +1,59 @@
+"""`newsstand add-feed URL`: add one feed, finding it from a site's page when URL is not a feed itself."""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import urlsplit
+
+from django.core.management.base import BaseCommand, CommandError
+
+from newsstand.core import clock
+from newsstand.sources import services
+from newsstand.sources.discovery import FeedNotFound, FoundFeed, find_feed
+from newsstand.sources.models import FullTextMode
+
+
+async def _find(url: str) -> FoundFeed:
+    from newsstand.ingest.stages.fetch import Fetcher
+
+    async with Fetcher() as fetcher:
+        return await find_feed(url, fetcher=fetcher)
+
+
+class Command(BaseCommand):
+    help = "Add a feed by its URL or by a page that links to it (RSS, Atom or JSON Feed)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("url", help="The feed's URL, or a site page that advertises its feed.")
+        parser.add_argument("--publisher", default="", help="Publisher name (default: the feed's title).")
+        parser.add_argument("--section", default="", help="Section the feed's articles belong to, e.g. World.")
+        parser.add_argument(
+            "--full-text",
+            choices=FullTextMode.values,
+            default=FullTextMode.AUTO,
+            help="Fetch article pages: never, auto (when the feed has only summaries) or always.",
+        )
+
+    def handle(self, *args, url: str, publisher: str, section: str, full_text: str, **options):
+        if not urlsplit(url).scheme:
+            url = "https://" + url
+        try:
+            found = asyncio.run(_find(url))
+        except FeedNotFound as exc:
+            raise CommandError(str(exc)) from exc
+        homepage = found.feed.link
+        name = publisher or found.feed.title or urlsplit(homepage or found.url).hostname or found.url
+        try:
+            owner = services.get_or_create_publisher(name=name, homepage=homepage, language=found.feed.language)
+            feed, created = services.add_feed(
+                url=found.url,
+                publisher=owner,
+                section=section,
+                full_text=full_text,
+                title=found.feed.title if found.feed.title != owner.name else "",
+                now=clock.now(),
+            )
+        except services.InvalidSource as exc:
+            raise CommandError(str(exc)) from exc
+        verb = "Added" if created else "Already present:"
+        self.stdout.write(f"{verb} {feed.url} ({owner.name}, {len(found.feed.entries)} entries now)")

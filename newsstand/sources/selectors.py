@@ -1,0 +1,51 @@
+"""Reads for sources: feed health, counts, and the feeds as OPML outlines."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from newsstand.sources.models import Feed, FeedStatus, Publisher
+from newsstand.sources.opml import OutlineFeed
+
+
+def feed_health(*, failing: bool = False) -> QuerySet[Feed]:
+    """Feeds with their publisher, for `newsstand feeds` and the admin; `failing`: those whose last fetch failed."""
+    feeds = Feed.objects.select_related("publisher").order_by("publisher__name", "url")
+    if failing:
+        feeds = feeds.filter(Q(status=FeedStatus.ERROR) | Q(consecutive_failures__gt=0))
+    return feeds
+
+
+def source_stats() -> dict:
+    """Counts for `newsstand stats`: publishers, feeds, articles, and feeds by status (every status present)."""
+    from newsstand.articles.models import Article
+
+    by_status = {status: 0 for status in FeedStatus.values}
+    for row in Feed.objects.values("status").annotate(n=Count("id")).order_by():
+        by_status[row["status"]] = row["n"]
+    return {
+        "publishers": Publisher.objects.count(),
+        "feeds": Feed.objects.count(),
+        "articles": Article.objects.count(),
+        "feeds_by_status": by_status,
+    }
+
+
+def outlines_for_export() -> list[OutlineFeed]:
+    """Every feed as an OPML outline, sections in alphabetical order, carrying what import needs to rebuild it."""
+    feeds = Feed.objects.select_related("publisher").order_by("section", "publisher__name", "url")
+    return [
+        OutlineFeed(
+            url=feed.url,
+            title=feed.title,
+            html_url=feed.publisher.homepage,
+            publisher=feed.publisher.name,
+            homepage=feed.publisher.homepage,
+            country=feed.publisher.country,
+            language=feed.publisher.language,
+            section=feed.section,
+            full_text=feed.full_text,
+            active=feed.active,
+        )
+        for feed in feeds
+    ]
