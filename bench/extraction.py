@@ -1,0 +1,163 @@
+"""Extraction quality and cost on the public article-extraction benchmark (`python -m bench.extraction`).
+
+Data: a directory with `html/<id>.html.gz` and `ground-truth.json` (`{id: {"articleBody": ..., "url": ...}}`),
+the format of scrapinghub/article-extraction-benchmark; by default /work/shared/data/pages (57 of its pages).
+
+Score, computed as that benchmark's evaluate.py does:
+- tokens are `\\w+` runs; a page's text becomes the multiset of its 4-token shingles (consecutive 4-grams);
+- per page, tp/fp/fn count shingles shared with / only in the extraction / only in `articleBody`, and are
+  normalised to sum to 1 so long pages weigh no more than short ones;
+- precision = mean over pages of tp/(tp+fp) (a page with fp=fn=0 scores 1, an empty extraction 0), recall
+  likewise with fn; F1 = harmonic mean of the two averages (not the mean of per-page F1s).
+
+Cost: median and total CPU time per page (time.process_time, one process), parsing included. The sanitize
+column is the median CPU time of `sanitize_html` on each extracted body, the per-article cost paid at store.
+
+Each configuration is one `ExtractionSettings` of the extract stage; "trafilatura.extract" is the benchmark's
+own call (plain text, no metadata/images/links) for reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import trafilatura
+
+from newsstand.ingest.stages.extract import ExtractionError, ExtractionSettings, extract_page
+from newsstand.ingest.stages.sanitize import sanitize_html
+
+DEFAULT_DATA = Path("/work/shared/data/pages")
+CONFIGURATIONS: dict[str, ExtractionSettings | None] = {
+    "trafilatura.extract": None,
+    "balanced (default)": ExtractionSettings(),
+    "fast": ExtractionSettings(fast=True),
+    "favor_precision": ExtractionSettings(favor_precision=True),
+    "favor_recall": ExtractionSettings(favor_recall=True),
+    "fast+precision": ExtractionSettings(fast=True, favor_precision=True),
+}
+_TOKEN = re.compile(r"\w+")
+
+
+def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    tokens = _TOKEN.findall(text or "")
+    return Counter(tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i : i + n])
+
+
+def page_scores(*, truth: str, predicted: str) -> tuple[float, float, float]:
+    """Normalised (tp, fp, fn) of one page's shingles."""
+    expected, found = shingles(truth), shingles(predicted)
+    tp = sum((expected & found).values())
+    fp = sum((found - expected).values())
+    fn = sum((expected - found).values())
+    total = tp + fp + fn
+    return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
+
+
+def summarize(scores: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    """(precision, recall, F1) over pages, as the benchmark averages them."""
+
+    def ratio(hit: float, miss: float, other_miss: float) -> float:
+        if miss == other_miss == 0:
+            return 1.0
+        return hit / (hit + miss) if hit else 0.0
+
+    precisions = [ratio(tp, fp, fn) for tp, fp, fn in scores if tp + fp > 0]
+    recalls = [ratio(tp, fn, fp) for tp, fp, fn in scores if tp + fn > 0]
+    precision = statistics.mean(precisions) if precisions else 0.0
+    recall = statistics.mean(recalls) if recalls else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def load_pages(data: Path) -> list[tuple[str, bytes, str, str]]:
+    """(id, html bytes, url, articleBody) per page that has ground truth."""
+    truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = []
+    for page_id, item in sorted(truth.items()):
+        path = data / "html" / f"{page_id}.html.gz"
+        if path.exists():
+            pages.append((page_id, gzip.decompress(path.read_bytes()), item.get("url", ""), item["articleBody"]))
+    return pages
+
+
+def _extractor(settings: ExtractionSettings | None) -> Callable[[bytes, str], tuple[str, str]]:
+    """A function page → (text to score, body HTML to sanitize)."""
+    if settings is None:
+        return lambda html, url: (trafilatura.extract(html, url=url or None, include_comments=False) or "", "")
+
+    def run(html: bytes, url: str) -> tuple[str, str]:
+        try:
+            extracted = extract_page(html, url=url or "https://example.invalid/", settings=settings)
+        except ExtractionError:
+            return "", ""
+        return extracted.text, extracted.body_html
+
+    return run
+
+
+def run_configuration(pages, settings: ExtractionSettings | None) -> dict[str, float]:
+    extract = _extractor(settings)
+    scores, cpu, sanitize_cpu, failures = [], [], [], 0
+    for _page_id, html, url, truth in pages:
+        started = time.process_time()
+        text, body_html = extract(html, url)
+        cpu.append(time.process_time() - started)
+        failures += not text
+        if body_html:
+            started = time.process_time()
+            sanitize_html(body_html, base_url=url)
+            sanitize_cpu.append(time.process_time() - started)
+        scores.append(page_scores(truth=truth, predicted=text))
+    precision, recall, f1 = summarize(scores)
+    return {
+        "f1": f1,
+        "precision": precision,
+        "recall": recall,
+        "median_ms": statistics.median(cpu) * 1000,
+        "total_s": sum(cpu),
+        "sanitize_us": statistics.median(sanitize_cpu) * 1e6 if sanitize_cpu else 0.0,
+        "failures": failures,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help="benchmark directory (html/, ground-truth.json)"
+    )
+    parser.add_argument("--only", action="append", choices=sorted(CONFIGURATIONS), help="run only these configurations")
+    parser.add_argument("--limit", type=int, default=0, help="use only the first N pages")
+    args = parser.parse_args(argv)
+    if not (args.data / "ground-truth.json").exists():
+        print(f"No benchmark data at {args.data} (expected html/*.html.gz and ground-truth.json); nothing to do.")
+        return 0
+    pages = load_pages(args.data)
+    if args.limit:
+        pages = pages[: args.limit]
+    print(f"{len(pages)} pages from {args.data}")
+    header = f"{'configuration':<22}{'F1':>7}{'P':>7}{'R':>7}{'ms/page':>9}{'CPU s':>8}{'F1/CPU s':>10}{'sanitize µs':>13}{'empty':>7}"
+    print(header)
+    print("-" * len(header))
+    for name in args.only or CONFIGURATIONS:
+        result = run_configuration(pages, CONFIGURATIONS[name])
+        per_cpu = result["f1"] / result["total_s"] if result["total_s"] else 0.0
+        print(
+            f"{name:<22}{result['f1']:>7.3f}{result['precision']:>7.3f}{result['recall']:>7.3f}"
+            f"{result['median_ms']:>9.1f}{result['total_s']:>8.2f}{per_cpu:>10.2f}{result['sanitize_us']:>13.0f}"
+            f"{result['failures']:>7}"
+        )
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

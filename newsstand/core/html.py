@@ -1,0 +1,90 @@
+"""Small HTML-to-text helpers shared by the pipeline, the search index and the templates.
+
+They never trust their input: every function first lets nh3 (html5ever) re-parse the markup, so the regular
+expressions below only ever see its canonical serialisation (tags as `<name attr="value">`, `<` `>` `&` `"`
+escaped in text and attribute values) and cannot be fooled by comments, CDATA or broken markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import nh3
+
+# Elements after which plain text gets a paragraph break, and those that get a single line break.
+_PARAGRAPH_TAGS = (
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figure", "figcaption", "table", "ul", "ol",
+    "dl", "hr", "section", "article", "header", "footer", "aside", "main", "nav", "address", "details", "summary",
+)  # fmt: skip
+_LINE_TAGS = ("br", "li", "tr", "dt", "dd", "caption")
+_STRUCTURE_TAGS = frozenset(_PARAGRAPH_TAGS + _LINE_TAGS + ("td", "th"))
+
+_TEXT_CLEANER = nh3.Cleaner(
+    tags=set(_STRUCTURE_TAGS),
+    clean_content_tags={"script", "style", "template", "noscript", "iframe", "svg", "math", "title", "textarea"},
+    attributes={},
+    link_rel=None,
+)
+_FIGCAPTION = re.compile(r"<figcaption[^>]*>.*?</figcaption>", re.DOTALL | re.IGNORECASE)
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
+_WHITESPACE = re.compile(r"\s+")
+_SPACES = re.compile(r"[^\S\n]+")
+_BLANK_LINES = re.compile(r"\s*\n\s*\n\s*")
+_LINE_PADDING = re.compile(r" *\n *")
+_PARAGRAPH_SET = frozenset(_PARAGRAPH_TAGS)
+_LINE_SET = frozenset(_LINE_TAGS)
+
+
+def _break_for(match: re.Match[str]) -> str:
+    name = match.group(2).lower()
+    if name in _PARAGRAPH_SET:
+        return "\n\n"
+    if name in _LINE_SET:
+        return "\n" if name == "br" or match.group(1) else ""
+    if name in ("td", "th"):
+        return " "
+    return ""
+
+
+def text_of_clean_html(clean_html: str) -> str:
+    """Plain text of markup that nh3 already serialised (the sanitize stage's output): paragraphs separated by a
+    blank line, list items and `<br>` by a newline, runs of spaces collapsed. Figure captions are left out: the
+    text is the article's prose, for search, word counts and reading time."""
+    clean_html = _FIGCAPTION.sub(" ", clean_html)
+    # Source line breaks are plain whitespace in HTML; only the markup decides where lines break.
+    text = html.unescape(_TAG.sub(_break_for, _WHITESPACE.sub(" ", clean_html)))
+    text = _SPACES.sub(" ", text)
+    text = _BLANK_LINES.sub("\n\n", text)
+    text = _LINE_PADDING.sub("\n", text)
+    return text.strip()
+
+
+def html_to_text(markup: str) -> str:
+    """Plain text of any HTML fragment, keeping paragraph breaks; script and style contents are dropped."""
+    if not markup:
+        return ""
+    return text_of_clean_html(_TEXT_CLEANER.clean(markup))
+
+
+_INLINE_CLEANER = nh3.Cleaner(
+    tags=set(),
+    clean_content_tags={"script", "style", "template", "noscript", "iframe", "svg", "math", "title", "textarea"},
+    attributes={},
+    link_rel=None,
+)
+
+
+def plain_text(markup: str) -> str:
+    """One line of plain text from a title, an author or a caption: tags stripped, entities decoded, whitespace
+    collapsed. Feeds put `<b>`, `&amp;amp;` and newlines in titles; readers should see none of it."""
+    if not markup:
+        return ""
+    if "<" in markup or "&" in markup:
+        markup = html.unescape(_INLINE_CLEANER.clean(markup))
+    return " ".join(markup.split())
+
+
+def word_count(text: str) -> int:
+    """Words in plain text, as readers count them (whitespace-separated; CJK text counts low)."""
+    return len(text.split())

@@ -1,0 +1,381 @@
+"""Extract stage: the article out of a publisher's page, for feeds that carry only a teaser.
+
+trafilatura finds the main text (its scores on the public article-extraction benchmark are among the best of the
+open extractors; `python -m bench.extraction` measures ours). We parse the page once with lxml and read both the
+metadata and the body from that tree:
+
+- title, author, date, description and the body come from one `trafilatura.bare_extraction` call
+  (`with_metadata=True`, images, formatting and links kept);
+- the canonical URL (`<link rel=canonical>`, else `og:url`), the lead image (`og:image`, else the body's first
+  image) and a precise publication time (`article:published_time`, JSON-LD `datePublished`) come from the page's
+  `<head>`, which trafilatura only reads approximately;
+- trafilatura keeps a figure's image but flattens its caption into stray paragraphs, so figures are read before
+  extraction (image → caption, credit), their captions taken out of the tree, and each image in the result is
+  put back into a `<figure>` with its `<figcaption>` (credit in `<small>`).
+
+The body HTML is *not* trusted here: the sanitize stage cleans it. Failures are `ExtractionError`, never anything
+else from third-party code, and hostile pages (binary, empty, huge, deeply nested) end quickly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from urllib.parse import urljoin, urlsplit
+
+import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura.htmlprocessing import convert_to_html
+from trafilatura.utils import load_html
+
+from newsstand.core.errors import NewsstandError
+from newsstand.core.html import html_to_text, plain_text
+from newsstand.ingest.types import Extracted, RawImage
+
+# Pages larger than this are cut before parsing (articles are far smaller; the rest is inline scripts and JSON).
+MAX_PAGE_BYTES = 5_000_000
+# Elements that name a photo's credit inside a <figure> (matched against class names).
+_CREDIT_CLASS = re.compile(r"credit|copyright|source|byline|attribution|photographer", re.IGNORECASE)
+
+
+class ExtractionError(NewsstandError):
+    """The page holds no article we can read (empty, binary, not HTML, or no main text found)."""
+
+    code = "extract"
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionSettings:
+    """The trafilatura options we run with (bench/extraction.py compares them on the benchmark)."""
+
+    fast: bool = False
+    favor_precision: bool = False
+    favor_recall: bool = False
+    include_tables: bool = True
+
+
+DEFAULT_SETTINGS = ExtractionSettings()
+
+
+@dataclass(slots=True)
+class _Figure:
+    """A <figure> read from the page before extraction, to be put back next to the text that followed it."""
+
+    src: str
+    srcset: str = ""
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
+    width: str = ""
+    height: str = ""
+    anchor: str = ""  # the start of the first paragraph after the figure
+
+
+def extract_page(html: bytes | str, *, url: str, settings: ExtractionSettings = DEFAULT_SETTINGS) -> Extracted:
+    """The article in an HTML page fetched from `url` (body HTML unsanitised, URLs absolute).
+
+    Raises ExtractionError when the page is empty, not HTML, or has no main text."""
+    if not html or not html.strip():
+        raise ExtractionError("the page is empty")
+    if isinstance(html, bytes) and b"\x00" in html[:4096]:
+        raise ExtractionError("the page is binary, not HTML")
+    html = html[:MAX_PAGE_BYTES]
+    try:
+        tree = load_html(html)
+    except (ValueError, TypeError, etree.LxmlError) as error:
+        raise ExtractionError(f"the page is not HTML: {error}") from error
+    if tree is None or tree.find(".//body") is None and len(tree) < 1:
+        raise ExtractionError("the page is not HTML")
+
+    head = _head_metadata(tree, url)
+    figures = _take_figures(tree, url)
+    try:
+        document = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            fast=settings.fast,
+            favor_precision=settings.favor_precision,
+            favor_recall=settings.favor_recall,
+            include_comments=False,
+            include_tables=settings.include_tables,
+            include_images=False,  # figures are read and put back by us; trafilatura's image mode adds noise
+            include_formatting=True,
+            include_links=True,
+            with_metadata=True,
+        )
+    except (ValueError, TypeError, RecursionError, etree.LxmlError) as error:
+        raise ExtractionError(f"extraction failed: {error}") from error
+    if document is None or document.body is None:
+        raise ExtractionError("no article text found on the page")
+
+    body = convert_to_html(document.body)[0]  # <html><body>…</body></html> → the body
+    placed = _place_figures(body, figures)
+    body_html = "".join(etree.tostring(child, encoding="unicode", method="html") for child in body)
+    if body.text and body.text.strip():
+        body_html = f"<p>{_escape(body.text.strip())}</p>{body_html}"
+    text = html_to_text(body_html)
+    if not text:
+        raise ExtractionError("no article text found on the page")
+
+    lead_image = _lead_image(head, _absolute_http(url, document.image or ""), placed)
+    return Extracted(
+        body_html=body_html,
+        text=text,
+        title=plain_text(document.title or head.title),
+        author=plain_text(document.author or ""),
+        published=head.published or _date_only(document.date),
+        canonical_url=head.canonical or _absolute_http(url, document.url or ""),
+        lead_image=lead_image,
+        description=plain_text(head.description or document.description or ""),
+    )
+
+
+@dataclass(slots=True)
+class _Head:
+    title: str = ""
+    canonical: str = ""
+    image: str = ""
+    width: int | None = None
+    height: int | None = None
+    description: str = ""
+    published: datetime | None = None
+
+
+_META_PUBLISHED = (
+    "article:published_time", "og:article:published_time", "datepublished", "date", "pubdate", "publishdate",
+    "dc.date.issued", "dcterms.created", "parsely-pub-date", "sailthru.date",
+)  # fmt: skip
+_JSONLD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
+
+
+def _head_metadata(tree: HtmlElement, url: str) -> _Head:
+    meta: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        key = (element.get("property") or element.get("name") or element.get("itemprop") or "").strip().lower()
+        content = (element.get("content") or "").strip()
+        if key and content and key not in meta:
+            meta[key] = content
+    head = _Head(title=meta.get("og:title", ""), description=meta.get("og:description", ""))
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            head.canonical = _absolute_http(url, link.get("href") or "")
+            break
+    head.canonical = head.canonical or _absolute_http(url, meta.get("og:url", ""))
+    head.image = _absolute_http(url, meta.get("og:image") or meta.get("og:image:url") or meta.get("twitter:image", ""))
+    if head.image:
+        head.width = _dimension(meta.get("og:image:width"))
+        head.height = _dimension(meta.get("og:image:height"))
+    for key in _META_PUBLISHED:
+        if published := _parse_datetime(meta.get(key, "")):
+            head.published = published
+            break
+    else:
+        for script in tree.iter("script"):
+            if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+                match = _JSONLD_PUBLISHED.search(script.text)
+                if match and (published := _parse_datetime(match.group(1))):
+                    head.published = published
+                    break
+    return head
+
+
+_BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "dd"})
+_LAZY_SOURCES = ("data-src", "data-lazy-src", "data-original", "data-url", "data-hi-res-src", "src")
+_ANCHOR_CHARS = 48
+_MIN_ANCHOR_CHARS = 20
+
+
+def _anchor(text: str) -> str:
+    return " ".join(text.split())[:_ANCHOR_CHARS]
+
+
+def _take_figures(tree: HtmlElement, url: str) -> list[_Figure]:
+    """The page's <figure>s that hold an image, each with its caption, credit and the start of the paragraph
+    that follows it; the figures leave the tree so that trafilatura cannot flatten their captions into text."""
+    figures: list[_Figure] = []
+    found = list(tree.iter("figure"))
+    if not found:
+        return figures
+    read = {}
+    inside = set()
+    for element in found:
+        if element not in inside:
+            read[element] = _read_figure(element, url)
+        inside.update(element.iter())
+    waiting: list[_Figure] = []  # figures seen, no paragraph after them yet
+    for element in tree.iter():
+        if element in read:
+            if (figure := read[element]) is not None:
+                figures.append(figure)
+                waiting.append(figure)
+        elif waiting and element.tag in _BLOCKS and element not in inside:
+            anchor = _anchor(element.text_content())
+            if len(anchor) >= _MIN_ANCHOR_CHARS:
+                for figure in waiting:
+                    figure.anchor = anchor
+                waiting.clear()
+    for element in read:
+        _drop(element)
+    return figures
+
+
+def _read_figure(figure: HtmlElement, url: str) -> _Figure | None:
+    for image in figure.iter("img"):
+        source = next(
+            (resolved for attribute in _LAZY_SOURCES if (resolved := _absolute_http(url, image.get(attribute) or ""))),
+            "",
+        )
+        if source:
+            break
+    else:
+        return None
+    credit_parts = []
+    captions = list(figure.iter("figcaption"))
+    for caption in captions:
+        for element in list(caption.iter()):
+            if element is caption or not isinstance(element.tag, str):
+                continue
+            if element.tag in ("small", "cite") or _CREDIT_CLASS.search(element.get("class") or ""):
+                credit_parts.append(element.text_content())
+                _drop(element)
+    return _Figure(
+        src=source,
+        srcset=image.get("srcset") or image.get("data-srcset") or "",
+        alt=plain_text(image.get("alt") or ""),
+        caption=plain_text(" ".join(caption.text_content() for caption in captions)),
+        credit=plain_text(" ".join(credit_parts)).strip("() "),
+        width=image.get("width") or "",
+        height=image.get("height") or "",
+    )
+
+
+def _place_figures(body: etree._Element, figures: list[_Figure]) -> list[_Figure]:
+    """Put each figure back before the extracted block that followed it on the page; figures whose paragraph
+    did not make it into the article (galleries, sidebars) stay out. Returns the figures placed, in order."""
+    by_anchor: dict[str, list[_Figure]] = {}
+    for figure in figures:
+        if figure.anchor:
+            by_anchor.setdefault(figure.anchor, []).append(figure)
+    placed: list[_Figure] = []
+    if not by_anchor:
+        return placed
+    for element in list(body.iter(*_BLOCKS)):
+        waiting = by_anchor.pop(_anchor("".join(element.itertext())), None)
+        if not waiting:
+            continue
+        top = element
+        while top.getparent() is not None and top.getparent() is not body:
+            top = top.getparent()
+        for figure in waiting:
+            top.addprevious(_figure_element(figure))
+            placed.append(figure)
+        if not by_anchor:
+            break
+    return placed
+
+
+def _figure_element(figure: _Figure) -> etree._Element:
+    element = etree.Element("figure")
+    image = etree.SubElement(element, "img", src=figure.src)
+    for name in ("srcset", "alt", "width", "height"):
+        if value := getattr(figure, name):
+            image.set(name, value)
+    if figure.caption or figure.credit:
+        caption = etree.SubElement(element, "figcaption")
+        caption.text = figure.caption
+        if figure.credit:
+            caption.text = f"{caption.text} " if caption.text else ""
+            etree.SubElement(caption, "small").text = figure.credit
+    return element
+
+
+def _lead_image(head: _Head, trafilatura_image: str, placed: list[_Figure]) -> RawImage | None:
+    """The page's own choice (og:image) with the caption of the body figure showing it, else the first figure."""
+    lead_url = head.image or trafilatura_image
+    if not lead_url:
+        if not placed:
+            return None
+        first = placed[0]
+        return RawImage(
+            url=first.src,
+            caption=first.caption,
+            credit=first.credit,
+            width=_dimension(first.width),
+            height=_dimension(first.height),
+        )
+    same = next((figure for figure in placed if _same_image(figure.src, lead_url)), None)
+    return RawImage(
+        url=lead_url,
+        caption=same.caption if same else "",
+        credit=same.credit if same else "",
+        width=head.width,
+        height=head.height,
+    )
+
+
+def _same_image(a: str, b: str) -> bool:
+    """Same image file, ignoring resizing query strings (og:image and the body often differ only there)."""
+    return a == b or urlsplit(a)._replace(query="", fragment="") == urlsplit(b)._replace(query="", fragment="")
+
+
+def _drop(element: etree._Element) -> None:
+    """Remove an element but keep the text that follows it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _absolute_http(base: str, url: str) -> str:
+    url = (url or "").strip()
+    if not url:
+        return ""
+    try:
+        resolved = urljoin(base, url)
+        scheme = urlsplit(resolved).scheme
+    except ValueError:
+        return ""
+    return resolved if scheme in ("http", "https") else ""
+
+
+def _dimension(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) <= 6 else None
+
+
+def _parse_datetime(value: str) -> datetime | None:
+    """An aware UTC datetime from the ISO-8601-ish strings publishers put in meta tags (naive means UTC)."""
+    value = value.strip()
+    if not value:
+        return None
+    if value.endswith("Z"):
+        value = value[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _date_only(value: str | None) -> datetime | None:
+    """trafilatura's date (YYYY-MM-DD, the page's best guess) as midnight UTC."""
+    if not value:
+        return None
+    try:
+        return datetime.combine(datetime.strptime(value[:10], "%Y-%m-%d").date(), time(), tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
