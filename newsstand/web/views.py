@@ -7,17 +7,18 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from newsstand.articles import selectors
 from newsstand.articles.models import Article
-from newsstand.sources.models import Publisher
-from newsstand.web import _queries as selectors
+from newsstand.web._queries import article_sources
 
 PAGE_SIZE = 30
 
 
 def latest(request: HttpRequest) -> HttpResponse:
-    """The front page; `?section=` and `?publisher=` narrow it without leaving it."""
+    """The front page; `?section=` and `?publisher=` narrow it without leaving it (an unknown publisher is a 404)."""
     section = request.GET.get("section", "").strip() or None
-    publisher = _publisher_or_404(request.GET["publisher"]) if request.GET.get("publisher") else None
+    slug = request.GET.get("publisher", "").strip()
+    publisher = selectors.publisher_by_slug(slug) if slug else None
     page = _page(request, selectors.latest_articles(section=section, publisher=publisher))
     context = {"page": page, "section": section, "publisher": publisher, "heading": "Latest"}
     return render(request, "web/latest.html", context)
@@ -32,25 +33,16 @@ def section(request: HttpRequest, section: str) -> HttpResponse:
 
 
 def article(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        item = selectors.article_detail(pk)
-    except Article.DoesNotExist as exc:
-        raise Http404("No such article.") from exc
-    return render(request, "web/article.html", {"article": item, "section": item.section or None})
+    item = selectors.article_detail(pk)
+    context = {"article": item, "sources": article_sources(item)}
+    return render(request, "web/article.html", context)
 
 
 def publisher(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _publisher_or_404(slug)
+    found = selectors.publisher_by_slug(slug)
     page = _page(request, selectors.latest_articles(publisher=found))
-    context = {"publisher": found, "feeds": list(found.feeds.all()), "page": page, "section": None}
+    context = {"publisher": found, "feeds": list(found.feeds.all()), "page": page}
     return render(request, "web/publisher.html", context)
-
-
-def _publisher_or_404(slug: str) -> Publisher:
-    try:
-        return selectors.publisher_by_slug(slug)
-    except Publisher.DoesNotExist as exc:
-        raise Http404("No such publisher.") from exc
 
 
 def _page(request: HttpRequest, articles: QuerySet[Article]) -> Page:

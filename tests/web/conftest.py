@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from newsstand.sources.models import Feed, FeedStatus, Publisher
+from newsstand.web.templatetags.navigation import SECTIONS_CACHE_KEY
 from tests.web.rows import make_feed, make_publisher
 
 
@@ -16,3 +18,11 @@ def publisher(db) -> Publisher:
 @pytest.fixture
 def feed(publisher) -> Feed:
     return make_feed(publisher, title="Daily Example: World", section="World", status=FeedStatus.OK)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_navigation():
+    """The section list is cached between requests; each test starts from what its own rows say."""
+    cache.delete(SECTIONS_CACHE_KEY)
+    yield
+    cache.delete(SECTIONS_CACHE_KEY)
