@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.contrib import admin
 
 from newsstand.articles.models import Article, ArticleFeed
+from newsstand.sources.admin import URL_FIELDS
 
 
 class ArticleFeedInline(admin.TabularInline):
+    formfield_overrides = URL_FIELDS
     model = ArticleFeed
     extra = 0
     can_delete = False
@@ -21,6 +23,7 @@ class ArticleFeedInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ("title", "publisher", "section", "published_at", "word_count", "full_text")
     list_filter = ("section", "full_text", "publisher")
     list_select_related = ("publisher",)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from newsstand.articles.models import Article
+from newsstand.articles.models import Article, ArticleFeed
 from newsstand.sources.models import Feed, Publisher
 
 # Lists never need the body: leaving these out keeps timeline queries small.
@@ -82,3 +82,10 @@ def export_rows(*, chunk_size: int = 1000) -> Iterator[dict]:
             "story_id": None,
             "duplicate_of": None,
         }
+
+
+def article_sources(article: Article) -> list[ArticleFeed]:
+    """Every feed that carried the article, with the feed's publisher, in one query, first sighting first."""
+    return list(
+        ArticleFeed.objects.filter(article=article).select_related("feed__publisher").order_by("first_seen_at", "id")
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
@@ -10,9 +11,13 @@ from newsstand.core import clock
 from newsstand.sources import services
 from newsstand.sources.models import Feed, Publisher
 
+# Pasted addresses without a scheme are https, as Django 6 will assume.
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
 
 @admin.register(Publisher)
 class PublisherAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ("name", "slug", "homepage", "country", "language", "weight", "feed_count")
     search_fields = ("name", "slug", "homepage")
     list_filter = ("country", "language")
@@ -28,6 +33,7 @@ class PublisherAdmin(admin.ModelAdmin):
 
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = (
         "url",
         "publisher",

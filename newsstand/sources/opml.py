@@ -11,10 +11,12 @@ export → import reproduces publishers, sections and full-text modes exactly.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
+from html.entities import html5 as _HTML5_ENTITIES
 
 from lxml import etree
 
@@ -57,6 +59,27 @@ class OPMLDocument:
     invalid: list[InvalidOutline]
 
 
+_BARE_AMPERSAND = re.compile(rb"&(?!(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)")
+_NAMED_REFERENCE = re.compile(rb"&([A-Za-z][A-Za-z0-9]*);")
+_XML_ENTITIES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
+
+
+def _named_reference(match: re.Match[bytes]) -> bytes:
+    name = match.group(1)
+    if name in _XML_ENTITIES:
+        return match.group(0)
+    text = _HTML5_ENTITIES.get(name.decode("ascii") + ";")
+    if text is None:  # not ours to guess: keep it as literal text
+        return b"&amp;" + name + b";"
+    return "".join(f"&#{ord(char)};" for char in text).encode("ascii")
+
+
+def _repair(data: bytes) -> bytes:
+    """Escape bare ampersands (``xmlUrl="…?a=1&b=2"``) and turn HTML entities into character references: left
+    alone, libxml2's recovery would silently drop them and corrupt URLs and titles."""
+    return _NAMED_REFERENCE.sub(_named_reference, _BARE_AMPERSAND.sub(b"&amp;", data))
+
+
 def _parser() -> etree.XMLParser:
     # recover=True reads the common breakage (unescaped &, undeclared prefixes); entities are never resolved and
     # nothing is ever fetched.
@@ -90,7 +113,7 @@ def parse_opml(source: str | bytes) -> OPMLDocument:
     if not data.strip():
         raise OPMLError("the OPML document is empty")
     try:
-        root = etree.fromstring(data, _parser())
+        root = etree.fromstring(_repair(data), _parser())
     except etree.XMLSyntaxError as exc:
         raise OPMLError(f"not readable XML: {exc}") from exc
     if root is None:
