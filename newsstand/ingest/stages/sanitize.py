@@ -57,7 +57,6 @@ ALLOWED_ATTRIBUTES = {
     "time": {"datetime"},
     "abbr": {"title"},
 }
-SET_ATTRIBUTES = {"img": {"loading": "lazy", "referrerpolicy": "no-referrer"}}
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 IMAGE_SCHEMES = frozenset({"http", "https"})
 
@@ -66,7 +65,12 @@ _NUMERIC_ATTRIBUTES = frozenset({"width", "height", "colspan", "rowspan", "span"
 _H1 = re.compile(r"<(/?)h1(?=[\s/>])", re.IGNORECASE)
 # Matches nh3 output only: attributes are always `name="value"` with `"` `<` `>` escaped inside values.
 _IMG_WITHOUT_SRC = re.compile(r'<img(?: (?!src=)[a-z-]+="[^"]*")*>')
-_EMPTY_BLOCK = re.compile(r"<(p|a|figure|figcaption|span|li|picture|h[2-6])(?: [a-z-]+=\"[^\"]*\")*>\s*</\1>")
+_EMPTY_BLOCK = re.compile(r"<(p|div|a|figure|figcaption|span|li|picture|h[2-6])(?: [a-z-]+=\"[^\"]*\")*>\s*</\1>")
+_CAPTION_ONLY_FIGURE = re.compile(r"<figure>\s*<figcaption>(?:(?!<figure).)*?</figcaption>\s*</figure>", re.DOTALL)
+# Added after cleaning (nh3's own setter writes attributes in random order, which golden files cannot follow).
+_IMG_OPEN = re.compile(r"<img(?= |>)")
+_IMG_EXTRA = '<img loading="lazy" referrerpolicy="no-referrer"'
+_BLANK_LINES = re.compile(r"\n\s*\n")
 _SRCSET_URL = re.compile(r"[\s,]*(\S+)")
 _SRCSET_DESCRIPTORS = re.compile(r"((?:[^,(]|\([^)]*\))*),?")
 _VALID_DESCRIPTOR = re.compile(r"\d+(?:\.\d+)?[wx]")
@@ -131,7 +135,6 @@ _CLEANER = nh3.Cleaner(
     attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
     attribute_filter=_filter_attribute,
     link_rel="noopener noreferrer",
-    set_tag_attribute_values=SET_ATTRIBUTES,
     url_schemes=set(LINK_SCHEMES),
     strip_comments=True,
 )
@@ -150,8 +153,9 @@ def sanitize_html(html: str, *, base_url: str) -> str:
     clean = _IMG_WITHOUT_SRC.sub("", clean)
     previous = None
     while previous != clean:
-        previous, clean = clean, _EMPTY_BLOCK.sub("", clean)
-    return clean.strip()
+        previous, clean = clean, _CAPTION_ONLY_FIGURE.sub("", _EMPTY_BLOCK.sub("", clean))
+    clean = _IMG_OPEN.sub(_IMG_EXTRA, clean)
+    return _BLANK_LINES.sub("\n", clean).strip()
 
 
 def _http_or_empty(base_url: str, url: str) -> str:
