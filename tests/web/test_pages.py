@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from newsstand.sources.models import FeedStatus
@@ -51,7 +52,7 @@ def test_latest_item_shows_what_a_reader_scans_for(client, publisher):
     assert f'<a href="/articles/{article.pk}/">Rates held</a>' in body
     assert '<a href="/publishers/daily-example/">The Daily Example</a>' in body
     assert '<a href="/sections/Business/">Business</a>' in body
-    assert f'<time datetime="{article.published_at.isoformat()}">' in body
+    assert f'<time datetime="{article.published_at.isoformat()}" title="21 April 2020, 11:5' in body
     teaser = re.search(r'<p class="teaser">([^<]*)</p>', body).group(1)
     assert teaser.startswith("The bank &amp; its board kept")  # tags gone, entity decoded once, escaped once
     assert teaser.endswith("…") and len(teaser) < 240
@@ -181,7 +182,7 @@ def test_article_page_shows_the_whole_article(client, publisher, feed):
     assert "3 min read" in body
     assert 'lang="en-GB"' in body
     figure = re.search(r'<figure class="lead-image">.*?</figure>', body, re.S).group(0)
-    assert 'src="https://img.example.com/rates.jpg"' in figure and 'loading="lazy"' in figure
+    assert 'src="https://img.example.com/rates.jpg"' in figure and 'alt="The bank&#x27;s door"' in figure
     assert "<figcaption>" in figure and "The bank&#x27;s door" in figure and "Photo: A. Snapper" in figure
     assert "<p>First paragraph.</p><h2>Then</h2><p>Second.</p>" in body
     assert '<a class="original" href="https://daily.example.com/rates"' in body
@@ -241,6 +242,12 @@ def test_not_found_page_is_clean(client, settings, publisher):
     body = response.content.decode()
     assert "<h1>Not found</h1>" in body
     assert '<nav class="sections" aria-label="Sections">' in body and ">World</a>" in body
+
+
+def test_server_error_page_renders_without_the_database(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        body = render_to_string("500.html")
+    assert "<h1>Something went wrong</h1>" in body
 
 
 # --- Shape of the page -------------------------------------------------------------------------------------------
