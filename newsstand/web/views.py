@@ -9,7 +9,6 @@ from django.shortcuts import render
 
 from newsstand.articles import selectors
 from newsstand.articles.models import Article
-from newsstand.web._queries import article_sources
 
 PAGE_SIZE = 30
 
@@ -34,7 +33,7 @@ def section(request: HttpRequest, section: str) -> HttpResponse:
 
 def article(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.article_detail(pk)
-    context = {"article": item, "sources": article_sources(item)}
+    context = {"article": item, "sources": selectors.article_sources(item)}
     return render(request, "web/article.html", context)
 
 
