@@ -38,11 +38,11 @@ from newsstand.ingest.stages.sanitize import sanitize_html
 DEFAULT_DATA = Path("/work/shared/data/pages")
 CONFIGURATIONS: dict[str, ExtractionSettings | None] = {
     "trafilatura.extract": None,
-    "balanced (default)": ExtractionSettings(),
-    "fast": ExtractionSettings(fast=True),
-    "favor_precision": ExtractionSettings(favor_precision=True),
-    "favor_recall": ExtractionSettings(favor_recall=True),
-    "fast+precision": ExtractionSettings(fast=True, favor_precision=True),
+    "precision (default)": ExtractionSettings(),
+    "fast+precision": ExtractionSettings(fast=True),
+    "balanced": ExtractionSettings(favor_precision=False),
+    "fast": ExtractionSettings(fast=True, favor_precision=False),
+    "favor_recall": ExtractionSettings(favor_precision=False, favor_recall=True),
 }
 _TOKEN = re.compile(r"\w+")
 

@@ -179,3 +179,18 @@ def test_content_hash_changes_with_the_body_only_when_the_clean_body_changes():
     b = sanitize_entry(_entry(body_html='<p style="color:red">Same</p><!-- tracking 123 -->'), base_url=BASE)
     c = sanitize_entry(_entry(body_html="<p>Changed</p>"), base_url=BASE)
     assert a.content_hash == b.content_hash != c.content_hash
+
+
+@pytest.mark.parametrize(
+    ("body", "removed"),
+    [
+        ('<figure><img src="/img/lead.jpg?w=600"><figcaption>Lead</figcaption></figure><p>Text.</p>', True),
+        ('<p><img src="https://news.example.com/img/lead.jpg"></p><p>Text.</p>', True),
+        ('<figure><img src="/img/other.jpg"></figure><p>Text.</p>', False),
+        ('<p>Text.</p><figure><img src="/img/lead.jpg"></figure>', False),
+    ],
+)
+def test_a_leading_copy_of_the_lead_image_leaves_the_body(body: str, removed: bool):
+    entry = sanitize_entry(_entry(body_html=body), base_url=BASE)
+    assert (entry.body_html == "<p>Text.</p>") == removed
+    assert "<img" in entry.body_html or removed

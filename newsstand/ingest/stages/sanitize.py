@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from contextvars import ContextVar
+from html import unescape
 from urllib.parse import urljoin, urlsplit
 
 import nh3
@@ -62,7 +63,7 @@ IMAGE_SCHEMES = frozenset({"http", "https"})
 
 _PLAIN_ABSOLUTE = re.compile(r"https?://[^\x00-\x20\\]+\Z")
 _NUMERIC_ATTRIBUTES = frozenset({"width", "height", "colspan", "rowspan", "span", "start", "value"})
-_H1 = re.compile(r"<(/?)h1(?=[\s/>])", re.IGNORECASE)
+_H1 = re.compile(r"<(/?)[hH]1(?=[\s/>])")
 # Matches nh3 output only: attributes are always `name="value"` with `"` `<` `>` escaped inside values.
 _IMG_WITHOUT_SRC = re.compile(r'<img(?: (?!src=)[a-z-]+="[^"]*")*>')
 _EMPTY_BLOCK = re.compile(r"<(p|div|a|figure|figcaption|span|li|picture|h[2-6])(?: [a-z-]+=\"[^\"]*\")*>\s*</\1>")
@@ -71,6 +72,8 @@ _CAPTION_ONLY_FIGURE = re.compile(r"<figure>\s*<figcaption>(?:(?!<figure).)*?</f
 _IMG_OPEN = re.compile(r"<img(?= |>)")
 _IMG_EXTRA = '<img loading="lazy" referrerpolicy="no-referrer"'
 _BLANK_LINES = re.compile(r"\n\s*\n")
+_LEADING_IMAGE = re.compile(r"\s*(?:<figure>(?:(?!</figure>).)*</figure>|<p><img [^>]*></p>|<img [^>]*>)", re.DOTALL)
+_SRC = re.compile(r' src="([^"]*)"')
 _SRCSET_URL = re.compile(r"[\s,]*(\S+)")
 _SRCSET_DESCRIPTORS = re.compile(r"((?:[^,(]|\([^)]*\))*),?")
 _VALID_DESCRIPTOR = re.compile(r"\d+(?:\.\d+)?[wx]")
@@ -150,11 +153,17 @@ def sanitize_html(html: str, *, base_url: str) -> str:
     finally:
         _base_url.reset(token)
     # Images whose only source was refused (data:, javascript:) and blocks left empty would render as gaps.
-    clean = _IMG_WITHOUT_SRC.sub("", clean)
-    previous = None
-    while previous != clean:
-        previous, clean = clean, _CAPTION_ONLY_FIGURE.sub("", _EMPTY_BLOCK.sub("", clean))
-    clean = _IMG_OPEN.sub(_IMG_EXTRA, clean)
+    has_images = "<img" in clean
+    if has_images:
+        clean = _IMG_WITHOUT_SRC.sub("", clean)
+    removed = 1
+    while removed:  # removing an empty block can empty its parent
+        clean, removed = _EMPTY_BLOCK.subn("", clean)
+        if "<figcaption>" in clean:
+            clean, captions_only = _CAPTION_ONLY_FIGURE.subn("", clean)
+            removed += captions_only
+    if has_images:
+        clean = _IMG_OPEN.sub(_IMG_EXTRA, clean)
     return _BLANK_LINES.sub("\n", clean).strip()
 
 
@@ -164,15 +173,34 @@ def _http_or_empty(base_url: str, url: str) -> str:
     return _absolute(base_url, url, IMAGE_SCHEMES) or ""
 
 
+def _without_leading_image(body_html: str, lead_image_url: str) -> str:
+    """The body without its opening picture when that picture is the lead image, which pages show above the
+    body anyway. Works on sanitize output only (canonical markup)."""
+    if not lead_image_url:
+        return body_html
+    match = _LEADING_IMAGE.match(body_html)
+    if match is None:
+        return body_html
+    source = _SRC.search(match.group(0))
+    if source is None or not _same_image(unescape(source.group(1)), lead_image_url):
+        return body_html
+    return body_html[match.end() :].lstrip()
+
+
+def _same_image(a: str, b: str) -> bool:
+    """Same image file: og:image and the body's copy often differ only in resizing parameters."""
+    return a.split("?", 1)[0].split("#", 1)[0] == b.split("?", 1)[0].split("#", 1)[0]
+
+
 def sanitize_entry(entry: Entry, *, base_url: str) -> Entry:
     """The entry with trusted HTML, plain-text title/author/caption, http(s)-only URLs, and the derived fields
     store needs: `text` (body as plain text, or the summary's when there is no body), `word_count`,
     `content_hash`."""
     summary_html = sanitize_html(entry.summary_html, base_url=base_url)
-    body_html = sanitize_html(entry.body_html, base_url=base_url)
     title = html_text.plain_text(entry.title)
     author = html_text.plain_text(entry.author)
     lead_image_url = _http_or_empty(base_url, entry.lead_image_url)
+    body_html = _without_leading_image(sanitize_html(entry.body_html, base_url=base_url), lead_image_url)
     text = html_text.text_of_clean_html(body_html or summary_html)
     return dataclasses.replace(
         entry,
