@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import secrets
 import shutil
 import subprocess
 import sys
@@ -251,12 +252,14 @@ def run_json(command: list[str], *, env: dict[str, str]) -> dict:
 # -- the two systems ---------------------------------------------------------------------------------------------
 
 
-def newsstand_env(data_dir: Path, *, database_url: str | None) -> dict[str, str]:
+def newsstand_env(data_dir: Path, *, database_url: str | None, debug: bool = False) -> dict[str, str]:
+    """Production settings (DEBUG off: Django's per-query log costs CPU and memory), loopback fetches allowed."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(
         NEWSSTAND_DATA_DIR=str(data_dir),
         NEWSSTAND_FETCH_ALLOW_PRIVATE="1",
-        DEBUG="1",
+        DEBUG="1" if debug else "0",
+        SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_SETTINGS_MODULE="newsstand.settings",
         PYTHONPATH=str(ROOT),
     )
@@ -265,11 +268,11 @@ def newsstand_env(data_dir: Path, *, database_url: str | None) -> dict[str, str]
     return env
 
 
-def run_newsstand(sim: SimWebProcess, workdir: Path, *, database_url: str | None) -> dict:
+def run_newsstand(sim: SimWebProcess, workdir: Path, *, database_url: str | None, debug: bool) -> dict:
     """Migrate a fresh database, load the feeds, then a cold and a warm pass."""
     data_dir = workdir / "newsstand"
     data_dir.mkdir()
-    env = newsstand_env(data_dir, database_url=database_url)
+    env = newsstand_env(data_dir, database_url=database_url, debug=debug)
     cli = str(Path(sys.executable).with_name("newsstand"))
     runner = [sys.executable, "-m", "bench.newsstand_runner"]
     subprocess.run([cli, "migrate", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -378,7 +381,7 @@ def run_scenario(scenario: Scenario, *, data: Path | None, args: argparse.Namesp
                 "hosts": len(sim.manifest.hosts),
                 "corpus": sim.manifest.corpus,
             }
-            result["newsstand"] = run_newsstand(sim, workdir, database_url=args.database_url)
+            result["newsstand"] = run_newsstand(sim, workdir, database_url=args.database_url, debug=args.debug)
             print("   newsstand: done", flush=True)
             if scenario.with_reader:
                 python = reader_python()
@@ -534,6 +537,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="the shared data set")
     parser.add_argument("--synthetic", action="store_true", help="generated text, not the data set")
     parser.add_argument("--database-url", help="run newsstand on this database instead of a fresh SQLite file")
+    parser.add_argument("--debug", action="store_true", help="run newsstand with DEBUG=1 (logs every query)")
     parser.add_argument("--json-out", type=Path, help="where to write the results (default: bench/out/)")
     args = parser.parse_args(argv)
 
