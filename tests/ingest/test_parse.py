@@ -277,3 +277,8 @@ def test_undeclared_entities_never_resolve_to_files() -> None:
 )
 def test_parse_date(value: str, expected: datetime | None) -> None:
     assert parse_date(value) == expected
+
+
+def test_whitespace_before_the_xml_declaration() -> None:
+    body = b'\n\n  <?xml version="1.0" encoding="utf-8"?>\n<rss><channel><item><title>A &amp; B</title></item></channel></rss>'
+    assert parse_feed(body, url=FEED_URL).entries[0].title == "A & B"
