@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from newsstand.articles.models import Article, ArticleFeed
-from newsstand.sources.models import Feed, Publisher
+from newsstand.sources.models import Publisher
 
 # Lists never need the body: leaving these out keeps timeline queries small.
 HEAVY_FIELDS = ("body_html", "text")
@@ -38,50 +39,66 @@ def sections() -> list[str]:
     return list(Article.objects.exclude(section="").order_by("section").values_list("section", flat=True).distinct())
 
 
-def export_rows(*, chunk_size: int = 1000) -> Iterator[dict]:
-    """Every article as a plain dict for `newsstand export articles`, streamed.
+EXPORT_FIELDS = (
+    "id",
+    "url",
+    "canonical_url",
+    "guid",
+    "title",
+    "publisher__name",
+    "section",
+    "author",
+    "published_at",
+    "word_count",
+    "text",
+)
 
-    One query per `chunk_size` articles plus one for their feeds: never a query per row (200k articles export in
-    a few hundred queries). Ordered by id so an export is stable and resumable by eye.
+
+def export_rows(*, chunk_size: int = 2000) -> Iterator[dict]:
+    """Every article as a plain dict for `newsstand export articles`, streamed in id order.
+
+    Two queries per `chunk_size` articles (the rows, then their feeds' URLs), keyset-paginated on id so no cursor
+    stays open and memory stays flat; tuples rather than model instances, because on 200k articles building
+    models and reversing a URL per row cost more than the database did.
     """
-    feeds = Prefetch("feeds", queryset=Feed.objects.only("id", "url").order_by("id"))
-    articles = (
-        Article.objects.select_related("publisher")
-        .only(
-            "id",
-            "url",
-            "canonical_url",
-            "guid",
-            "title",
-            "section",
-            "author",
-            "published_at",
-            "word_count",
-            "text",
-            "publisher__name",
+    sentinel = 987654321987
+    page_path = reverse("web:article", kwargs={"pk": sentinel})
+    before, _, after = page_path.partition(str(sentinel))
+    last_id = 0
+    while True:
+        rows = list(Article.objects.filter(id__gt=last_id).order_by("id").values_list(*EXPORT_FIELDS)[:chunk_size])
+        if not rows:
+            return
+        last_id = rows[-1][0]
+        feed_urls: dict[int, list[str]] = {}
+        sightings = (
+            ArticleFeed.objects.filter(article_id__gte=rows[0][0], article_id__lte=last_id)
+            .order_by("article_id", "feed_id")
+            .values_list("article_id", "feed__url")
         )
-        .prefetch_related(feeds)
-        .order_by("id")
-    )
-    for article in articles.iterator(chunk_size=chunk_size):
-        yield {
-            "id": article.pk,
-            "url": article.url,
-            "canonical_url": article.canonical_url,
-            "guid": article.guid,
-            "title": article.title,
-            "publisher": article.publisher.name,
-            "feed_urls": [feed.url for feed in article.feeds.all()],
-            "section": article.section,
-            "author": article.author,
-            "published_at": article.published_at.isoformat() if article.published_at else None,
-            "word_count": article.word_count,
-            "text": article.text,
-            "page_path": article.get_absolute_url(),
-            # Filled in once the stories app assigns articles to stories.
-            "story_id": None,
-            "duplicate_of": None,
-        }
+        for article_id, url in sightings:
+            feed_urls.setdefault(article_id, []).append(url)
+        for pk, url, canonical, guid, title, publisher, section, author, published_at, words, text in rows:
+            yield {
+                "id": pk,
+                "url": url,
+                "canonical_url": canonical,
+                "guid": guid,
+                "title": title,
+                "publisher": publisher,
+                "feed_urls": feed_urls.get(pk, []),
+                "section": section,
+                "author": author,
+                "published_at": published_at.isoformat() if published_at else None,
+                "word_count": words,
+                "text": text,
+                "page_path": f"{before}{pk}{after}",  # == article.get_absolute_url()
+                # Filled in once the stories app assigns articles to stories.
+                "story_id": None,
+                "duplicate_of": None,
+            }
+        if len(rows) < chunk_size:
+            return
 
 
 def article_sources(article: Article) -> list[ArticleFeed]:

@@ -92,6 +92,17 @@ def test_export_articles_jsonl_shape():
     assert first["page_path"] == f"/articles/{articles[0].pk}/"
     assert (first["story_id"], first["duplicate_of"]) == (None, None)
     assert rows[1]["feed_urls"] == ["https://feeds.npr.org/1007/rss.xml"]
+    assert [row["page_path"] for row in rows] == [article.get_absolute_url() for article in articles]
+
+
+@pytest.mark.django_db
+def test_export_chunks_keep_every_article_and_its_feeds():
+    articles = make_articles(7)
+    ArticleFeed.objects.filter(article=articles[4]).delete()
+    rows = list(selectors.export_rows(chunk_size=3))
+    assert [row["id"] for row in rows] == [article.pk for article in articles]
+    assert rows[4]["feed_urls"] == []
+    assert [len(row["feed_urls"]) for row in rows] == [2, 1, 2, 1, 0, 1, 2]
 
 
 @pytest.mark.django_db

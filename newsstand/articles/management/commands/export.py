@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("what", choices=["articles"], help="What to export.")
         parser.add_argument("--format", choices=["jsonl"], default="jsonl", help="Output format (JSON Lines).")
         parser.add_argument("--output", "-o", default="-", help='File to write ("-": stdout).')
-        parser.add_argument("--chunk-size", type=int, default=1000, help="Articles read per database query.")
+        parser.add_argument("--chunk-size", type=int, default=2000, help="Articles read per database query.")
 
     def handle(self, *args, what: str, format: str, output: str, chunk_size: int, **options):
         rows = selectors.export_rows(chunk_size=chunk_size)
