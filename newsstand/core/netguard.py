@@ -14,8 +14,10 @@ connect) cannot slip through. TLS still verifies the certificate against the hos
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
+import ssl
 import typing
 from collections.abc import Iterable, Sequence
 
@@ -200,28 +202,51 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """Built once: loading the CA bundle costs tens of milliseconds, and a context is safe to share."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
+class GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport with every connection made through `GuardedBackend`.
+
+    httpx takes no network backend argument, so the connection pool is rebuilt with one; the pool arguments mirror
+    httpx's own (httpx is pinned; tests/core/test_netguard.py proves the guard is in place by being refused
+    "localhost"). No proxies: a proxy would connect on our behalf, unchecked.
+    """
+
+    def __init__(
+        self,
+        *,
+        allow_private: bool,
+        allowed_networks: Sequence[IPNetwork] = (),
+        limits: httpx.Limits,
+        http2: bool = True,
+    ) -> None:
+        ssl_context = _ssl_context()
+        super().__init__(verify=ssl_context, limits=limits, http2=http2, trust_env=False)
+        self.pool = httpcore.AsyncConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            http1=True,
+            http2=http2,
+            network_backend=GuardedBackend(allow_private=allow_private, allowed_networks=allowed_networks),
+        )
+        self._pool = self.pool
+
+    def is_idle(self) -> bool:
+        """No request in flight on any of this transport's connections."""
+        return all(connection.is_idle() for connection in self.pool.connections)
+
+
 def guarded_transport(
     *,
     allow_private: bool,
     allowed_networks: Sequence[IPNetwork] = (),
     limits: httpx.Limits,
     http2: bool = True,
-) -> httpx.AsyncHTTPTransport:
-    """An httpx transport whose every connection goes through `GuardedBackend`.
-
-    httpx has no argument for a network backend, so the transport's connection pool is rebuilt with one; the
-    pool arguments mirror httpx's own (pinned httpx version; tests/core/test_netguard.py proves the guard is in
-    place by being refused "localhost"). No proxies: a proxy would connect on our behalf, unchecked.
-    """
-    transport = httpx.AsyncHTTPTransport(limits=limits, http2=http2, trust_env=False)
-    ssl_context = httpx.create_ssl_context(trust_env=False)
-    transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=ssl_context,
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-        http1=True,
-        http2=http2,
-        network_backend=GuardedBackend(allow_private=allow_private, allowed_networks=allowed_networks),
-    )
-    return transport
+) -> GuardedTransport:
+    return GuardedTransport(allow_private=allow_private, allowed_networks=allowed_networks, limits=limits, http2=http2)

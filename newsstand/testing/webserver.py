@@ -19,6 +19,7 @@ import asyncio
 import functools
 import gzip
 import random
+import struct
 import threading
 import zlib
 from collections import Counter
@@ -116,6 +117,7 @@ class LoopbackWeb:
         self._thread: threading.Thread | None = None
         self._servers: list[asyncio.Server] = []
         self._connections: set[asyncio.Task] = set()
+        self._writers: set[asyncio.StreamWriter] = set()
 
     # -- routes -------------------------------------------------------------------------------------------------
 
@@ -185,8 +187,8 @@ class LoopbackWeb:
         async def shutdown() -> None:
             for server in self._servers:
                 server.close()
-            for task in list(self._connections):
-                task.cancel()
+            for writer in list(self._writers):
+                writer.transport.abort()  # the connection's reader sees EOF and its task ends on its own
             await asyncio.gather(*self._connections, return_exceptions=True)
             for server in self._servers:
                 await server.wait_closed()
@@ -209,6 +211,7 @@ class LoopbackWeb:
         task = asyncio.current_task()
         assert task is not None
         self._connections.add(task)
+        self._writers.add(writer)
         local = writer.get_extra_info("sockname")[0]
         try:
             while True:
@@ -221,6 +224,7 @@ class LoopbackWeb:
             pass  # the client went away: normal for refused bodies
         finally:
             self._connections.discard(task)
+            self._writers.discard(writer)
             writer.close()
 
     async def _read_request(self, reader: asyncio.StreamReader, local: str) -> Request | None:
@@ -399,7 +403,7 @@ def compress(body: bytes, encoding: str) -> bytes:
         packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
         return packer.compress(body) + packer.flush()
     if encoding == "br":
-        return brotli.compress(body)
+        return brotli.compress(body, quality=5)
     if encoding == "zstd":
         return zstandard.ZstdCompressor().compress(body)
     if encoding == "identity":
@@ -441,23 +445,52 @@ def _accepted_encodings(header: str) -> set[str]:
     return accepted
 
 
-@functools.lru_cache(maxsize=4)
-def gzip_bomb(inflated: int = 256 * 1024 * 1024) -> bytes:
-    """A gzip body that inflates to `inflated` zero bytes (256 MiB → about 250 KB), built without ever holding
-    the inflated form."""
-    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+@functools.lru_cache(maxsize=8)
+def bomb_body(inflated: int = 256 * 1024 * 1024, encoding: str = "gzip") -> bytes:
+    """A body in `encoding` (gzip, br, zstd) that inflates to `inflated` zero bytes (256 MiB of gzip is about
+    250 KB), built a block at a time without ever holding the inflated form."""
     block = bytes(1024 * 1024)
+    if encoding == "gzip":
+        return _gzip_of_zeros(inflated, block)
+    if encoding == "br":
+        brotler = brotli.Compressor(quality=1)
+        pack, finish = brotler.process, brotler.finish
+    elif encoding == "zstd":
+        zstder = zstandard.ZstdCompressor().compressobj()
+        pack, finish = zstder.compress, zstder.flush
+    else:
+        raise ValueError(f"no bomb for {encoding!r}")
     out = []
     left = inflated
     while left > 0:
-        out.append(packer.compress(block[: min(left, len(block))]))
+        out.append(pack(block[: min(left, len(block))]))
         left -= len(block)
-    out.append(packer.flush())
+    out.append(finish())
     return b"".join(out)
 
 
-def bomb(inflated: int = 256 * 1024 * 1024, *, content_type: str = RSS) -> Response:
-    return Response(200, gzip_bomb(inflated), {"content-encoding": "gzip"}, content_type=content_type)
+def _gzip_of_zeros(inflated: int, block: bytes) -> bytes:
+    """Gzip of `inflated` zeros in a quarter second: after a full flush deflate restarts, so one compressed
+    block repeated is the compressed form of the block repeated; only the trailer's CRC needs the whole."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    whole, rest = divmod(inflated, len(block))
+    piece = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+    tail = packer.compress(block[:rest]) + packer.flush(zlib.Z_FINISH)
+    crc = 0
+    for _ in range(whole):
+        crc = zlib.crc32(block, crc)
+    crc = zlib.crc32(block[:rest], crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    return header + piece * whole + tail + struct.pack("<II", crc, inflated & 0xFFFFFFFF)
+
+
+def gzip_bomb(inflated: int = 256 * 1024 * 1024) -> bytes:
+    return bomb_body(inflated, "gzip")
+
+
+def bomb(inflated: int = 256 * 1024 * 1024, *, encoding: str = "gzip", content_type: str = RSS) -> Response:
+    """A decompression bomb: small on the wire, `inflated` bytes once decoded."""
+    return Response(200, bomb_body(inflated, encoding), {"content-encoding": encoding}, content_type=content_type)
 
 
 def huge(size: int, *, declare_length: bool = False, piece: int = 64 * 1024, content_type: str = RSS) -> Response:
