@@ -138,7 +138,7 @@ class Crawler:
                     await asyncio.gather(*inflight, return_exceptions=True)
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
-            await self.db_run(connection.close)
+            await self.db_run(_close_connection)
             self._db.shutdown(wait=True)
         return self.totals
 
@@ -150,7 +150,7 @@ class Crawler:
         try:
             await asyncio.wait_for(self._stopping.wait(), timeout=wait)
         except TimeoutError:
-            await self.db_run(close_old_connections)
+            await self.db_run(_close_old_connections)
 
     async def _ingest(self, job: FeedJob, fetcher: Fetcher) -> None:
         try:
@@ -173,3 +173,12 @@ class Crawler:
         self.totals.add(report)
         if self.on_feed:
             self.on_feed(report)
+
+
+def _close_connection() -> None:
+    """Runs on the database thread: `connection` resolves to that thread's connection only there."""
+    connection.close()
+
+
+def _close_old_connections() -> None:
+    close_old_connections()
