@@ -5,7 +5,7 @@ for many publishers), so hundreds of concurrent keep-alive connections cost litt
 `Response` or to a handler ``(Request) -> Response``; handlers run on the server's loop and must not block.
 
     with LoopbackWeb() as web:
-        web.route("/feed.xml", conditional(RSS, etag='"v1"'))
+        web.route("/feed.xml", conditional(feed_xml, etag='"v1"'))
         result = await fetcher.fetch(web.url("/feed.xml"))
         assert web.requests[-1].headers["if-none-match"] == '"v1"'
 
@@ -137,6 +137,11 @@ class LoopbackWeb:
 
     def requests_for(self, path: str) -> list[Request]:
         return [r for r in self.requests if r.path == path or r.target == path]
+
+    @property
+    def open_connections(self) -> int:
+        """Client connections open now (keep-alive ones included)."""
+        return len(self._writers)
 
     def reset_log(self) -> None:
         self.requests.clear()

@@ -393,6 +393,23 @@ def test_per_host_and_global_limits_hold():
         assert many.max_inflight_total <= 3
 
 
+def test_idle_keep_alive_connections_are_bounded_over_many_hosts():
+    """One pool per host, but idle pools beyond the bound are closed: sockets do not pile up over a long crawl."""
+    hosts = [f"127.0.0.{n}" for n in range(2, 42)]
+    with LoopbackWeb(hosts=hosts) as many:
+        many.route("/feed", feed(RSS))
+
+        async def crawl() -> tuple[list[FetchResult], int]:
+            async with Fetcher(allow_private=True, concurrency=4, per_host=2) as fetcher:
+                results = [await fetcher.fetch(many.url("/feed", host=host)) for host in hosts]
+                await asyncio.sleep(0.05)  # let the server notice the closed sockets
+                return results, many.open_connections
+
+        results, still_open = asyncio.run(crawl())
+        assert all(result.ok for result in results)
+        assert still_open <= 16
+
+
 def test_fetch_outside_the_context_manager_is_a_programming_error():
     with pytest.raises(RuntimeError):
         asyncio.run(Fetcher(allow_private=True).fetch("http://127.0.0.1/"))
