@@ -57,26 +57,23 @@ TEMPLATES = [
     },
 ]
 
-_database_url = conf.env("DATABASE_URL")
-if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "newsstand.sqlite3",
-            # WAL lets the web server read while the crawler writes; IMMEDIATE avoids lock upgrades mid-transaction.
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 30,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;"
-                    " PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY;"
-                ),
-            },
-            "TEST": {"NAME": DATA_DIR / "test.sqlite3"},
-        }
-    }
+_database_url = conf.env("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'newsstand.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].update(
+        CONN_MAX_AGE=0,
+        # WAL lets the web server read while the crawler writes; IMMEDIATE takes the write lock up front, so
+        # concurrent writers queue on busy_timeout instead of failing a lock upgrade mid-transaction.
+        OPTIONS={
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;"
+                " PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY;"
+            ),
+        },
+        TEST={"NAME": str(DATA_DIR / "test.sqlite3")},
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
