@@ -293,38 +293,37 @@ class Fetcher:
         self.http2 = http2
         self._global = asyncio.Semaphore(self.concurrency)
         self._hosts = _HostSlots(self.per_host)
-        self._client: httpx.AsyncClient | None = None
+        connect = min(self.timeout, 10.0)
+        self._timeouts = {"connect": connect, "read": self.timeout, "write": self.timeout, "pool": self.timeout}
+        self._transport: _PerHostTransport | None = None
 
     async def __aenter__(self) -> Fetcher:
-        self._client = httpx.AsyncClient(
-            transport=_PerHostTransport(
-                allow_private=self.allow_private,
-                allowed_networks=self.allowed_networks,
-                per_host=self.per_host,
-                max_hosts=max(self.concurrency, 16),
-                http2=self.http2,
-            ),
-            headers={"User-Agent": self.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
-            timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0)),
-            follow_redirects=False,
-            trust_env=False,
+        # The transport is used directly, without httpx.AsyncClient: redirects are ours already, and the client's
+        # cookie jar, auth and hook machinery cost ~20% of the CPU per fetch while adding state we do not want
+        # (cookies from one publisher's feed replayed on the next fetch).
+        self._transport = _PerHostTransport(
+            allow_private=self.allow_private,
+            allowed_networks=self.allowed_networks,
+            per_host=self.per_host,
+            max_hosts=max(self.concurrency, 16),
+            http2=self.http2,
         )
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        if self._transport is not None:
+            await self._transport.aclose()
+            self._transport = None
 
     async def fetch(
         self, url: str, *, etag: str = "", last_modified: str = "", accept: str = FEED_ACCEPT
     ) -> FetchResult:
         """GET `url`, conditionally when validators are given, following redirects. Never raises for a fetch
         problem: see the module docstring for the error codes."""
-        if self._client is None:
+        if self._transport is None:
             raise RuntimeError("Fetcher.fetch called outside `async with Fetcher(...)`")
         result = FetchResult(requested_url=url, url=url, status=None)
-        headers = {"Accept": accept}
+        headers = {"User-Agent": self.user_agent, "Accept": accept, "Accept-Encoding": ACCEPT_ENCODING}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -384,10 +383,11 @@ class Fetcher:
 
     async def _exchange(self, result: FetchResult, url: str, headers: dict[str, str]) -> str | None:
         """One request. Fills `result`; returns the next URL when the answer is a redirect."""
-        assert self._client is not None
+        assert self._transport is not None
         result.url = url
-        request = self._client.build_request("GET", url, headers=headers)
-        response = await self._client.send(request, stream=True)
+        request = httpx.Request("GET", url, headers=headers, extensions={"timeout": self._timeouts})
+        response = await self._transport.handle_async_request(request)
+        response.request = request
         try:
             status = response.status_code
             result.status = status
