@@ -261,7 +261,7 @@ class _PerHostTransport(httpx.AsyncBaseTransport):
 
 
 class Fetcher:
-    """Fetches over one shared, pooled httpx client. Use as ``async with Fetcher() as fetcher:``.
+    """Fetches over guarded keep-alive connections, one small pool per host. Use as ``async with Fetcher() as f:``.
 
     `concurrency` bounds requests in flight; `per_host` bounds them per host name (taken before a global slot, so
     a busy host's queue never holds slots other hosts could use). `timeout` is the budget for the network time of
