@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from newsstand.core.urls import is_http_url
@@ -81,6 +81,22 @@ def _check_mode(full_text: str) -> str:
     return full_text
 
 
+def _new_feed(
+    *, url: str, publisher: Publisher, section: str, full_text: str, title: str, active: bool, now: datetime
+) -> Feed:
+    """An unsaved feed, due at once, its fields checked and clipped to what the columns hold."""
+    return Feed(
+        url=_check_feed_url(url),
+        publisher=publisher,
+        section=section.strip()[:100],
+        full_text=_check_mode(full_text),
+        title=title.strip()[:500],
+        active=active,
+        status=FeedStatus.NEW if active else FeedStatus.DISABLED,
+        next_fetch_at=now,
+    )
+
+
 def add_feed(
     *,
     url: str,
@@ -94,20 +110,24 @@ def add_feed(
     """The feed at `url`, created if new (due at once). Idempotent on URL: an existing feed is left as it is."""
     from newsstand.core import clock
 
-    url = _check_feed_url(url)
-    feed, created = Feed.objects.get_or_create(
+    feed = _new_feed(
         url=url,
-        defaults={
-            "publisher": publisher,
-            "section": section.strip()[:100],
-            "full_text": _check_mode(full_text),
-            "title": title.strip()[:500],
-            "active": active,
-            "status": FeedStatus.NEW if active else FeedStatus.DISABLED,
-            "next_fetch_at": now or clock.now(),
-        },
+        publisher=publisher,
+        section=section,
+        full_text=full_text,
+        title=title,
+        active=active,
+        now=now or clock.now(),
     )
-    return feed, created
+    existing = Feed.objects.filter(url=feed.url).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            feed.save(force_insert=True)
+    except IntegrityError:  # added by someone else since we looked
+        return Feed.objects.get(url=feed.url), False
+    return feed, True
 
 
 def _host(url: str) -> str:
@@ -146,6 +166,9 @@ def _publisher_names(outlines: list[opml.OutlineFeed]) -> dict[str, str]:
     return names
 
 
+IMPORT_BATCH = 500  # outlines per transaction: few commits, yet the crawler is never locked out for long
+
+
 def import_outlines(
     *,
     outlines: Iterable[opml.OutlineFeed],
@@ -160,50 +183,74 @@ def import_outlines(
         _check_mode(full_text)
     guessed = _publisher_names(outlines)
     publishers_by_host = {_host(p.homepage): p for p in Publisher.objects.exclude(homepage="")}
+    known_urls = set(Feed.objects.values_list("url", flat=True))
     publishers_before = Publisher.objects.count()
-    for outline in outlines:
-        try:
-            with transaction.atomic():
-                url = _check_feed_url(outline.url)
-                if Feed.objects.filter(url=url).exists():
-                    result.existing += 1
-                    continue
-                mode = full_text or outline.full_text or FullTextMode.AUTO
-                if outline.publisher:
-                    publisher = get_or_create_publisher(
-                        name=outline.publisher,
-                        homepage=outline.homepage or outline.html_url,
-                        country=outline.country,
-                        language=outline.language,
+    publishers_by_name: dict[str, Publisher] = {}
+    for start in range(0, len(outlines), IMPORT_BATCH):
+        with transaction.atomic():
+            new_feeds: list[Feed] = []
+            for outline in outlines[start : start + IMPORT_BATCH]:
+                try:
+                    feed = _feed_from_outline(
+                        outline, full_text, now, guessed, publishers_by_host, publishers_by_name, known_urls
                     )
+                except InvalidSource as exc:
+                    result.invalid.append(opml.InvalidOutline(outline.url or outline.title, str(exc)))
                 else:
-                    host = _host(outline.html_url or outline.url)
-                    publisher = publishers_by_host.get(host) or get_or_create_publisher(
-                        name=guessed.get(host) or host,
-                        homepage=_site_root(outline.html_url) if outline.html_url else "",
-                        language=outline.language,
-                    )
-                    if publisher.homepage:
-                        publishers_by_host.setdefault(_host(publisher.homepage), publisher)
-                # Only keep the feed's own title when it says more than the publisher's name.
-                title = outline.title if outline.title != publisher.name else ""
-                add_feed(
-                    url=url,
-                    publisher=publisher,
-                    section=outline.section,
-                    full_text=_check_mode(mode),
-                    title=title,
-                    active=outline.active,
-                    now=now,
-                )
-                result.created += 1
-        except InvalidSource as exc:
-            result.invalid.append(opml.InvalidOutline(outline.url or outline.title, str(exc)))
-        finally:
-            if on_each is not None:
-                on_each()
+                    if feed is None:
+                        result.existing += 1
+                    else:
+                        new_feeds.append(feed)
+                if on_each is not None:
+                    on_each()
+            Feed.objects.bulk_create(new_feeds)
+            result.created += len(new_feeds)
     result.publishers_created = Publisher.objects.count() - publishers_before
     return result
+
+
+def _feed_from_outline(
+    outline: opml.OutlineFeed,
+    full_text: str | None,
+    now: datetime,
+    guessed: dict[str, str],
+    publishers_by_host: dict[str, Publisher],
+    publishers_by_name: dict[str, Publisher],
+    known_urls: set[str],
+) -> Feed | None:
+    """The unsaved feed for one outline (its publisher found or created), or None when the URL is known."""
+    url = _check_feed_url(outline.url)
+    if url in known_urls:
+        return None
+    mode = _check_mode(full_text or outline.full_text or FullTextMode.AUTO)
+    if outline.publisher:
+        publisher = publishers_by_name.get(outline.publisher)
+        if publisher is None:
+            publisher = publishers_by_name[outline.publisher] = get_or_create_publisher(
+                name=outline.publisher,
+                homepage=outline.homepage or outline.html_url,
+                country=outline.country,
+                language=outline.language,
+            )
+    else:
+        host = _host(outline.html_url or outline.url)
+        publisher = publishers_by_host.get(host) or get_or_create_publisher(
+            name=guessed.get(host) or host,
+            homepage=_site_root(outline.html_url) if outline.html_url else "",
+            language=outline.language,
+        )
+        publishers_by_host.setdefault(host, publisher)
+    known_urls.add(url)
+    # Keep the feed's own title only when it says more than the publisher's name.
+    return _new_feed(
+        url=url,
+        publisher=publisher,
+        section=outline.section,
+        full_text=mode,
+        title=outline.title if outline.title != publisher.name else "",
+        active=outline.active,
+        now=now,
+    )
 
 
 def _site_root(url: str) -> str:
