@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
@@ -22,7 +24,11 @@ class Command(BaseCommand):
     def handle(self, *args, what: str, format: str, output: str, chunk_size: int, **options):
         rows = selectors.export_rows(chunk_size=chunk_size)
         if output == "-":
-            count = self._write(rows, self.stdout)
+            try:
+                count = self._write(rows, self.stdout)
+            except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                return
         else:
             with Path(output).open("w", encoding="utf-8") as stream:
                 count = self._write(rows, stream)
