@@ -273,9 +273,9 @@ def run_newsstand(sim: SimWebProcess, workdir: Path, *, database_url: str | None
     data_dir = workdir / "newsstand"
     data_dir.mkdir()
     env = newsstand_env(data_dir, database_url=database_url, debug=debug)
-    cli = str(Path(sys.executable).with_name("newsstand"))
     runner = [sys.executable, "-m", "bench.newsstand_runner"]
-    subprocess.run([cli, "migrate", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True)
+    migrate = [sys.executable, "-m", "newsstand", "migrate", "--noinput"]  # this tree's code, as the runner's
+    subprocess.run(migrate, cwd=ROOT, env=env, check=True, capture_output=True)
     loaded = run_json([*runner, "load", str(sim.manifest_path)], env=env)
     cold = measured([*runner, "crawl"], env=env, sim=sim)
     after_cold = run_json([*runner, "count"], env=env)
@@ -283,16 +283,16 @@ def run_newsstand(sim: SimWebProcess, workdir: Path, *, database_url: str | None
     return {"loaded": loaded, "cold": cold, "after_cold": after_cold, "warm": warm}
 
 
-def reader_python() -> Path | None:
+def reader_python(venv: Path = READER_VENV) -> Path | None:
     """The peer's venv, made on first use; None (with a message) when it cannot be made."""
-    python = READER_VENV / "bin" / "python"
+    python = venv / "bin" / "python"
     check = [str(python), "-c", "import reader, sgmllib; assert reader.__version__.startswith('3.26')"]
     if python.exists() and subprocess.run(check, capture_output=True).returncode == 0:
         return python
-    print(f"making the peer's venv in {READER_VENV} ({', '.join(READER_REQUIREMENTS)}) …", flush=True)
+    print(f"making the peer's venv in {venv} ({', '.join(READER_REQUIREMENTS)}) …", flush=True)
     base = shutil.which("python3") or sys.executable
     try:
-        subprocess.run([base, "-m", "venv", "--clear", str(READER_VENV)], check=True, capture_output=True)
+        subprocess.run([base, "-m", "venv", "--clear", str(venv)], check=True, capture_output=True)
         subprocess.run(
             [str(python), "-m", "pip", "install", "--quiet", *READER_REQUIREMENTS], check=True, capture_output=True
         )
@@ -384,7 +384,7 @@ def run_scenario(scenario: Scenario, *, data: Path | None, args: argparse.Namesp
             result["newsstand"] = run_newsstand(sim, workdir, database_url=args.database_url, debug=args.debug)
             print("   newsstand: done", flush=True)
             if scenario.with_reader:
-                python = reader_python()
+                python = reader_python(args.reader_venv)
                 if python is not None:
                     result["reader"] = run_reader(sim, workdir, python=python, workers=args.reader_workers)
                     print("   reader: done", flush=True)
@@ -411,6 +411,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         "commit": commit.stdout.strip() + ("+dirty" if dirty.stdout.strip() else ""),
         "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "load_average": os.getloadavg()[0],
     }
 
 
@@ -422,7 +423,9 @@ def _mark(ok: bool, applies: bool = True) -> str:
 
 def report(results: list[dict], info: dict) -> str:
     lines = [
-        f"machine: {info['cores']} cores, {info['cpu']}; Python {info['python']}; commit {info['commit']}; {info['when']}"
+        f"machine: {info['cores']} cores, {info['cpu']}; Python {info['python']}; commit {info['commit']}; {info['when']}",
+        f"load average (1 min) before: {info['load_average']:.2f}, after: {os.getloadavg()[0]:.2f} "
+        "(other work on the machine slows both systems; compare within one run)",
     ]
     row = "  {:<34} {:>14} {:>14}"
     for result in results:
@@ -477,7 +480,10 @@ def report(results: list[dict], info: dict) -> str:
         if pcold:
             lines.append(f"  reader cold outcomes: {pcold.report['outcomes']}; warm: {pwarm.report['outcomes']}")
         if items != result["expected_items"]:
-            lines.append(f"  NOTE: newsstand ingested {items} items, the web holds {result['expected_items']}")
+            lines.append(
+                f"  NOTE: newsstand ingested {items} items, the healthy feeds hold {result['expected_items']} "
+                "(more: items recovered from the truncated 'malformed' feeds)"
+            )
         lines.append("  targets:")
         if pcold and spec["fulltext_fraction"] == 0:
             ratio = ours_ips / (p_items / pcold.elapsed) if p_items else float("inf")
@@ -505,7 +511,8 @@ def report(results: list[dict], info: dict) -> str:
             )
             lines.append(
                 f"    extraction CPU per page over {extraction['pages']} pages: median {median * 1000:.1f} ms, "
-                f"p90 {extraction['p90_cpu'] * 1000:.1f} ms; with sanitising, median "
+                f"mean {extraction['mean_cpu'] * 1000:.1f} ms, p90 {extraction['p90_cpu'] * 1000:.1f} ms; "
+                f"with sanitising, median "
                 f"{extraction['median_cpu_with_sanitize'] * 1000:.1f} ms"
             )
             lines.append(f"    articles with full text after the cold pass: {ours['after_cold'].get('full_text')}")
@@ -534,6 +541,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes (100 × 10 and 20 × 5)")
     parser.add_argument("--skip-reader", action="store_true", help="do not run the peer")
     parser.add_argument("--reader-workers", type=int, default=16)
+    parser.add_argument("--reader-venv", type=Path, default=READER_VENV, help="the peer's venv (made if missing)")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="the shared data set")
     parser.add_argument("--synthetic", action="store_true", help="generated text, not the data set")
     parser.add_argument("--database-url", help="run newsstand on this database instead of a fresh SQLite file")

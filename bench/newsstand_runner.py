@@ -135,6 +135,7 @@ def extract_cpu(data: Path | None, *, repeat: int = 3) -> dict:
         "pages": len(pages),
         "failures": failures // repeat,
         "median_cpu": statistics.median(extract_only),
+        "mean_cpu": statistics.fmean(extract_only),
         "p90_cpu": extract_only[int(len(extract_only) * 0.9)],
         "median_cpu_with_sanitize": statistics.median(with_sanitize),
     }
