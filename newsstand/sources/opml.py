@@ -99,9 +99,12 @@ def _attrs(element: etree._Element) -> tuple[dict[str, str], dict[str, str]]:
     """(plain OPML attributes, our newsstand attributes), keys lower-cased local names, values stripped."""
     plain: dict[str, str] = {}
     ours: dict[str, str] = {}
+    # Ours: our namespace, whatever namespace the document binds to the `newsstand` prefix, or that prefix left
+    # undeclared (hand-written files).
+    our_uris = {"{" + NS + "}", "{" + (element.nsmap.get(PREFIX) or NS) + "}"}
     for raw_name, value in element.attrib.items():
         name = str(raw_name)
-        is_ours = name.startswith("{" + NS + "}") or name.lower().startswith(PREFIX + ":")
+        is_ours = name.startswith(tuple(our_uris)) or name.lower().startswith(PREFIX + ":")
         (ours if is_ours else plain)[_local(name)] = str(value).strip()
     return plain, ours
 

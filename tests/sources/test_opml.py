@@ -106,6 +106,20 @@ def test_not_opml_is_refused_with_a_reason(document, message):
         opml.parse_opml(document)
 
 
+@pytest.mark.parametrize(
+    "declaration",
+    ['xmlns:newsstand="https://newsstand.example/another-uri"', 'xmlns:ns="https://newsstand.invalid/ns/opml/1"', ""],
+)
+def test_our_attributes_are_read_under_any_binding(declaration):
+    prefix = "ns" if "xmlns:ns=" in declaration else "newsstand"
+    document = opml.parse_opml(
+        f'<opml version="2.0" {declaration}><body><outline text="x" xmlUrl="https://a.example/rss" '
+        f'{prefix}:publisher="A" {prefix}:fullText="never" {prefix}:section="World"/></body></opml>'
+    )
+    feed = document.feeds[0]
+    assert (feed.publisher, feed.full_text, feed.section) == ("A", "never", "World")
+
+
 def test_write_then_parse_is_identity():
     feeds = [
         opml.OutlineFeed(
