@@ -117,7 +117,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {"newsstand": {"handlers": ["console"], "level": "INFO"}},
+    "loggers": {
+        "newsstand": {"handlers": ["console"], "level": "INFO"},
+        # trafilatura warns for every page it cannot extract; the article records that as extraction_error.
+        "trafilatura": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "htmldate": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }
 
 NEWSSTAND_FETCH_ALLOW_PRIVATE: bool = conf.env("NEWSSTAND_FETCH_ALLOW_PRIVATE")

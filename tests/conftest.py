@@ -11,3 +11,12 @@ def _expected_database(django_db_setup, django_db_blocker):
         from django.db import connection
 
         assert connection.vendor == expected, f"suite expected {expected}, runs on {connection.vendor}"
+
+
+@pytest.fixture
+def web():
+    """A loopback web server for the test to route feeds, pages and faults on."""
+    from newsstand.testing.webserver import LoopbackWeb
+
+    with LoopbackWeb() as server:
+        yield server

@@ -7,6 +7,9 @@ dataclasses of ingest.types and import nothing from Django's ORM, so a worker pr
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from dataclasses import replace
 from datetime import datetime
 
@@ -61,3 +64,15 @@ def extract_and_sanitize(entry: Entry, page: bytes, *, page_url: str) -> Entry:
     else:
         entry = enrich.merge_extracted(entry, extracted)
     return sanitize.sanitize_entry(entry, base_url=page_url)
+
+
+def watch_parent(crawler_pid: int) -> None:
+    """Pool worker start-up: exit when the crawler is gone. A crawler killed with SIGKILL cannot stop its
+    pool, and ProcessPoolExecutor's workers would otherwise wait for work forever."""
+
+    def watch() -> None:
+        while os.getppid() == crawler_pid:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="newsstand-parent-watch", daemon=True).start()

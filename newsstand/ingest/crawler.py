@@ -25,7 +25,7 @@ from django.db import close_old_connections, connection
 
 from newsstand import conf
 from newsstand.core import clock
-from newsstand.ingest import pipeline
+from newsstand.ingest import cpu, pipeline
 from newsstand.ingest.stages import schedule, store
 from newsstand.ingest.stages.fetch import Fetcher
 from newsstand.ingest.types import FeedJob
@@ -85,8 +85,13 @@ class Crawler:
 
     # Runners: where each kind of work happens.
     def _new_pool(self) -> Executor:
-        # forkserver: workers never inherit the crawler's threads, sockets or database connection.
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("forkserver"))
+        # spawn: workers never inherit the crawler's threads, sockets or database connection.
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=cpu.watch_parent,
+            initargs=(os.getpid(),),
+        )
 
     async def cpu_run(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         assert self._pool is not None

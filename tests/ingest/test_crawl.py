@@ -38,12 +38,6 @@ def page_html() -> bytes:
     return gzip.decompress(next(iter(sorted(PAGES.glob("*.html.gz")))).read_bytes())
 
 
-@pytest.fixture
-def web():
-    with w.LoopbackWeb() as server:
-        yield server
-
-
 def command(name: str, *args: str) -> str:
     out = io.StringIO()
     call_command(name, *args, stdout=out, stderr=io.StringIO())
