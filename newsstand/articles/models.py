@@ -64,3 +64,6 @@ class ArticleFeed(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["article", "feed"], name="article_feed_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} in feed {self.feed_id}"

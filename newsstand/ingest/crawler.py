@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -43,6 +43,9 @@ class CrawlTotals:
     pages: int = 0
     not_modified: int = 0
     errors: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
     def add(self, report: pipeline.FeedReport) -> None:
         self.feeds += 1

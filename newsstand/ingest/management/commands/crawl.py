@@ -25,17 +25,8 @@ class Command(BaseCommand):
     def handle(self, *args, once: bool, all: bool, batch: int | None, lease_seconds: int, json: bool, **options):
         crawler = Crawler(batch=batch, lease=timedelta(seconds=lease_seconds))
         totals = asyncio.run(self._run(crawler, once=once, all_active=all))
-        summary = {
-            "feeds": totals.feeds,
-            "entries": totals.entries,
-            "created": totals.created,
-            "updated": totals.updated,
-            "pages": totals.pages,
-            "not_modified": totals.not_modified,
-            "errors": totals.errors,
-        }
         if json:
-            self.stdout.write(_json_dumps(summary))
+            self.stdout.write(_json_dumps(totals.as_dict()))
         else:
             errors = ", ".join(f"{code}: {n}" for code, n in sorted(totals.errors.items())) or "none"
             self.stdout.write(
