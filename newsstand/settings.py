@@ -75,7 +75,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         TEST={"NAME": str(DATA_DIR / "test.sqlite3")},
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-FORMS_URLFIELD_ASSUME_HTTPS = True  # the Django 6 default; silences the transitional warning
 AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [
