@@ -28,6 +28,7 @@ test-only:
 lint: install
 	$(BIN)/ruff check newsstand tests bench
 	$(BIN)/ruff format --check newsstand tests bench
+	$(BIN)/lint-imports
 
 check: lint test
 
