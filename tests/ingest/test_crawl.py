@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 
 from newsstand.articles.models import Article, ArticleFeed
-from newsstand.sources.models import Feed, FeedStatus
+from newsstand.sources.models import Feed, FeedStatus, Publisher
 from newsstand.testing import webserver as w
 
 PAGES = Path(__file__).resolve().parent.parent / "data" / "pages" / "html"
@@ -151,3 +151,17 @@ def test_export_reports_what_was_crawled(loopback_sources):
     syndicated = next(r for r in rows if r["url"].endswith("/news/1"))
     assert len(syndicated["feed_urls"]) == 2
     assert syndicated["text"].startswith("The council approved")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_private_addresses_are_refused_unless_allowed(web, monkeypatch):
+    """The SSRF guard, through the whole crawler: the default refuses loopback, and the server sees nothing."""
+    monkeypatch.setenv("NEWSSTAND_FETCH_ALLOW_PRIVATE", "0")
+    web.route("/feed.xml", w.conditional(rss([("a", f"{web.url('')}/a", LONG)])))
+    publisher = Publisher.objects.create(name="Intranet", slug="intranet")
+    Feed.objects.create(url=web.url("/feed.xml"), publisher=publisher)
+    totals = json.loads(command("crawl", "--once", "--json"))
+    feed = Feed.objects.get()
+    assert totals["errors"] == {"blocked_address": 1}
+    assert feed.last_error_code == "blocked_address" and "NEWSSTAND_FETCH_ALLOW_PRIVATE" in feed.last_error
+    assert web.requests == [] and not Article.objects.exists()
