@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "newsstand.sources",
     "newsstand.articles",
     "newsstand.ingest",
+    "newsstand.stories",
     "newsstand.web",
 ]
 

@@ -1,0 +1,61 @@
+"""Stories: one news event, many publishers. Articles point at their story (articles.Article.story) and at the
+earlier copy they syndicate (Article.duplicate_of); this app keeps the story rows and each article's features."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from newsstand.articles.models import Article
+
+
+class Story(models.Model):
+    headline = models.TextField(help_text="The representative article's headline: chosen, never invented.")
+    lead = models.TextField(blank=True)
+    lead_image_url = models.URLField(max_length=2000, blank=True)
+    representative = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    section = models.CharField(max_length=100, blank=True)
+
+    article_count = models.PositiveIntegerField(default=0)
+    publisher_count = models.PositiveIntegerField(default=0)
+    first_seen_at = models.DateTimeField(help_text="Earliest publication time of its articles.")
+    last_seen_at = models.DateTimeField(db_index=True, help_text="Latest publication time of its articles.")
+    velocity = models.FloatField(default=0.0, help_text="Articles per hour over the last hours of coverage.")
+
+    # Ranking: rank_key orders Top stories without recomputation as time passes (see stories.ranking).
+    rank_key = models.FloatField(default=0.0, db_index=True)
+    editorial_boost = models.FloatField(default=0.0, help_text="Added by editors; 0 = none.")
+
+    # Clustering state (stories.clustering): the centroid's strongest terms and the named entities.
+    centroid = models.JSONField(default=dict, blank=True)
+    entities = models.JSONField(default=dict, blank=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-rank_key"]
+        verbose_name_plural = "stories"
+        indexes = [models.Index(fields=["merged_into", "-rank_key"], name="story_rank_idx")]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("web:story", kwargs={"pk": self.pk})
+
+
+class ArticleFeatures(models.Model):
+    """What clustering computed for an article, kept so that stories can be re-evaluated and rebuilt."""
+
+    article = models.OneToOneField(Article, primary_key=True, on_delete=models.CASCADE, related_name="features")
+    terms = models.JSONField(default=dict, help_text="term → weight (before IDF)")
+    entities = models.JSONField(default=list)
+    minhash = models.BinaryField(blank=True, default=b"", help_text="MinHash signature of the body shingles")
+    full_text = models.BooleanField(default=False, help_text="Computed from the full text (re-evaluate when it arrives)")
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"features of {self.article_id}"
