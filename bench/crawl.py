@@ -409,7 +409,8 @@ def machine() -> dict:
         "cores": len(os.sched_getaffinity(0)),
         "cpu": model or platform.processor(),
         "python": platform.python_version(),
-        "commit": commit.stdout.strip() + ("+dirty" if dirty.stdout.strip() else ""),
+        "commit": (commit.stdout.strip() + ("+dirty" if dirty.stdout.strip() else ""))
+        or "unknown (not a git checkout)",
         "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "load_average": os.getloadavg()[0],
     }
