@@ -51,6 +51,8 @@ EXPORT_FIELDS = (
     "published_at",
     "word_count",
     "text",
+    "story_id",
+    "duplicate_of_id",
 )
 
 
@@ -78,7 +80,21 @@ def export_rows(*, chunk_size: int = 2000) -> Iterator[dict]:
         )
         for article_id, url in sightings:
             feed_urls.setdefault(article_id, []).append(url)
-        for pk, url, canonical, guid, title, publisher, section, author, published_at, words, text in rows:
+        for (
+            pk,
+            url,
+            canonical,
+            guid,
+            title,
+            publisher,
+            section,
+            author,
+            published_at,
+            words,
+            text,
+            story,
+            original,
+        ) in rows:
             yield {
                 "id": pk,
                 "url": url,
@@ -93,9 +109,8 @@ def export_rows(*, chunk_size: int = 2000) -> Iterator[dict]:
                 "word_count": words,
                 "text": text,
                 "page_path": f"{before}{pk}{after}",  # == article.get_absolute_url()
-                # Filled in once the stories app assigns articles to stories.
-                "story_id": None,
-                "duplicate_of": None,
+                "story_id": story,
+                "duplicate_of": original,
             }
         if len(rows) < chunk_size:
             return
