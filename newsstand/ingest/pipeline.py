@@ -4,7 +4,8 @@
 
 `schedule` (claiming) happens in the crawler, which runs many of these concurrently. Fetches are awaited on the
 event loop; CPU stages (ingest.cpu) run in the process pool; database reads and writes run on the crawler's one
-database thread. Every failure ends as a recorded feed error, never as a dead crawler.
+database thread. Every failure ends as a recorded feed error, never as a dead crawler. Once the store stage has
+committed, the new and changed articles are queued for story assignment (stories.tasks).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from newsstand.ingest.stages import filter as filter_stage
 from newsstand.ingest.stages import store
 from newsstand.ingest.stages.fetch import PAGE_ACCEPT, Fetcher
 from newsstand.ingest.types import Entry, FeedJob, StoreOutcome
+from newsstand.stories import tasks as story_tasks
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +79,12 @@ async def ingest_feed(job: FeedJob, *, fetcher: Fetcher, cpu_run: Runner, db_run
     known = await db_run(filter_stage.known_source_hashes, [e.identity for e in entries])
     filtered = filter_stage.split_known(entries, known)
     ready, pages = await _extract_and_sanitize(filtered.todo, base_url=result.url, fetcher=fetcher, cpu_run=cpu_run)
-    outcome, _touched = await db_run(
+    outcome, touched = await db_run(
         store.store_entries, job=job, entries=ready, unchanged_ids=filtered.unchanged_ids, now=now
     )
     await db_run(store.record_success, job=job, result=result, meta=meta, now=now)
+    # What follows ingestion, in plain sight: story assignment for what is new or changed (after commit).
+    await db_run(story_tasks.enqueue_assignment, touched)
     return FeedReport(job.feed_id, "ok", entries=len(entries), outcome=outcome, pages=pages)
 
 
