@@ -1,25 +1,65 @@
-"""Pages: thin views that read through the selectors and render; no query logic lives here."""
+"""Pages: thin views that read through the selectors and render.
+
+Two reads live here until their selectors exist (see `_story_publishers` and `_versions`): each is one query for the
+whole page, never one per item.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 
 from newsstand.articles import selectors
 from newsstand.articles.models import Article
+from newsstand.core import clock
+from newsstand.stories import selectors as stories
+from newsstand.stories.models import Story
 
 PAGE_SIZE = 30
+HOME_TOP_STORIES = 8
+HOME_TOP_PER_SECTION = 3
+SIDEBAR_TOP_STORIES = 5
+CARD_PUBLISHER_NAMES = 3
+
+
+@dataclass
+class StoryCard:
+    """A story as a card shows it: the story row plus the names of (some of) its publishers."""
+
+    story: Story
+    publisher_names: list[str] = field(default_factory=list)
+
+    @property
+    def more_publishers(self) -> int:
+        return max(0, self.story.publisher_count - len(self.publisher_names))
 
 
 def latest(request: HttpRequest) -> HttpResponse:
-    """The front page; `?section=` and `?publisher=` narrow it without leaving it (an unknown publisher is a 404)."""
+    """The front page; `?section=` and `?publisher=` narrow it without leaving it (an unknown publisher is a 404).
+
+    The unfiltered first page opens with Top stories: one card per story, above the latest articles."""
     section = request.GET.get("section", "").strip() or None
     slug = request.GET.get("publisher", "").strip()
     publisher = selectors.publisher_by_slug(slug) if slug else None
     page = _page(request, selectors.latest_articles(section=section, publisher=publisher))
-    context = {"page": page, "section": section, "publisher": publisher, "heading": "Latest"}
+    top: list[StoryCard] = []
+    if section is None and publisher is None and page.number == 1:
+        top = _story_cards(
+            stories.top_stories(now=clock.now(), limit=HOME_TOP_STORIES, per_section=HOME_TOP_PER_SECTION)
+        )
+    context = {
+        "page": page,
+        "articles": fold_copies(page.object_list),
+        "section": section,
+        "publisher": publisher,
+        "heading": "Latest",
+        "top_stories": top,
+    }
     return render(request, "web/latest.html", context)
 
 
@@ -27,23 +67,135 @@ def section(request: HttpRequest, section: str) -> HttpResponse:
     page = _page(request, selectors.latest_articles(section=section))
     if not page.paginator.count:
         raise Http404("No articles in this section.")
-    context = {"page": page, "section": section, "publisher": None, "heading": section}
+    context = {
+        "page": page,
+        "articles": fold_copies(page.object_list),
+        "section": section,
+        "publisher": None,
+        "heading": section,
+    }
     return render(request, "web/latest.html", context)
 
 
 def article(request: HttpRequest, pk: int) -> HttpResponse:
+    """The article, then what else there is on its event: other publishers' versions, then related stories."""
     item = selectors.article_detail(pk)
-    context = {"article": item, "sources": selectors.article_sources(item)}
+    story = stories.story_detail(item.story_id) if item.story_id else None
+    original, copies = _versions(item)
+    context = {
+        "article": item,
+        "sources": selectors.article_sources(item),
+        "story": story,
+        "syndicated_from": original,
+        "also_in": copies,
+        "same_story": stories.related_for_article(item) if story else [],
+        "related_stories": stories.related_stories(story) if story else [],
+        "top_now": stories.top_stories(now=clock.now(), limit=SIDEBAR_TOP_STORIES),
+    }
     return render(request, "web/article.html", context)
+
+
+def story(request: HttpRequest, pk: int) -> HttpResponse:
+    """Full coverage: who covered the event, when and how. A merged story's address moves for good to the survivor."""
+    found = stories.story_detail(pk)
+    if found.pk != pk:
+        return HttpResponsePermanentRedirect(found.get_absolute_url())
+    articles = stories.story_articles(found)
+    coverage = stories.coverage_by_publisher(articles)
+    context = {
+        "story": found,
+        "articles": articles,
+        "coverage": coverage,
+        "syndicators": _syndicators(articles, covered={group.publisher_slug for group in coverage}),
+        "related": _story_cards(stories.related_stories(found)),
+    }
+    return render(request, "web/story.html", context)
 
 
 def publisher(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.publisher_by_slug(slug)
     page = _page(request, selectors.latest_articles(publisher=found))
-    context = {"publisher": found, "feeds": list(found.feeds.all()), "page": page}
+    context = {"publisher": found, "feeds": list(found.feeds.all()), "page": page, "articles": list(page.object_list)}
     return render(request, "web/publisher.html", context)
+
+
+def fold_copies(articles: Sequence[Article]) -> list[Article]:
+    """Show a syndicated copy once: when its original is in the same list, the copy goes under the original's
+    `syndicated_copies` ("also in …") instead of taking a line of its own. Copies of absent originals stay."""
+    articles = list(articles)
+    by_pk = {item.pk: item for item in articles}
+    shown: list[Article] = []
+    for item in articles:
+        item.syndicated_copies = []
+    for item in articles:
+        original = _shown_original(item, by_pk)
+        if original is None:
+            shown.append(item)
+        else:
+            original.syndicated_copies.append(item)
+    return shown
+
+
+def _shown_original(item: Article, by_pk: dict[int, Article]) -> Article | None:
+    """The first article up the `duplicate_of` chain that is in the list and is no copy of one that is."""
+    seen = {item.pk}
+    original = None
+    parent = by_pk.get(item.duplicate_of_id) if item.duplicate_of_id else None
+    while parent is not None and parent.pk not in seen:
+        seen.add(parent.pk)
+        original = parent
+        parent = by_pk.get(parent.duplicate_of_id) if parent.duplicate_of_id else None
+    return original
 
 
 def _page(request: HttpRequest, articles: QuerySet[Article]) -> Page:
     """A page of articles; a bad or too-large page number lands on the nearest real page instead of failing."""
     return Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _story_cards(found: list[Story]) -> list[StoryCard]:
+    """Cards for the stories, with their publishers' names read in one query for all of them."""
+    names = _story_publishers([item.pk for item in found]) if found else {}
+    return [StoryCard(item, names.get(item.pk, [])[:CARD_PUBLISHER_NAMES]) for item in found]
+
+
+def _story_publishers(story_ids: list[int]) -> dict[int, list[str]]:
+    """story id → its publishers' names, alphabetically: distinct (story, name) pairs, one query.
+    Belongs in stories.selectors (asked for); kept private here meanwhile."""
+    pairs = (
+        Article.objects.filter(story_id__in=story_ids)
+        .values_list("story_id", "publisher__name")
+        .distinct()
+        .order_by("story_id", "publisher__name")
+    )
+    names: dict[int, list[str]] = {}
+    for story_id, name in pairs:
+        names.setdefault(story_id, []).append(name)
+    return names
+
+
+def _versions(item: Article) -> tuple[Article | None, list[Article]]:
+    """The syndicated original (when the article is a copy) and the other versions of the same wire text, in time
+    order, in one query. Belongs in articles.selectors (asked for); kept private here meanwhile."""
+    root = item.duplicate_of_id or item.pk
+    versions = list(
+        Article.objects.filter(Q(pk=root) | Q(duplicate_of_id=root))
+        .exclude(pk=item.pk)
+        .select_related("publisher")
+        .only("id", "title", "url", "duplicate_of_id", "publisher__name", "publisher__slug")
+        .order_by("published_at", "id")
+    )
+    original = next((version for version in versions if version.pk == root), None)
+    return original, versions
+
+
+def _syndicators(articles: list[Article], *, covered: set[str]) -> list[Article]:
+    """One syndicated copy per publisher that carried the story only as copies: they covered it too."""
+    seen = set(covered)
+    found: list[Article] = []
+    for item in articles:
+        for copy in getattr(item, "syndicated_copies", []):
+            if copy.publisher.slug not in seen:
+                seen.add(copy.publisher.slug)
+                found.append(copy)
+    return found

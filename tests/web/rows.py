@@ -6,7 +6,9 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 from newsstand.articles.models import Article, ArticleFeed
+from newsstand.core import clock
 from newsstand.sources.models import Feed, Publisher
+from newsstand.stories.models import Story
 
 _serial = itertools.count(1)
 NOON = datetime(2020, 4, 21, 12, 0, tzinfo=UTC)
@@ -38,3 +40,18 @@ def make_article(publisher: Publisher, *, feeds: tuple[Feed, ...] = (), **fields
     for feed in feeds:
         ArticleFeed.objects.create(article=article, feed=feed, link=article.url, first_seen_at=published_at)
     return article
+
+
+def make_story(*articles: Article, **fields) -> Story:
+    """A story over `articles` (set on them), with the counts and times a clustering pass would have stored."""
+    times = [a.published_at for a in articles] or [clock.now() - timedelta(hours=1)]
+    fields.setdefault("headline", articles[0].title if articles else f"Story {next(_serial)}")
+    fields.setdefault("article_count", len(articles))
+    fields.setdefault("publisher_count", len({a.publisher_id for a in articles}))
+    fields.setdefault("first_seen_at", min(times))
+    fields.setdefault("last_seen_at", max(times))
+    story = Story.objects.create(**fields)
+    Article.objects.filter(pk__in=[a.pk for a in articles]).update(story=story)
+    for article in articles:
+        article.story = story
+    return story
