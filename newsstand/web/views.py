@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 
@@ -160,22 +160,23 @@ def _story_cards(found: list[Story]) -> list[StoryCard]:
 
 
 def _story_publishers(story_ids: list[int]) -> dict[int, list[str]]:
-    """story id → its publishers' names, alphabetically: distinct (story, name) pairs, one query.
+    """story id → its publishers' names, weightiest first, then by who covered it first: one grouped query.
     Belongs in stories.selectors (asked for); kept private here meanwhile."""
-    pairs = (
+    rows = (
         Article.objects.filter(story_id__in=story_ids)
+        .values("story_id", "publisher__name", "publisher__weight")
+        .annotate(first=Min("published_at"))
+        .order_by("story_id", "-publisher__weight", "first", "publisher__name")
         .values_list("story_id", "publisher__name")
-        .distinct()
-        .order_by("story_id", "publisher__name")
     )
     names: dict[int, list[str]] = {}
-    for story_id, name in pairs:
+    for story_id, name in rows:
         names.setdefault(story_id, []).append(name)
     return names
 
 
 def _versions(item: Article) -> tuple[Article | None, list[Article]]:
-    """The syndicated original (when the article is a copy) and the other versions of the same wire text, in time
+    """The syndicated original (when the article is a copy) and the other copies of the same wire text, in time
     order, in one query. Belongs in articles.selectors (asked for); kept private here meanwhile."""
     root = item.duplicate_of_id or item.pk
     versions = list(
@@ -186,7 +187,7 @@ def _versions(item: Article) -> tuple[Article | None, list[Article]]:
         .order_by("published_at", "id")
     )
     original = next((version for version in versions if version.pk == root), None)
-    return original, versions
+    return original, [version for version in versions if version is not original]
 
 
 def _syndicators(articles: list[Article], *, covered: set[str]) -> list[Article]:
