@@ -51,6 +51,16 @@ def parse_and_normalize(
     return meta, entries
 
 
+def parse_normalize_sanitize(
+    body: bytes, *, url: str, content_type: str, feed_url: str, full_text_mode: str, now: datetime
+) -> tuple[FeedMeta, list[Entry]]:
+    """One worker round trip per feed: the crawler process, which also fetches and writes, is the scarce one."""
+    meta, entries = parse_and_normalize(
+        body, url=url, content_type=content_type, feed_url=feed_url, full_text_mode=full_text_mode, now=now
+    )
+    return meta, sanitize_entries(entries, base_url=url)
+
+
 def sanitize_entries(entries: list[Entry], *, base_url: str) -> list[Entry]:
     return [sanitize.sanitize_entry(e, base_url=e.url or base_url) for e in entries]
 

@@ -29,6 +29,7 @@ from newsstand.ingest import cpu, pipeline
 from newsstand.ingest.stages import schedule, store
 from newsstand.ingest.stages.fetch import Fetcher
 from newsstand.ingest.types import FeedJob
+from newsstand.ingest.writer import BatchWriter
 
 log = logging.getLogger(__name__)
 IDLE_POLL_SECONDS = 30.0
@@ -85,6 +86,9 @@ class Crawler:
         self._pool: Executor | None = None
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsstand-db")
         self._stopping = asyncio.Event()
+        self._writer = BatchWriter(self.db_run)
+        # Pages fetched but not yet extracted: enough to keep every worker busy, few enough to bound memory.
+        self._pages = asyncio.Semaphore(4 * self.workers)
 
     # Runners: where each kind of work happens.
     def _new_pool(self) -> Executor:
@@ -162,7 +166,9 @@ class Crawler:
 
     async def _ingest(self, job: FeedJob, fetcher: Fetcher) -> None:
         try:
-            report = await pipeline.ingest_feed(job, fetcher=fetcher, cpu_run=self.cpu_run, db_run=self.db_run)
+            report = await pipeline.ingest_feed(
+                job, fetcher=fetcher, cpu_run=self.cpu_run, db_run=self.db_run, writer=self._writer, pages=self._pages
+            )
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 — the per-feed boundary: record loudly, keep crawling.

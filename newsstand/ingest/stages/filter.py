@@ -1,14 +1,13 @@
 """Filter: drop entries we already hold unchanged, before the costly stages (page fetch, extraction, sanitising).
 
 The comparison is on `source_hash`, the entry as the feed gave it, so an unchanged entry costs one indexed
-lookup however heavy its page would be to extract.
+lookup (store.known_articles, shared with the store stage) however heavy its page would be to extract.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from newsstand.articles.models import Article
 from newsstand.ingest.types import Entry
 
 
@@ -18,13 +17,7 @@ class Filtered:
     unchanged_ids: list[int] = field(default_factory=list)  # stored already: only the feed link is ensured
 
 
-def known_source_hashes(identities: list[str]) -> dict[str, tuple[int, str]]:
-    """identity → (article id, source hash) for the entries we already store. One query."""
-    rows = Article.objects.filter(identity__in=identities).values_list("identity", "id", "source_hash")
-    return {identity: (pk, digest) for identity, pk, digest in rows}
-
-
-def split_known(entries: list[Entry], known: dict[str, tuple[int, str]]) -> Filtered:
+def split_known(entries: list[Entry], known: dict[str, tuple]) -> Filtered:
     """Pure: which entries still need work, given what is stored."""
     result = Filtered()
     for entry in entries:

@@ -11,14 +11,16 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from newsstand.articles.models import Article, ArticleFeed
 from newsstand.ingest.types import Entry, FeedJob, FeedMeta, FetchResult, StoreOutcome
 from newsstand.sources import schedule
 from newsstand.sources.models import Feed, FeedStatus
+from newsstand.stories import tasks as story_tasks
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,7 @@ _UPDATABLE = (
     "word_count", "lead_image_url", "lead_image_caption", "lead_image_credit", "published_at", "updated_at",
     "content_hash", "source_hash", "full_text", "extraction_error",
 )  # fmt: skip
+_INSERTED = _UPDATABLE
 
 
 def _article_fields(entry: Entry, *, now: datetime) -> dict:
@@ -56,75 +59,126 @@ def _article_fields(entry: Entry, *, now: datetime) -> dict:
 
 
 def store_entries(
-    *, job: FeedJob, entries: list[Entry], unchanged_ids: Iterable[int] = (), now: datetime
+    *,
+    job: FeedJob,
+    entries: list[Entry],
+    unchanged_ids: Iterable[int] = (),
+    known: dict[str, tuple[int, str, str]] | None = None,
+    now: datetime,
 ) -> tuple[StoreOutcome, list[int]]:
-    """Upsert `entries` for the feed in `job`; returns the outcome and the ids of new or changed articles."""
+    """Upsert `entries` for the feed in `job`; returns the outcome and the ids of new or changed articles.
+
+    `known` is the filter stage's lookup (identity → id, source hash, content hash); entries missing from it
+    are inserted with ON CONFLICT DO NOTHING, so an article another crawler stored a moment ago is found, not
+    duplicated.
+    """
     outcome = StoreOutcome()
     touched: list[int] = []
     by_identity = {entry.identity: entry for entry in entries}
     with transaction.atomic():
-        existing = {
-            a.identity: a
-            for a in Article.objects.filter(identity__in=list(by_identity)).only(
-                "id", "identity", "content_hash", "source_hash"
-            )
-        }
-        fresh = [
-            Article(
-                identity=identity,
-                publisher_id=job.publisher_id,
-                section=job.section[:100],
-                first_seen_at=now,
-                **_article_fields(entry, now=now),
-            )
-            for identity, entry in by_identity.items()
-            if identity not in existing
-        ]
-        if fresh:
-            # ignore_conflicts: another crawler may have stored the same (syndicated) article a moment ago.
-            Article.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
-            ids = dict(Article.objects.filter(identity__in=[a.identity for a in fresh]).values_list("identity", "id"))
-            outcome.created = len(fresh)
-            touched.extend(ids.values())
-        else:
-            ids = {}
-        changed = []
-        for identity, article in existing.items():
-            entry = by_identity[identity]
+        if known is None:
+            known = known_articles(list(by_identity))
+        fresh = [entry for identity, entry in by_identity.items() if identity not in known]
+        ids = _insert_articles(fresh, job=job, now=now) if fresh else {}
+        outcome.created = len(ids)
+        touched.extend(ids.values())
+        raced = [e.identity for e in fresh if e.identity not in ids]
+        if raced:  # stored meanwhile by another crawler: treat as known
+            known = {**known, **known_articles(raced)}
+        changed: list[Article] = []
+        hash_only: list[Article] = []
+        for identity, entry in by_identity.items():
+            if identity in ids:
+                continue
+            pk, stored_source, stored_content = known[identity]
             fields = _article_fields(entry, now=now)
-            if article.content_hash != entry.content_hash:
-                for name in _UPDATABLE:
-                    setattr(article, name, fields[name])
-                changed.append(article)
-                touched.append(article.pk)
-            elif article.source_hash != fields["source_hash"]:
-                article.source_hash = fields["source_hash"]
-                changed.append(article)
+            if stored_content != entry.content_hash:
+                changed.append(Article(pk=pk, **{name: fields[name] for name in _UPDATABLE}))
+            elif stored_source != fields["source_hash"]:
+                hash_only.append(Article(pk=pk, source_hash=fields["source_hash"]))
             else:
                 outcome.unchanged += 1
         if changed:
-            fields_to_update = list(_UPDATABLE) if any(a.pk in touched for a in changed) else ["source_hash"]
-            Article.objects.bulk_update(changed, fields_to_update, batch_size=500)
-            outcome.updated = sum(1 for a in changed if a.pk in touched)
-            outcome.unchanged += len(changed) - outcome.updated
-        all_ids = {**ids, **{identity: a.pk for identity, a in existing.items()}}
+            Article.objects.bulk_update(changed, list(_UPDATABLE), batch_size=200)
+            touched.extend(a.pk for a in changed)
+            outcome.updated = len(changed)
+        if hash_only:
+            Article.objects.bulk_update(hash_only, ["source_hash"], batch_size=500)
+            outcome.unchanged += len(hash_only)
         links = [
-            ArticleFeed(
-                article_id=all_ids[identity],
-                feed_id=job.feed_id,
-                guid=entry.guid[:2000],
-                link=entry.url[:2000],
-                first_seen_at=now,
-            )
+            (ids.get(identity) or known[identity][0], entry.guid[:2000], entry.url[:2000])
             for identity, entry in by_identity.items()
-            if identity in all_ids
         ]
-        links += [ArticleFeed(article_id=pk, feed_id=job.feed_id, first_seen_at=now) for pk in unchanged_ids]
-        if links:
-            before = ArticleFeed.objects.filter(feed_id=job.feed_id).count()
-            ArticleFeed.objects.bulk_create(links, ignore_conflicts=True, batch_size=500)
-            outcome.linked = ArticleFeed.objects.filter(feed_id=job.feed_id).count() - before - outcome.created
+        links += [(pk, "", "") for pk in unchanged_ids]
+        outcome.linked = max(0, _link_articles(links, feed_id=job.feed_id, now=now) - outcome.created)
     return outcome, touched
+
+
+def known_articles(identities: list[str]) -> dict[str, tuple[int, str, str]]:
+    """identity → (id, source hash, content hash) of the articles already stored. One query."""
+    rows = Article.objects.filter(identity__in=identities).values_list("identity", "id", "source_hash", "content_hash")
+    return {identity: (pk, source, content) for identity, pk, source, content in rows}
+
+
+def _insert_articles(entries: list[Entry], *, job: FeedJob, now: datetime) -> dict[str, int]:
+    """One multi-row INSERT … ON CONFLICT (identity) DO NOTHING RETURNING: the hot path of a cold crawl, where
+    building the statement through bulk_create cost more than the database did."""
+    opts = Article._meta
+    columns = ["identity", "publisher_id", "section", "first_seen_at", *_INSERTED]
+    fields = [opts.get_field(name.removesuffix("_id") if name == "publisher_id" else name) for name in columns]
+    prep = [_preparer(field) for field in fields]
+    rows = []
+    for entry in entries:
+        values = {
+            "identity": entry.identity,
+            "publisher_id": job.publisher_id,
+            "section": job.section[:100],
+            "first_seen_at": now,
+        }
+        values.update(_article_fields(entry, now=now))
+        rows.append([p(values[name]) for p, name in zip(prep, columns, strict=True)])
+    quote = connection.ops.quote_name
+    column_sql = ", ".join(quote(f.column) for f in fields)
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    found: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 100):
+            chunk = rows[start : start + 100]
+            cursor.execute(
+                f"INSERT INTO {quote(opts.db_table)} ({column_sql}) VALUES {', '.join([placeholders] * len(chunk))}"
+                f" ON CONFLICT ({quote('identity')}) DO NOTHING RETURNING {quote('id')}, {quote('identity')}",
+                [value for row in chunk for value in row],
+            )
+            found.update((identity, pk) for pk, identity in cursor.fetchall())
+    return found
+
+
+def _preparer(field):
+    """The field's own conversion to a database value (datetimes, JSON) without the per-row model machinery."""
+    if field.get_internal_type() in {"DateTimeField", "JSONField"}:
+        return lambda value: field.get_db_prep_save(value, connection)
+    return lambda value: value
+
+
+def _link_articles(links: list[tuple[int, str, str]], *, feed_id: int, now: datetime) -> int:
+    """Record that the feed carried these articles; existing links are kept. Returns how many were new."""
+    if not links:
+        return 0
+    table = ArticleFeed._meta.db_table
+    quote = connection.ops.quote_name
+    stamp = ArticleFeed._meta.get_field("first_seen_at").get_db_prep_save(now, connection)
+    inserted = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(links), 200):
+            chunk = links[start : start + 200]
+            cursor.execute(
+                f"INSERT INTO {quote(table)} ({quote('article_id')}, {quote('feed_id')}, {quote('guid')}, {quote('link')},"
+                f" {quote('first_seen_at')}) VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(chunk))}"
+                f" ON CONFLICT ({quote('article_id')}, {quote('feed_id')}) DO NOTHING RETURNING {quote('id')}",
+                [value for pk, guid, link in chunk for value in (pk, feed_id, guid, link, stamp)],
+            )
+            inserted += len(cursor.fetchall())
+    return inserted
 
 
 def record_success(*, job: FeedJob, result: FetchResult, meta: FeedMeta | None, now: datetime) -> None:
@@ -201,3 +255,46 @@ def record_failure(
         )
         update.update(status=FeedStatus.ERROR, next_fetch_at=now + timedelta(seconds=delay))
     Feed.objects.filter(pk=job.feed_id).update(**update)
+
+
+@dataclass(slots=True)
+class FeedWrite:
+    """Everything the store stage writes for one fetched feed: its articles (if any) and its new state."""
+
+    job: FeedJob
+    now: datetime
+    result: FetchResult | None = None  # a 200 or 304
+    meta: FeedMeta | None = None
+    entries: list[Entry] = field(default_factory=list)
+    unchanged_ids: list[int] = field(default_factory=list)
+    known: dict[str, tuple[int, str, str]] | None = None
+    error_code: str = ""  # set for a failure: the rest describes it
+    error: str = ""
+    status: int | None = None
+    retry_after: float | None = None
+
+
+def write_feed(write: FeedWrite) -> tuple[StoreOutcome, list[int]]:
+    if write.error_code:
+        record_failure(
+            job=write.job, code=write.error_code, message=write.error, status=write.status,
+            retry_after=write.retry_after, now=write.now,
+        )  # fmt: skip
+        return StoreOutcome(), []
+    outcome, touched = StoreOutcome(), []
+    if write.entries or write.unchanged_ids:
+        outcome, touched = store_entries(
+            job=write.job, entries=write.entries, unchanged_ids=write.unchanged_ids, known=write.known, now=write.now
+        )
+    assert write.result is not None
+    record_success(job=write.job, result=write.result, meta=write.meta, now=write.now)
+    return outcome, touched
+
+
+def write_feeds(writes: list[FeedWrite]) -> list[tuple[StoreOutcome, list[int]]]:
+    """Many feeds' writes in one transaction (commits dominate a crawl of small feeds), then one story task
+    for everything new or changed."""
+    with transaction.atomic():
+        results = [write_feed(w) for w in writes]
+        story_tasks.enqueue_assignment([pk for _, touched in results for pk in touched])
+    return results
