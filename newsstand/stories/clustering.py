@@ -1,0 +1,307 @@
+"""Online story clustering: each article joins the best story near ITS publication time, or starts a new one.
+
+Pure (no ORM, no clock): every decision is a function of the articles and times passed in, so back-filled and
+historical articles cluster as they would have live. How it decides:
+
+- An article is a TF-IDF vector of its field-weighted terms (`features.compute`); IDF comes from the documents
+  registered within `window` of the article's publication time, counted incrementally in time buckets.
+- A story is the sum of its articles' unit vectors, cut to its `centroid_terms` strongest terms.
+- Score = cosine(article, centroid) + `entity_weight` x (share of the article's entity mass the story also has)
+  - `time_penalty_per_day` x (days between the article and the story's coverage). Rare terms and entities carry
+  the IDF weight, so different events that share topic words ("Fed", "Apple") score low against each other.
+- Candidates come from an inverted index term -> stories, read only for the article's `query_terms` most
+  informative terms, skipping terms carried by more than `max_postings` stories (they identify nothing); only
+  stories whose coverage lies within `window` of the article are scored.
+- Two stories merge only when one article scores high against both AND their centroids are themselves close:
+  merging is hard to undo, so it is conservative.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+ENTITY_PREFIX = "e:"
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    # Tuned on the even-numbered AllSides events (bench/stories_quality.py --grid); see bench/RESULTS.md.
+    window: timedelta = timedelta(hours=48)
+    threshold: float = 0.08
+    entity_weight: float = 0.0
+    time_penalty_per_day: float = 0.05
+    centroid_terms: int = 50
+    query_terms: int = 10
+    candidates: int = 30
+    max_postings: int = 3000
+    merge_threshold: float = 0.45
+    merge_centroids: float = 0.40
+    idf_window: timedelta = timedelta(days=30)  # IDF from documents this near the article: wider than `window`,
+    # so that a quiet day still has enough documents to say which words are common
+    idf_bucket: timedelta = timedelta(days=1)
+    sublinear_tf: bool = True
+
+
+DEFAULT_PARAMS = Params()
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInput:
+    id: int
+    terms: Mapping[str, float]  # features.Features.terms
+    published_at: datetime
+    publisher_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    story_id: int | None  # None: start a new story
+    similarity: float  # the winning score (0.0 for a new story with no candidate)
+    merge_ids: tuple[int, ...] = ()  # other stories this article shows to be the same event
+
+
+@dataclass(slots=True)
+class StoryState:
+    id: int
+    centroid: dict[str, float]
+    norm: float
+    first_seen: float  # POSIX seconds
+    last_seen: float
+    size: int = 0
+    publishers: set[int] = field(default_factory=set)
+
+
+class StoryEngine:
+    """The window of active stories, its inverted index and its document frequencies. Not thread-safe."""
+
+    def __init__(self, *, params: Params = DEFAULT_PARAMS) -> None:
+        self.params = params
+        self.stories: dict[int, StoryState] = {}
+        self._postings: dict[str, dict[int, None]] = {}  # term -> story ids (an ordered set)
+        self._df: dict[int, Counter[str]] = {}  # idf bucket -> term -> documents
+        self._docs: Counter[int] = Counter()  # idf bucket -> documents
+        self._bucket = params.idf_bucket.total_seconds()
+        self._window = params.window.total_seconds()
+        self._idf_window = params.idf_window.total_seconds()
+
+    # -- document frequencies -------------------------------------------------------------------------------
+    def count_document(self, terms: Iterable[str], published_at: datetime, *, sign: int = 1) -> None:
+        """Count (or, with sign=-1, uncount) one document in the IDF of its time bucket."""
+        bucket = int(published_at.timestamp() // self._bucket)
+        counts = self._df.setdefault(bucket, Counter())
+        for term in terms:
+            counts[term] += sign
+        self._docs[bucket] += sign
+
+    def _buckets_near(self, at: float) -> list[int]:
+        low, high = int((at - self._idf_window) // self._bucket), int((at + self._idf_window) // self._bucket)
+        return [b for b in range(low, high + 1) if b in self._docs]
+
+    def vector(self, terms: Mapping[str, float], published_at: datetime) -> dict[str, float]:
+        """The article's unit TF-IDF vector, IDF taken from the documents within `window` of its publication."""
+        buckets = self._buckets_near(published_at.timestamp())
+        docs = sum(self._docs[b] for b in buckets)
+        dfs = [self._df[b] for b in buckets]
+        vec: dict[str, float] = {}
+        for term, weight in terms.items():
+            df = sum(counts.get(term, 0) for counts in dfs)
+            tf = 1.0 + math.log(weight) if self.params.sublinear_tf and weight > 1.0 else weight
+            vec[term] = tf * (math.log((1 + docs) / (1 + df)) + 1.0)
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {t: v / norm for t, v in vec.items()}
+
+    # -- assignment ---------------------------------------------------------------------------------------
+    def score(self, vec: Mapping[str, float], story: StoryState, at: float) -> float:
+        """cosine + entity overlap - time gap: the one number that decides."""
+        p = self.params
+        centroid = story.centroid
+        dot = 0.0
+        entity_mass = shared_entity_mass = 0.0
+        for term, weight in vec.items():
+            c = centroid.get(term)
+            if c is not None:
+                dot += weight * c
+            if term.startswith(ENTITY_PREFIX):
+                entity_mass += weight
+                if c is not None:
+                    shared_entity_mass += weight
+        cosine = dot / story.norm if story.norm else 0.0
+        entity = shared_entity_mass / entity_mass if entity_mass else 0.0
+        gap = max(0.0, story.first_seen - at, at - story.last_seen)
+        return cosine + p.entity_weight * entity - p.time_penalty_per_day * gap / 86400.0
+
+    def candidates(self, vec: Mapping[str, float], at: float) -> list[int]:
+        """Stories in the window sharing the article's most informative terms, best partial dot product first."""
+        p = self.params
+        query = heapq.nlargest(p.query_terms, vec.items(), key=lambda kv: kv[1])
+        partial: dict[int, float] = {}
+        low, high = at - self._window, at + self._window
+        stories = self.stories
+        for term, weight in query:
+            posting = self._postings.get(term)
+            if not posting or len(posting) > p.max_postings:
+                continue
+            for story_id in posting:
+                story = stories[story_id]
+                if story.last_seen < low or story.first_seen > high:
+                    continue
+                partial[story_id] = partial.get(story_id, 0.0) + weight * story.centroid[term] / story.norm
+        return heapq.nlargest(p.candidates, partial, key=partial.__getitem__)
+
+    def assign(self, article: ArticleInput, *, exclude: int | None = None) -> Assignment:
+        """Where the article belongs; changes nothing. `exclude` leaves out a story (its own, when re-evaluating)."""
+        p = self.params
+        at = article.published_at.timestamp()
+        vec = self.vector(article.terms, article.published_at)
+        scored = sorted(
+            ((self.score(vec, self.stories[s], at), s) for s in self.candidates(vec, at) if s != exclude),
+            reverse=True,
+        )
+        if not scored or scored[0][0] < p.threshold:
+            return Assignment(story_id=None, similarity=scored[0][0] if scored else 0.0)
+        best_score, best = scored[0]
+        merges: list[int] = []
+        if best_score >= p.merge_threshold:
+            for other_score, other in scored[1:]:
+                if other_score < p.merge_threshold:
+                    break
+                if self.centroid_similarity(best, other) >= p.merge_centroids:
+                    merges.append(other)
+        return Assignment(story_id=best, similarity=round(best_score, 6), merge_ids=tuple(merges))
+
+    def centroid_similarity(self, a: int, b: int) -> float:
+        sa, sb = self.stories[a], self.stories[b]
+        if len(sa.centroid) > len(sb.centroid):
+            sa, sb = sb, sa
+        dot = sum(w * sb.centroid.get(t, 0.0) for t, w in sa.centroid.items())
+        return dot / (sa.norm * sb.norm) if sa.norm and sb.norm else 0.0
+
+    # -- state changes ------------------------------------------------------------------------------------
+    def register(self, article: ArticleInput, story_id: int, *, count: bool = True) -> None:
+        """Add the article to a story (created if new): its vector joins the centroid, its terms the IDF."""
+        if count:
+            self.count_document(article.terms, article.published_at)
+        vec = self.vector(article.terms, article.published_at)
+        at = article.published_at.timestamp()
+        story = self.stories.get(story_id)
+        if story is None:
+            story = StoryState(id=story_id, centroid={}, norm=0.0, first_seen=at, last_seen=at)
+            self.stories[story_id] = story
+        centroid = dict(story.centroid)
+        for term, weight in vec.items():
+            centroid[term] = centroid.get(term, 0.0) + weight
+        story.size += 1
+        if article.publisher_id is not None:
+            story.publishers.add(article.publisher_id)
+        story.first_seen, story.last_seen = min(story.first_seen, at), max(story.last_seen, at)
+        self._set_centroid(story, centroid)
+
+    def unregister(self, article: ArticleInput, story_id: int) -> None:
+        """Take an article back out (its text changed): the inverse of `register`, up to centroid truncation."""
+        vec = self.vector(article.terms, article.published_at)
+        self.count_document(article.terms, article.published_at, sign=-1)
+        story = self.stories.get(story_id)
+        if story is None:
+            return
+        story.size -= 1
+        if story.size <= 0:
+            self.remove(story_id)
+            return
+        centroid = {t: w - vec.get(t, 0.0) for t, w in story.centroid.items()}
+        self._set_centroid(story, {t: w for t, w in centroid.items() if w > 1e-9})
+
+    def merge(self, into: int, other: int) -> None:
+        """Fold story `other` into `into`."""
+        a, b = self.stories[into], self.stories.pop(other)
+        self._unindex(b.id, b.centroid)
+        centroid = dict(a.centroid)
+        for term, weight in b.centroid.items():
+            centroid[term] = centroid.get(term, 0.0) + weight
+        a.size += b.size
+        a.publishers |= b.publishers
+        a.first_seen, a.last_seen = min(a.first_seen, b.first_seen), max(a.last_seen, b.last_seen)
+        self._set_centroid(a, centroid)
+
+    def add_story(
+        self,
+        story_id: int,
+        *,
+        centroid: Mapping[str, float],
+        first_seen: datetime,
+        last_seen: datetime,
+        size: int = 1,
+        publishers: Iterable[int] = (),
+    ) -> None:
+        """Load a stored story (replacing any state kept under that id)."""
+        if story_id in self.stories:
+            self.remove(story_id)
+        story = StoryState(
+            id=story_id,
+            centroid={},
+            norm=0.0,
+            first_seen=first_seen.timestamp(),
+            last_seen=last_seen.timestamp(),
+            size=size,
+            publishers=set(publishers),
+        )
+        self.stories[story_id] = story
+        self._set_centroid(story, dict(centroid))
+
+    def remove(self, story_id: int) -> None:
+        story = self.stories.pop(story_id, None)
+        if story is not None:
+            self._unindex(story_id, story.centroid)
+
+    def evict(self, before: datetime) -> int:
+        """Forget stories last seen before `before`, and IDF buckets a window older; returns stories dropped."""
+        cut = before.timestamp()
+        old = [s.id for s in self.stories.values() if s.last_seen < cut]
+        for story_id in old:
+            self.remove(story_id)
+        oldest_bucket = int((cut - self._idf_window) // self._bucket)
+        for bucket in [b for b in self._docs if b < oldest_bucket]:
+            del self._docs[bucket]
+            self._df.pop(bucket, None)
+        return len(old)
+
+    def place(self, article: ArticleInput, *, new_id: Callable[[], int]) -> tuple[int, Assignment]:
+        """assign + register + merge in one step (benchmarks, recluster): returns the story the article is in."""
+        assignment = self.assign(article)
+        story_id = assignment.story_id if assignment.story_id is not None else new_id()
+        self.register(article, story_id)
+        for other in assignment.merge_ids:
+            self.merge(story_id, other)
+        return story_id, assignment
+
+    def _set_centroid(self, story: StoryState, centroid: dict[str, float]) -> None:
+        """Keep the strongest terms only (bounded memory, bounded postings) and re-index the difference."""
+        limit = self.params.centroid_terms
+        if len(centroid) > limit:
+            centroid = dict(heapq.nlargest(limit, centroid.items(), key=lambda kv: kv[1]))
+        old = story.centroid
+        for term in old.keys() - centroid.keys():
+            posting = self._postings.get(term)
+            if posting is not None:
+                posting.pop(story.id, None)
+                if not posting:
+                    del self._postings[term]
+        for term in centroid.keys() - old.keys():
+            self._postings.setdefault(term, {})[story.id] = None
+        story.centroid = centroid
+        story.norm = math.sqrt(sum(w * w for w in centroid.values()))
+
+    def _unindex(self, story_id: int, centroid: Mapping[str, float]) -> None:
+        for term in centroid:
+            posting = self._postings.get(term)
+            if posting is not None:
+                posting.pop(story_id, None)
+                if not posting:
+                    del self._postings[term]
+
+    def window_of(self, at: datetime) -> tuple[datetime, datetime]:
+        return at - self.params.window, at + self.params.window
