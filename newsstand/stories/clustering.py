@@ -45,6 +45,7 @@ class Params:
     # so that a quiet day still has enough documents to say which words are common
     idf_bucket: timedelta = timedelta(days=1)
     sublinear_tf: bool = True
+    idf_power: float = 1.0  # >1 sharpens IDF: rare names outweigh common topic words even more
 
 
 DEFAULT_PARAMS = Params()
@@ -111,7 +112,7 @@ class StoryEngine:
         for term, weight in terms.items():
             df = sum(counts.get(term, 0) for counts in dfs)
             tf = 1.0 + math.log(weight) if self.params.sublinear_tf and weight > 1.0 else weight
-            vec[term] = tf * (math.log((1 + docs) / (1 + df)) + 1.0)
+            vec[term] = tf * (math.log((1 + docs) / (1 + df)) + 1.0) ** self.params.idf_power
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {t: v / norm for t, v in vec.items()}
 

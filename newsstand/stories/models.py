@@ -54,7 +54,9 @@ class ArticleFeatures(models.Model):
     terms = models.JSONField(default=dict, help_text="term → weight (before IDF)")
     entities = models.JSONField(default=list)
     minhash = models.BinaryField(blank=True, default=b"", help_text="MinHash signature of the body shingles")
-    full_text = models.BooleanField(default=False, help_text="Computed from the full text (re-evaluate when it arrives)")
+    full_text = models.BooleanField(
+        default=False, help_text="Computed from the full text (re-evaluate when it arrives)"
+    )
     computed_at = models.DateTimeField()
 
     def __str__(self) -> str:

@@ -214,10 +214,9 @@ def record_success(*, job: FeedJob, result: FetchResult, meta: FeedMeta | None, 
         update["entries_seen"] = meta.entry_count
         if meta.title:
             update["title"] = meta.title[:500]
-    with transaction.atomic():
-        Feed.objects.filter(pk=job.feed_id).update(**update)
-        if result.permanent_url and result.permanent_url != job.url:
-            _move_feed(job=job, new_url=result.permanent_url)
+    Feed.objects.filter(pk=job.feed_id).update(**update)
+    if result.permanent_url and result.permanent_url != job.url:
+        _move_feed(job=job, new_url=result.permanent_url)  # its own savepoint: a clash leaves the update above
 
 
 def _move_feed(*, job: FeedJob, new_url: str) -> None:
