@@ -1,0 +1,67 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.http import Http404
+
+from newsstand.articles.models import Article
+from newsstand.sources.models import Publisher
+from newsstand.stories import selectors
+from newsstand.stories.models import Story
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def story(headline: str, *, section: str = "World", key: float = 1.0, age_hours: float = 1, **kw) -> Story:
+    seen = NOW - timedelta(hours=age_hours)
+    return Story.objects.create(
+        headline=headline, section=section, rank_key=key, first_seen_at=seen, last_seen_at=seen, article_count=1, **kw
+    )
+
+
+def article(n: int, publisher: Publisher, *, story: Story | None = None, **kw) -> Article:
+    return Article.objects.create(
+        identity=f"id{n}", url=f"https://example.com/{n}", title=f"Article {n}", publisher=publisher, story=story,
+        published_at=NOW - timedelta(minutes=n), first_seen_at=NOW, updated_at=NOW, content_hash="h", **kw,
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_top_stories_rank_and_balance_sections_within_two_days():
+    for i in range(5):
+        story(f"World {i}", key=10 - i)
+    story("Sport", section="Sport", key=1)
+    story("Old", key=100, age_hours=72)
+    story("Merged away", key=99, merged_into=story("Survivor", section="Tech", key=0.5))
+    top = selectors.top_stories(now=NOW, limit=5, per_section=3)
+    assert [s.headline for s in top] == ["World 0", "World 1", "World 2", "Sport", "Survivor"]
+
+
+@pytest.mark.django_db
+def test_merged_story_resolves_to_survivor():
+    survivor = story("Survivor")
+    merged = story("Merged", merged_into=survivor)
+    assert selectors.story_detail(merged.pk) == survivor
+    with pytest.raises(Http404):
+        selectors.story_detail(10**9)
+
+
+@pytest.mark.django_db
+def test_related_articles_other_publishers_first_and_copies_folded():
+    a, b, c = (Publisher.objects.create(name=n, slug=n) for n in "abc")
+    s = story("Event")
+    mine = article(1, a, story=s)
+    other_b = article(2, b, story=s)
+    article(3, b, story=s)  # same publisher again: one per publisher
+    original = article(4, c, story=s)
+    article(5, a, story=s, duplicate_of=original)  # a copy: folded
+    related = selectors.related_for_article(mine)
+    assert related == [other_b, original]
+
+
+@pytest.mark.django_db
+def test_coverage_grouped_by_publisher_in_order_of_first_article():
+    a, b = Publisher.objects.create(name="A", slug="a"), Publisher.objects.create(name="B", slug="b")
+    s = story("Event")
+    first_b, first_a, second_b = article(30, b, story=s), article(20, a, story=s), article(10, b, story=s)
+    groups = selectors.coverage_by_publisher(selectors.story_articles(s))
+    assert [(g.publisher_name, g.articles) for g in groups] == [("B", [first_b, second_b]), ("A", [first_a])]
