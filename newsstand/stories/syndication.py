@@ -41,7 +41,7 @@ def jaccard_estimate(a: bytes, b: bytes) -> float:
     return sum(a[i : i + 4] == b[i : i + 4] for i in range(0, len(a), 4)) / n
 
 
-def is_copy(a: Text, b: Text, *, threshold: float = 0.8, min_words: int = 60, min_identical_words: int = 20) -> bool:
+def is_copy(a: Text, b: Text, *, threshold: float = 0.8, min_words: int = 60, min_identical_words: int = 12) -> bool:
     """The folding rule for one pair."""
     if a.word_count >= min_words and b.word_count >= min_words:
         return a.text_key == b.text_key or jaccard_estimate(a.minhash, b.minhash) >= threshold
@@ -61,7 +61,7 @@ class SyndicationIndex:
         bands: int = 32,
         threshold: float = 0.8,
         min_words: int = 60,
-        min_identical_words: int = 20,
+        min_identical_words: int = 12,
     ) -> None:
         if MINHASH_PERMUTATIONS % bands:
             raise ValueError(f"bands must divide {MINHASH_PERMUTATIONS}")
