@@ -268,6 +268,15 @@ class StoryEngine:
         self.stories[story_id] = story
         self._set_centroid(story, dict(centroid))
 
+    def rename(self, old: int, new: int) -> None:
+        """Give a story its stored id (the caller inserts new stories in one statement, after placing)."""
+        story = self.stories.pop(old)
+        self._unindex(old, story.centroid)
+        story.id = new
+        self.stories[new] = story
+        for term in story.centroid:
+            self._postings.setdefault(term, {})[new] = None
+
     def remove(self, story_id: int) -> None:
         story = self.stories.pop(story_id, None)
         if story is not None:

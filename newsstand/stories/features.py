@@ -160,7 +160,7 @@ class Features:
     entities: tuple[str, ...]
     minhash: bytes  # MINHASH_PERMUTATIONS unsigned 32-bit values; b"" when the body is too short to sign
     word_count: int  # words in the text that was signed (title excluded)
-    text_key: str  # a hash of the whole folded text: short texts are copies only when identical
+    text_key: str  # a hash of the folded headline and text: short texts are copies only when both are identical
 
 
 def compute(*, title: str, lead: str = "", body: str = "") -> Features:
@@ -182,7 +182,8 @@ def compute(*, title: str, lead: str = "", body: str = "") -> Features:
         entities=tuple(dict.fromkeys(ents)),
         minhash=minhash(signed_words),
         word_count=len(signed_words),
-        text_key=hashlib.blake2b(" ".join(signed_words).encode(), digest_size=8).hexdigest(),
+        # Headline and text: a short text shared under different headlines is a shared teaser, not a copy.
+        text_key=hashlib.blake2b(" ".join([*words(title), "|", *signed_words]).encode(), digest_size=8).hexdigest(),
     )
 
 

@@ -58,6 +58,19 @@ class ArticleFeatures(models.Model):
         default=False, help_text="Computed from the full text (re-evaluate when it arrives)"
     )
     computed_at = models.DateTimeField()
+    word_count = models.PositiveIntegerField(default=0, help_text="Words in the signed text (syndication)")
+    text_key = models.CharField(max_length=16, blank=True, help_text="Hash of the whole folded text (short copies)")
 
     def __str__(self) -> str:
         return f"features of {self.article_id}"
+
+
+class ClusteringState(models.Model):
+    """One row: the lock that serialises story assignment across workers, and the version that tells a worker its
+    in-memory engine is stale (another worker assigned since)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"clustering state v{self.version}"

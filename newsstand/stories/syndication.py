@@ -4,8 +4,9 @@ Pure. Near-duplicates are found by MinHash + LSH banding over the signatures of 
 (`features.minhash`) and confirmed by the signature's Jaccard estimate (>= `threshold`, 0.8 by default). Folding
 a distinct article would hide a publisher's own reporting, so the rule errs towards not folding:
 - both texts must have at least `min_words` words to be compared by shingles;
-- shorter texts are copies only when their whole folded text is identical, and at least `min_identical_words`
-  long (an empty body or a one-line teaser says nothing about who wrote the article);
+- shorter texts are copies only when their headline and whole folded text are identical, and the text at least
+  `min_identical_words` long (an empty body, a one-line teaser or one lead under several publishers' own
+  headlines says nothing about who wrote the article);
 - the original is the earliest published copy (then the lowest id), and every copy points at it directly.
 """
 

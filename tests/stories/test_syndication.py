@@ -22,8 +22,8 @@ WIRE = (
 )
 
 
-def text(id: int, body: str, *, hours: float = 0) -> Text:
-    f = compute(title="", body=body)
+def text(id: int, body: str, *, hours: float = 0, title: str = "") -> Text:
+    f = compute(title=title, body=body)
     return Text(
         id=id, published_at=T0 + timedelta(hours=hours), minhash=f.minhash, word_count=f.word_count, text_key=f.text_key
     )
@@ -60,6 +60,7 @@ def test_short_texts_fold_only_when_identical_and_not_trivially_short():
     assert is_copy(text(1, teaser), text(2, teaser))
     assert not is_copy(text(1, teaser), text(2, teaser.replace("Monday", "Tuesday")))
     assert not is_copy(text(1, "Read more."), text(2, "Read more."))
+    assert not is_copy(text(1, teaser, title="Wage rises"), text(2, teaser, title="Sunak's wage rise: what it means"))
     assert not is_copy(text(1, ""), text(2, ""))
 
 
