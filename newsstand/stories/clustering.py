@@ -30,19 +30,20 @@ ENTITY_PREFIX = "e:"
 
 @dataclass(frozen=True, slots=True)
 class Params:
-    # Tuned on the even-numbered AllSides events (bench/stories_quality.py --grid); see bench/RESULTS.md.
-    window: timedelta = timedelta(hours=48)
-    threshold: float = 0.08
+    # Tuned on the even-numbered AllSides events (bench/stories_quality.py --grid; ties go to the narrower window).
+    window: timedelta = timedelta(hours=36)
+    threshold: float = 0.07
     entity_weight: float = 0.0
     time_penalty_per_day: float = 0.05
     centroid_terms: int = 50
-    query_terms: int = 10
+    query_terms: int = 20
     candidates: int = 30
     max_postings: int = 3000
     merge_threshold: float = 0.45
     merge_centroids: float = 0.40
-    idf_window: timedelta = timedelta(days=30)  # IDF from documents this near the article: wider than `window`,
-    # so that a quiet day still has enough documents to say which words are common
+    idf_window: timedelta = timedelta(days=60)  # IDF from documents at most this far from the article (see
+    # _buckets_near): wider than `window`, so that a quiet stream still has enough documents to know common words
+    idf_min_docs: int = 20_000
     idf_bucket: timedelta = timedelta(days=1)
     sublinear_tf: bool = True
     # Evidence gate for the dense case: below `confident`, a story must share one of the article's
@@ -108,8 +109,20 @@ class StoryEngine:
         self._docs[bucket] += sign
 
     def _buckets_near(self, at: float) -> list[int]:
-        low, high = int((at - self._idf_window) // self._bucket), int((at + self._idf_window) // self._bucket)
-        return [b for b in range(low, high + 1) if b in self._docs]
+        """The IDF buckets nearest `at`, widening until they hold `idf_min_docs` documents or reach `idf_window`:
+        a dense stream gets a few days' IDF (current vocabulary), a sparse one enough history to know common words."""
+        centre = int(at // self._bucket)
+        reach = int(self._idf_window // self._bucket)
+        chosen = [centre] if centre in self._docs else []
+        docs = self._docs.get(centre, 0)
+        for step in range(1, reach + 1):
+            if docs >= self.params.idf_min_docs:
+                break
+            for b in (centre - step, centre + step):
+                if b in self._docs:
+                    chosen.append(b)
+                    docs += self._docs[b]
+        return chosen
 
     def vector(self, terms: Mapping[str, float], published_at: datetime) -> dict[str, float]:
         """The article's unit TF-IDF vector, IDF taken from the documents within `window` of its publication."""
