@@ -88,7 +88,7 @@ class Crawler:
         self._stopping = asyncio.Event()
         self._writer = BatchWriter(self.db_run)
         # Pages fetched but not yet extracted: enough to keep every worker busy, few enough to bound memory.
-        self._pages = asyncio.Semaphore(4 * self.workers)
+        self._pages = asyncio.Semaphore(16 * self.workers)
 
     # Runners: where each kind of work happens.
     def _new_pool(self) -> Executor:
