@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 WINDOW = timedelta(days=2)
-THRESHOLDS = tuple(round(0.10 + 0.025 * i, 3) for i in range(21))  # 0.10 … 0.60, the grid tuned on
+THRESHOLDS = tuple(round(0.05 + 0.025 * i, 3) for i in range(23))  # 0.05 … 0.60, the grid tuned on
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _STOP = frozenset(
     re.split(
