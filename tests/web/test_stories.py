@@ -10,7 +10,7 @@ import pytest
 
 from newsstand.articles.models import Article
 from newsstand.core import clock
-from newsstand.web.views import fold_copies
+from newsstand.web.views.pages import fold_copies
 from tests.web.rows import make_article, make_publisher, make_story
 
 pytestmark = pytest.mark.django_db
