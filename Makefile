@@ -3,11 +3,22 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+CHROMIUM := /usr/bin/chromium
 export NEWSSTAND_DATA_DIR ?= ./var
 
-.PHONY: install run test test-only lint bench check clean
+.PHONY: install test-deps run test test-only lint bench check clean
 
 install: $(STAMP)
+
+# Browser tests drive Debian's Chromium (playwright's own browser download cannot run here) and inject axe-core.
+test-deps: node_modules/.installed-stamp $(CHROMIUM)
+
+$(CHROMIUM):
+	apt-get install -y --no-install-recommends chromium || (apt-get update && apt-get install -y --no-install-recommends chromium)
+
+node_modules/.installed-stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +31,7 @@ run: install
 	DEBUG=$${DEBUG:-1} $(BIN)/newsstand load-default-sources --if-empty
 	DEBUG=$${DEBUG:-1} exec $(BIN)/newsstand serve
 
-test: install test-only
+test: install test-deps test-only
 
 test-only:
 	$(BIN)/pytest -n 2 --dist loadgroup
