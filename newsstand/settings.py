@@ -27,6 +27,9 @@ INSTALLED_APPS = [
     "newsstand.articles",
     "newsstand.ingest",
     "newsstand.stories",
+    "newsstand.search",
+    "newsstand.reading",
+    "newsstand.editorial",
     "newsstand.web",
 ]
 

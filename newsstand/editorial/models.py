@@ -1,0 +1,1 @@
+"""Editorial models (issue 4)."""

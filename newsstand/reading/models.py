@@ -1,0 +1,1 @@
+"""Reading models (issue 4)."""
