@@ -83,7 +83,7 @@ def test_hostile_text_is_escaped_everywhere_but_the_body(client, publisher):
         assert "<script>" not in body, path
         assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;" in body, path
     page = client.get(f"/articles/{article.pk}/").content.decode()
-    assert "By &lt;b&gt;Mallory&lt;/b&gt;" in page
+    assert "&lt;b&gt;Mallory&lt;/b&gt;</a>" in page and "<b>Mallory" not in page  # the byline links to the author
     assert "<p>Trusted <em>body</em></p>" in page
 
 
@@ -177,7 +177,7 @@ def test_article_page_shows_the_whole_article(client, publisher, feed):
     assert '<a href="/sections/Business/">Business</a>' in body
     assert "<h1>Rates held</h1>" in body
     assert '<p class="standfirst">The board voted 7–2.</p>' in body
-    assert "By Ann Writer" in body
+    assert 'By <a rel="author" href="/authors/Ann%20Writer/">Ann Writer</a>' in body
     assert f'<time datetime="{article.published_at.isoformat()}">' in body
     assert "3 min read" in body
     assert 'lang="en-GB"' in body
@@ -292,8 +292,9 @@ def test_article_page_uses_a_constant_number_of_queries(client, django_assert_ma
     carriers = [make_feed(make_publisher(slug=f"carrier-{n}")) for n in range(feeds)]
     article = make_article(publisher, feeds=tuple(carriers), section="World")
     # the article with its publisher, its sightings with their feeds and publishers, sections for the nav, its
-    # syndicated versions, top stories for the sidebar (no story here: tests/web/test_stories.py counts with one)
-    with django_assert_max_num_queries(5):
+    # syndicated versions, top stories and Our Picks for the sidebar (no story here: tests/web/test_stories.py
+    # counts with one)
+    with django_assert_max_num_queries(6):
         assert client.get(f"/articles/{article.pk}/").status_code == 200
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Min, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
@@ -17,12 +19,20 @@ from django.shortcuts import render
 from newsstand.articles import selectors
 from newsstand.articles.models import Article
 from newsstand.core import clock
+from newsstand.editorial import selectors as editorial
+from newsstand.reading import selectors as reading
+from newsstand.reading import services as reading_services
 from newsstand.stories import selectors as stories
 from newsstand.stories.models import Story
+from newsstand.web.templatetags.navigation import SECTIONS_CACHE_KEY, SECTIONS_CACHE_SECONDS
 
 PAGE_SIZE = 30
 HOME_TOP_STORIES = 8
 HOME_TOP_PER_SECTION = 3
+HOME_PICKS = 6
+HOME_FOR_YOU = 8
+HOME_SECTION_ROWS = 8
+HOME_PER_SECTION = 4
 SIDEBAR_TOP_STORIES = 5
 CARD_PUBLISHER_NAMES = 3
 
@@ -40,27 +50,58 @@ class StoryCard:
 
 
 def latest(request: HttpRequest) -> HttpResponse:
-    """The front page; `?section=` and `?publisher=` narrow it without leaving it (an unknown publisher is a 404).
-
-    The unfiltered first page opens with Top stories: one card per story, above the latest articles."""
+    """The front page; `?section=` and `?publisher=` narrow it to a plain list (an unknown publisher is a 404), and
+    `?page=` pages through it. The unfiltered first page is the home (see `home`)."""
     section = request.GET.get("section", "").strip() or None
     slug = request.GET.get("publisher", "").strip()
+    if section is None and not slug and _first_page(request.GET.get("page")):
+        return home(request)
     publisher = selectors.publisher_by_slug(slug) if slug else None
     page = _page(request, selectors.latest_articles(section=section, publisher=publisher))
-    top: list[StoryCard] = []
-    if section is None and publisher is None and page.number == 1:
-        top = _story_cards(
-            stories.top_stories(now=clock.now(), limit=HOME_TOP_STORIES, per_section=HOME_TOP_PER_SECTION)
-        )
     context = {
         "page": page,
         "articles": fold_copies(page.object_list),
         "section": section,
         "publisher": publisher,
         "heading": "Latest",
-        "top_stories": top,
     }
     return render(request, "web/latest.html", context)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Top stories, Our Picks, For you, Latest, then a row per section.
+
+    A constant handful of queries whatever the data: top stories and their publishers' names, Our Picks, and ONE
+    query for Latest and all the section rows together (editorial.front_lists); the section names come from the
+    navigation's cache. Latest shows no page count here (counting every article is the dearest query a home
+    could make); `?page=2` and on are the counted list. For you costs queries only for signed-in readers."""
+    now = clock.now()
+    top = _story_cards(stories.top_stories(now=now, limit=HOME_TOP_STORIES, per_section=HOME_TOP_PER_SECTION))
+    known = cache.get_or_set(SECTIONS_CACHE_KEY, selectors.sections, SECTIONS_CACHE_SECONDS)
+    rows = front_sections(known, leading=[card.story.section for card in top], limit=HOME_SECTION_ROWS)
+    lists = editorial.front_lists(latest=PAGE_SIZE, sections=rows, per_section=HOME_PER_SECTION)
+    followed = reading.follows(request.user)
+    context = {
+        "front": True,
+        "heading": "Latest",
+        "top_stories": top,
+        "picks": editorial.current_picks(now=now, limit=HOME_PICKS),
+        "follows_anything": bool(followed),
+        "for_you": fold_copies(reading.for_you(request.user, now=now, limit=HOME_FOR_YOU, followed=followed)),
+        "articles": fold_copies(lists.latest),
+        "has_more": lists.has_more,
+        "section_rows": [(name, fold_copies(items)) for name, items in lists.rows.items()],
+        "sign_in_url": settings.LOGIN_URL,
+    }
+    return render(request, "web/latest.html", context)
+
+
+def front_sections(known: Sequence[str], *, leading: Sequence[str], limit: int) -> list[str]:
+    """Which sections get a row on the home: those in the news now (the top stories' sections, in rank order), then
+    the rest in the navigation's order; `limit` rows at most, each once."""
+    available = set(known)
+    ordered = [name for name in leading if name in available] + list(known)
+    return list(dict.fromkeys(ordered))[:limit]
 
 
 def section(request: HttpRequest, section: str) -> HttpResponse:
@@ -73,13 +114,25 @@ def section(request: HttpRequest, section: str) -> HttpResponse:
         "section": section,
         "publisher": None,
         "heading": section,
+        "follow": _follow_state(request, kind="section", value=section, label=section),
     }
     return render(request, "web/latest.html", context)
+
+
+def author(request: HttpRequest, name: str) -> HttpResponse:
+    """Articles under this byline, exactly as the feed spelled it (a byline naming two people is its own page)."""
+    page = _page(request, selectors.latest_articles().filter(author=name))
+    if not page.paginator.count:
+        raise Http404("No articles by this author.")
+    context = {"author": name, "page": page, "articles": fold_copies(page.object_list)}
+    return render(request, "web/author.html", context)
 
 
 def article(request: HttpRequest, pk: int) -> HttpResponse:
     """The article, then what else there is on its event: other publishers' versions, then related stories."""
     item = selectors.article_detail(pk)
+    if request.user.is_authenticated:  # the reader's history: one upsert, and nothing at all for anonymous readers
+        reading_services.record_read(request.user, item, now=clock.now())
     story = stories.story_detail(item.story_id) if item.story_id else None
     original, copies = _versions(item)
     context = {
@@ -115,8 +168,36 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
 def publisher(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.publisher_by_slug(slug)
     page = _page(request, selectors.latest_articles(publisher=found))
-    context = {"publisher": found, "feeds": list(found.feeds.all()), "page": page, "articles": list(page.object_list)}
+    context = {
+        "publisher": found,
+        "feeds": list(found.feeds.all()),
+        "page": page,
+        "articles": list(page.object_list),
+        "follow": _follow_state(request, kind="publisher", value=found.slug, label=found.name, publisher_id=found.pk),
+    }
     return render(request, "web/publisher.html", context)
+
+
+@dataclass(frozen=True)
+class FollowState:
+    """What a follow button needs: what it follows (kind + value, as POST /follow/ takes them) and whether the
+    reader follows it already (always False for anonymous readers, who get a sign-in link instead)."""
+
+    kind: str
+    value: str
+    label: str
+    following: bool
+    signed_in: bool
+    sign_in_url: str
+
+
+def _follow_state(
+    request: HttpRequest, *, kind: str, value: str, label: str, publisher_id: int | None = None
+) -> FollowState:
+    """One query for a signed-in reader, none for anyone else."""
+    user = request.user
+    following = reading.is_following(user, publisher_id=publisher_id, section="" if publisher_id else value)
+    return FollowState(kind, value, label, following, user.is_authenticated, settings.LOGIN_URL)
 
 
 def fold_copies(articles: Sequence[Article]) -> list[Article]:
@@ -146,6 +227,14 @@ def _shown_original(item: Article, by_pk: dict[int, Article]) -> Article | None:
         original = parent
         parent = by_pk.get(parent.duplicate_of_id) if parent.duplicate_of_id else None
     return original
+
+
+def _first_page(raw: str | None) -> bool:
+    """Whether `?page=` asks for the first page: absent, 1, or not a number (which the paginator reads as 1)."""
+    try:
+        return raw is None or int(raw) == 1
+    except ValueError:
+        return True
 
 
 def _page(request: HttpRequest, articles: QuerySet[Article]) -> Page:

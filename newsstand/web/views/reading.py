@@ -1,7 +1,142 @@
-"""Web views: reading (being built; see issue 4)."""
+"""Reading views: saved articles, history and follows for signed-in readers.
 
-from django.http import HttpRequest, HttpResponse
+Anonymous readers get a page that says signing in is needed (status 200, with the sign-in link), never an error;
+the POST endpoints answer them the same way, or with 401 and JSON when asked for JSON. Every POST is CSRF-checked
+(Django's middleware) and answers with a redirect back to where it came from, or JSON for the page's script.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from newsstand.articles.models import Article
+from newsstand.core import clock
+from newsstand.reading import selectors, services
+from newsstand.reading.models import FollowKind
+from newsstand.sources.models import Publisher
+
+PAGE_SIZE = 30
+CONTINUE_READING = 5
 
 
 def not_yet(request: HttpRequest, *args, **kwargs) -> HttpResponse:
     return HttpResponse(status=501)
+
+
+@require_GET
+def saved(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _sign_in_needed(request, "to keep articles to read later")
+    page = Paginator(selectors.saved_articles(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "web/saved.html", {"page": page, "articles": list(page.object_list)})
+
+
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _sign_in_needed(request, "to keep a history of what you read")
+    page = Paginator(selectors.history(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "articles": list(page.object_list),
+        "continue_reading": selectors.continue_reading(request.user, limit=CONTINUE_READING)
+        if page.number == 1
+        else [],
+    }
+    return render(request, "web/history.html", context)
+
+
+@require_POST
+def toggle_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save or unsave an article: `saved=1|0` sets it, no `saved` toggles. JSON `{"saved": bool}` when the request
+    accepts JSON, else a redirect back."""
+    if not request.user.is_authenticated:
+        return _sign_in_needed(request, "to save articles")
+    article = get_object_or_404(Article.objects.only("id"), pk=pk)
+    now_saved = services.set_saved(request.user, article, saved=_flag(request.POST.get("saved")), now=clock.now())
+    if _wants_json(request):
+        return JsonResponse({"saved": now_saved})
+    return _back(request, fallback=reverse("web:article", kwargs={"pk": pk}))
+
+
+@require_POST
+def toggle_follow(request: HttpRequest) -> HttpResponse:
+    """Follow or unfollow: `kind=publisher` with the publisher's slug as `value`, or `kind=section` with the section
+    name; `following=1|0` sets it, no `following` toggles. JSON `{"following": bool}` or a redirect back."""
+    if not request.user.is_authenticated:
+        return _sign_in_needed(request, "to follow publishers and sections")
+    kind, value = request.POST.get("kind", ""), request.POST.get("value", "").strip()
+    if kind == FollowKind.PUBLISHER:
+        target = {"publisher": get_object_or_404(Publisher, slug=value)}
+        fallback = reverse("web:publisher", kwargs={"slug": value})
+    elif kind == FollowKind.SECTION and 0 < len(value) <= 100:
+        target = {"section": value}
+        fallback = reverse("web:section", kwargs={"section": value})
+    else:
+        return HttpResponse("Follow what? Send kind=publisher or kind=section, and its value.", status=400)
+    following = services.set_following(
+        request.user, **target, following=_flag(request.POST.get("following")), now=clock.now()
+    )
+    if _wants_json(request):
+        return JsonResponse({"following": following})
+    return _back(request, fallback=fallback)
+
+
+@require_POST
+def record_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """How far the reader got (`progress`, 0–1), sent by the article page as they leave it: 204, no body."""
+    if not request.user.is_authenticated:
+        return _sign_in_needed(request, "to keep a history of what you read")
+    try:
+        progress = float(request.POST.get("progress", ""))
+    except ValueError:
+        return HttpResponse("progress must be a number from 0 to 1.", status=400)
+    if not 0.0 <= progress <= 1.0:
+        return HttpResponse("progress must be a number from 0 to 1.", status=400)
+    article = get_object_or_404(Article.objects.only("id"), pk=pk)
+    services.record_read(request.user, article, now=clock.now(), progress=progress)
+    return HttpResponse(status=204)
+
+
+def _sign_in_needed(request: HttpRequest, purpose: str) -> HttpResponse:
+    """The answer to anonymous readers: a page with the sign-in link (back to this page after), or 401 JSON."""
+    back = request.get_full_path() if request.method == "GET" else _safe_referer(request) or "/"
+    sign_in_url = f"{settings.LOGIN_URL}?next={back}"
+    if _wants_json(request):
+        return JsonResponse({"error": "sign_in_required", "sign_in_url": sign_in_url}, status=401)
+    return render(request, "web/sign_in_needed.html", {"purpose": purpose, "sign_in_url": sign_in_url})
+
+
+def _flag(raw: str | None) -> bool | None:
+    """`1`/`true`/`on` → True, `0`/`false`/`off` → False, anything else (or absent) → None (toggle)."""
+    value = (raw or "").strip().lower()
+    if value in {"1", "true", "on", "yes"}:
+        return True
+    if value in {"0", "false", "off", "no"}:
+        return False
+    return None
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _safe_referer(request: HttpRequest) -> str:
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(referer, {request.get_host()}, require_https=request.is_secure()):
+        return referer
+    return ""
+
+
+def _back(request: HttpRequest, *, fallback: str) -> HttpResponseRedirect:
+    """Back to `next` (when it is ours), else to the page the form was on, else to `fallback`."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = _safe_referer(request) or fallback
+    return HttpResponseRedirect(target)

@@ -1,0 +1,127 @@
+"""Reads for reading: a reader's saves, history, follows and "For you". Anonymous readers cost no query.
+
+The lists return articles (publisher joined, bodies deferred) so that the pages can show them like any other
+list, each annotated with the reader's own time (`saved_at`, `last_read_at`, `progress`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import F, FilteredRelation, Q, QuerySet
+
+from newsstand.accounts.models import User
+from newsstand.articles.models import Article
+from newsstand.articles.selectors import HEAVY_FIELDS
+from newsstand.reading import ranking
+from newsstand.reading.models import Follow, FollowKind, HistoryEntry, SavedArticle
+
+FINISHED = 0.9  # read this far (0–1) and an article is done: no longer "continue reading"
+FOR_YOU_WINDOW = timedelta(days=7)  # For you shows news, and the bound keeps its scan short
+INTERESTS_WINDOW = timedelta(days=30)
+INTERESTS_READS = 200  # the most recent reads that say what a reader reads most
+
+Reader = User | AnonymousUser
+
+
+def _articles() -> QuerySet[Article]:
+    return Article.objects.select_related("publisher").defer(*HEAVY_FIELDS)
+
+
+def saved_articles(user: Reader) -> QuerySet[Article]:
+    """The reader's saved articles, last saved first, each with `saved_at`."""
+    if not user.is_authenticated:
+        return Article.objects.none()
+    return (
+        _articles()
+        .annotate(mine=FilteredRelation("saves", condition=Q(saves__user=user)))
+        .filter(mine__isnull=False)
+        .annotate(saved_at=F("mine__saved_at"))
+        .order_by("-saved_at", "-id")
+    )
+
+
+def is_saved(*, user: Reader, article: Article) -> bool:
+    if not user.is_authenticated:
+        return False
+    return SavedArticle.objects.filter(user=user, article=article).exists()
+
+
+def history(user: Reader) -> QuerySet[Article]:
+    """What the reader opened, last read first, each with `first_read_at`, `last_read_at` and `progress`."""
+    if not user.is_authenticated:
+        return Article.objects.none()
+    return (
+        _articles()
+        .annotate(mine=FilteredRelation("reads", condition=Q(reads__user=user)))
+        .filter(mine__isnull=False)
+        .annotate(
+            first_read_at=F("mine__first_read_at"), last_read_at=F("mine__last_read_at"), progress=F("mine__progress")
+        )
+        .order_by("-last_read_at", "-id")
+    )
+
+
+def continue_reading(user: Reader, *, limit: int = 5) -> list[Article]:
+    """Started but not finished (progress under `FINISHED`), most recently read first."""
+    if not user.is_authenticated:
+        return []
+    return list(history(user).filter(mine__progress__lt=FINISHED)[:limit])
+
+
+def follows(user: Reader) -> ranking.Interests:
+    """The publishers and sections the reader follows, in one query (none for anonymous readers)."""
+    if not user.is_authenticated:
+        return ranking.Interests()
+    rows = list(Follow.objects.filter(user=user).values_list("kind", "publisher_id", "section"))
+    return ranking.Interests(
+        publisher_ids=frozenset(pid for kind, pid, _ in rows if kind == FollowKind.PUBLISHER),
+        sections=frozenset(name for kind, _, name in rows if kind == FollowKind.SECTION),
+    )
+
+
+def for_you(
+    user: Reader, *, now: datetime, limit: int = 10, followed: ranking.Interests | None = None
+) -> list[Article]:
+    """The latest from what the reader follows, lightly widened by what they read most (see reading.ranking),
+    leaving out what they have read. Empty for anonymous readers and for readers who follow nothing.
+
+    Pass `followed` when the page has read the follows already. Queries: follows (unless passed), the recent
+    reads, then one bounded list for the follows and, when the reads say something, one for the reads."""
+    if not user.is_authenticated:
+        return []
+    if followed is None:
+        followed = follows(user)
+    if not followed:
+        return []
+    recent_reads = (
+        HistoryEntry.objects.filter(user=user, last_read_at__gte=now - INTERESTS_WINDOW)
+        .order_by("-last_read_at")
+        .values_list("article__publisher_id", "article__section")[:INTERESTS_READS]
+    )
+    widened = ranking.read_interests(recent_reads, followed=followed)
+    extra_slots = int(limit * ranking.READ_SHARE)
+    chosen = _latest_matching(user, followed, now=now, limit=limit)
+    extra = _latest_matching(user, widened, now=now, limit=2 * extra_slots) if widened and extra_slots else []
+    return ranking.blend(chosen, extra, limit=limit)
+
+
+def _latest_matching(user: User, interests: ranking.Interests, *, now: datetime, limit: int) -> list[Article]:
+    """The newest articles, published in the window, from any of the publishers or sections, not read yet."""
+    match = Q(publisher_id__in=interests.publisher_ids) | Q(section__in=interests.sections)
+    unread = ~Q(id__in=HistoryEntry.objects.filter(user=user).values("article_id"))
+    return list(
+        _articles()
+        .filter(match, unread, published_at__gte=now - FOR_YOU_WINDOW, published_at__lte=now)
+        .order_by("-published_at", "-id")[:limit]
+    )
+
+
+def is_following(user: Reader, *, publisher_id: int | None = None, section: str = "") -> bool:
+    """Whether the reader follows this publisher or this section (anonymous readers: no, and no query)."""
+    if not user.is_authenticated:
+        return False
+    if publisher_id is not None:
+        return Follow.objects.filter(user=user, kind=FollowKind.PUBLISHER, publisher_id=publisher_id).exists()
+    return Follow.objects.filter(user=user, kind=FollowKind.SECTION, section=section).exists()
