@@ -18,6 +18,7 @@ from django.db import IntegrityError, connection, transaction
 
 from newsstand.articles.models import Article, ArticleFeed
 from newsstand.ingest.types import Entry, FeedJob, FeedMeta, FetchResult, StoreOutcome
+from newsstand.search import services as search_index
 from newsstand.sources import schedule
 from newsstand.sources.models import Feed, FeedStatus
 from newsstand.stories import tasks as story_tasks
@@ -295,5 +296,6 @@ def write_feeds(writes: list[FeedWrite]) -> list[tuple[StoreOutcome, list[int]]]
     for everything new or changed."""
     with transaction.atomic():
         results = [write_feed(w) for w in writes]
+        search_index.index_articles([pk for _, touched in results for pk in touched])  # findable once committed
         story_tasks.enqueue_assignment([pk for _, touched in results for pk in touched])
     return results

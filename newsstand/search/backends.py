@@ -1,0 +1,215 @@
+"""Full-text search behind one door: a small `SearchBackend` protocol, one implementation per database, and
+`backend_for(connection)` choosing by `connection.vendor` (as Wagtail does). Everything vendor-specific about
+searching — the query language, ranking, snippets — lives here; the index itself is built in migration 0001.
+
+Both backends answer the same three questions for a parsed `Query` and `Filters`: how many articles match,
+which ids fill a page in score order (see `search.ranking`), and the highlighted teaser of each id on the page.
+Snippets are computed only for the page's rows, never for every match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from newsstand.search import documents, ranking
+from newsstand.search.query import Query, fts5_expression
+
+SNIPPET_TOKENS = 24  # SQLite: tokens per snippet (FTS5 allows up to 64)
+HEADLINE_OPTIONS = (
+    f"StartSel={documents.MATCH_START}, StopSel={documents.MATCH_END}, MaxWords=30, MinWords=12, ShortWord=2,"
+    ' MaxFragments=1, FragmentDelimiter=" … "'
+)
+HEADLINE_BODY_CHARS = 20_000  # ts_headline re-parses its text; the teaser comes from the top of a long body
+
+
+@dataclass(frozen=True)
+class Filters:
+    publisher_id: int | None = None
+    section: str | None = None
+    since: datetime | None = None  # published at or after
+    until: datetime | None = None  # published before
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """Raw text with MATCH_START/MATCH_END around matches; escaped into HTML by the selector."""
+
+    summary: str
+    body: str
+
+
+class SearchBackend(Protocol):
+    vendor: str
+
+    def count(self, *, query: Query, filters: Filters) -> int: ...
+
+    def rank(self, *, query: Query, filters: Filters, now: datetime, limit: int, offset: int) -> list[int]: ...
+
+    def snippets(self, *, query: Query, article_ids: list[int]) -> dict[int, Snippet]: ...
+
+    def optimize(self) -> None: ...
+
+
+def backend_for(connection: BaseDatabaseWrapper) -> SearchBackend:
+    """The backend for this database; any other vendor is a configuration error worth stating plainly."""
+    if connection.vendor == "sqlite":
+        return SQLiteFTS5Backend(connection)
+    if connection.vendor == "postgresql":
+        return PostgresBackend(connection)
+    raise NotImplementedError(f"Search supports SQLite and PostgreSQL, not {connection.vendor!r}.")
+
+
+def _recency_sql(age_days_sql: str) -> str:
+    """ranking.recency_factor in SQL, given an expression for the age in days."""
+    return f"(1 + {ranking.RECENCY_BOOST!r} / (1 + {age_days_sql} / {ranking.RECENCY_HALF_LIFE_DAYS!r}))"
+
+
+class SQLiteFTS5Backend:
+    """FTS5 over search_document (external content). Publisher and section filters are tokens in the `facets`
+    column and so part of the MATCH: FTS5 intersects them with the words instead of testing every match. The date
+    range and the recency boost read search_document by rowid."""
+
+    vendor = "sqlite"
+    TEXT_COLUMNS = ("title", "summary", "body", "publisher_name", "author")
+
+    def __init__(self, connection: BaseDatabaseWrapper) -> None:
+        self.connection = connection
+
+    def _match(self, query: Query, filters: Filters) -> str:
+        expression = fts5_expression(query, columns=self.TEXT_COLUMNS)
+        if filters.publisher_id is not None:
+            expression = f'({expression}) AND facets : "{documents.publisher_facet(filters.publisher_id)}"'
+        if filters.section:
+            expression = f'({expression}) AND facets : "{documents.section_facet(filters.section)}"'
+        return expression
+
+    def _dates(self, filters: Filters) -> tuple[str, list]:
+        sql, params = "", []
+        adapt = self.connection.ops.adapt_datetimefield_value
+        if filters.since is not None:
+            sql += " AND d.published_at >= %s"
+            params.append(adapt(filters.since))
+        if filters.until is not None:
+            sql += " AND d.published_at < %s"
+            params.append(adapt(filters.until))
+        return sql, params
+
+    def count(self, *, query: Query, filters: Filters) -> int:
+        dates, params = self._dates(filters)
+        join = " JOIN search_document d ON d.article_id = search_fts.rowid" if dates else ""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM search_fts{join} WHERE search_fts MATCH %s{dates}",
+                [self._match(query, filters), *params],
+            )
+            return cursor.fetchone()[0]
+
+    def rank(self, *, query: Query, filters: Filters, now: datetime, limit: int, offset: int) -> list[int]:
+        dates, params = self._dates(filters)
+        weights = ", ".join(repr(ranking.COLUMN_WEIGHTS[name]) for name in self.TEXT_COLUMNS) + ", 0.0"
+        julian_now = now.timestamp() / 86400 + 2440587.5
+        score = f"-bm25(search_fts, {weights}) * {_recency_sql('max(0.0, %s - julianday(d.published_at))')}"
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.article_id FROM search_fts JOIN search_document d ON d.article_id = search_fts.rowid"
+                f" WHERE search_fts MATCH %s{dates}"
+                f" ORDER BY {score} DESC, d.published_at DESC, d.article_id DESC LIMIT %s OFFSET %s",
+                [self._match(query, filters), *params, julian_now, limit, offset],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def snippets(self, *, query: Query, article_ids: list[int]) -> dict[int, Snippet]:
+        if not article_ids:
+            return {}
+        marks = (documents.MATCH_START, documents.MATCH_END, "…", SNIPPET_TOKENS)
+        columns = {name: index for index, name in enumerate(self.TEXT_COLUMNS)}
+        placeholders = ", ".join(["%s"] * len(article_ids))
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid, snippet(search_fts, %s, %s, %s, %s, %s), snippet(search_fts, %s, %s, %s, %s, %s)"
+                f" FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({placeholders})",
+                [columns["summary"], *marks, columns["body"], *marks, self._match(query, Filters()), *article_ids],
+            )
+            return {pk: Snippet(summary or "", body or "") for pk, summary, body in cursor.fetchall()}
+
+    def optimize(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+
+
+class PostgresBackend:
+    """A weighted tsvector (generated column, GIN index) on search_document; the filters are plain columns of the
+    same table, so the planner can AND the GIN bitmap with their b-tree indexes."""
+
+    vendor = "postgresql"
+    CONFIG = "english"
+
+    def __init__(self, connection: BaseDatabaseWrapper) -> None:
+        self.connection = connection
+
+    def _tsquery(self, query: Query) -> tuple[str, list[str]]:
+        """`phraseto_tsquery` per word or phrase, ANDed (excluded ones negated): the reader's text is only ever a
+        bound parameter to a function that cannot fail on any input."""
+        parts = [f"phraseto_tsquery('{self.CONFIG}', %s)" for _ in query.include]
+        parts += [f"!! phraseto_tsquery('{self.CONFIG}', %s)" for _ in query.exclude]
+        params = [" ".join(phrase) for phrase in (*query.include, *query.exclude)]
+        return "(" + " && ".join(parts) + ")", params
+
+    def _where(self, query: Query, filters: Filters) -> tuple[str, list]:
+        tsquery, params = self._tsquery(query)
+        sql = f"d.vector @@ {tsquery}"
+        if filters.publisher_id is not None:
+            sql += " AND d.publisher_id = %s"
+            params.append(filters.publisher_id)
+        if filters.section:
+            sql += " AND d.section = %s"
+            params.append(filters.section)
+        if filters.since is not None:
+            sql += " AND d.published_at >= %s"
+            params.append(filters.since)
+        if filters.until is not None:
+            sql += " AND d.published_at < %s"
+            params.append(filters.until)
+        return sql, params
+
+    def count(self, *, query: Query, filters: Filters) -> int:
+        where, params = self._where(query, filters)
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM search_document d WHERE {where}", params)
+            return cursor.fetchone()[0]
+
+    def rank(self, *, query: Query, filters: Filters, now: datetime, limit: int, offset: int) -> list[int]:
+        where, params = self._where(query, filters)
+        tsquery, query_params = self._tsquery(query)
+        weights = "{" + ",".join(repr(w) for w in ranking.PG_CLASS_WEIGHTS) + "}"
+        age = "greatest(0.0, extract(epoch from (%s - d.published_at)) / 86400.0)"
+        score = f"ts_rank_cd('{weights}', d.vector, {tsquery}, 1) * {_recency_sql(age)}"
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.article_id FROM search_document d WHERE {where}"
+                f" ORDER BY {score} DESC, d.published_at DESC, d.article_id DESC LIMIT %s OFFSET %s",
+                [*params, *query_params, now, limit, offset],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def snippets(self, *, query: Query, article_ids: list[int]) -> dict[int, Snippet]:
+        if not article_ids:
+            return {}
+        tsquery, params = self._tsquery(query)
+        config = f"'{self.CONFIG}'"
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.article_id, ts_headline({config}, d.summary, q.query, %s),"
+                f" ts_headline({config}, left(d.body, %s), q.query, %s)"
+                f" FROM search_document d, (SELECT {tsquery} AS query) q WHERE d.article_id = ANY(%s)",
+                [HEADLINE_OPTIONS, HEADLINE_BODY_CHARS, HEADLINE_OPTIONS, *params, list(article_ids)],
+            )
+            return {pk: Snippet(summary or "", body or "") for pk, summary, body in cursor.fetchall()}
+
+    def optimize(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_document")

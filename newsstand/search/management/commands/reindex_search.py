@@ -1,0 +1,29 @@
+"""`newsstand reindex-search`: build the search index for articles stored before it existed, with a progress bar.
+
+The store stage keeps the index current from then on; run this again after a publisher is renamed or when an
+upgrade changes what the index holds. Safe while the crawler runs: each batch is its own short transaction.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from newsstand.search import services
+
+
+class Command(BaseCommand):
+    help = "Rebuild the full-text search index from every stored article."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch-size", type=int, default=2000, help="Articles per transaction (default 2000).")
+
+    def handle(self, *args, batch_size: int, **options):
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        total = services.expected_total()
+        with tqdm(
+            total=total, unit="article", desc="reindex-search", disable=options["verbosity"] == 0, file=self.stderr
+        ) as bar:
+            count = services.reindex_all(batch_size=batch_size, progress=bar.update)
+        self.stdout.write(f"Indexed {count} articles.")

@@ -1,0 +1,32 @@
+"""How search results are ordered: relevance from the database, times a recency boost. Pure; `now` passed in.
+
+    score = relevance × (1 + RECENCY_BOOST / (1 + age_days / RECENCY_HALF_LIFE_DAYS))
+
+`relevance` is the backend's own text score (SQLite: −bm25 with COLUMN_WEIGHTS; PostgreSQL: ts_rank_cd with
+the A–D weights below), so only its order within one database matters. The boost multiplies it: an article
+published now counts double, one a week old 1.5×, a month old 1.19×, a year old barely more than 1× — fresh news
+wins among similar matches, but a headline match from last month still beats a passing mention today.
+Articles dated in the future count as new. Ties go to the newer article.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+RECENCY_BOOST = 1.0
+RECENCY_HALF_LIFE_DAYS = 7.0
+
+# The indexed fields, most telling first. SQLite weighs columns with bm25(); PostgreSQL has four weight classes.
+COLUMN_WEIGHTS = {"title": 10.0, "summary": 4.0, "body": 1.0, "publisher_name": 2.0, "author": 2.0}
+PG_CLASSES = {"title": "A", "summary": "B", "publisher_name": "C", "author": "C", "body": "D"}
+PG_CLASS_WEIGHTS = (0.1, 0.2, 0.4, 1.0)  # D, C, B, A — the order ts_rank_cd takes them in
+
+
+def recency_factor(published_at: datetime, *, now: datetime) -> float:
+    """The multiplier above; the backends compute the same expression in SQL."""
+    age_days = max(0.0, (now - published_at).total_seconds() / 86400)
+    return 1 + RECENCY_BOOST / (1 + age_days / RECENCY_HALF_LIFE_DAYS)
+
+
+def score(relevance: float, published_at: datetime, *, now: datetime) -> float:
+    return relevance * recency_factor(published_at, now=now)

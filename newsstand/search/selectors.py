@@ -1,0 +1,130 @@
+"""Reads for search: one page of ranked results with their teasers, the same for every interface.
+
+A page costs four queries whatever it holds: the count, the page's ids in score order, their snippets and the
+articles themselves (publisher joined, bodies left behind). An empty query costs none.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection
+from django.utils.safestring import SafeString, mark_safe
+
+from newsstand.articles.models import Article
+from newsstand.search import documents
+from newsstand.search.backends import Filters, Snippet, backend_for
+from newsstand.search.query import Query, parse_query
+
+PAGE_SIZE = 20
+MAX_PAGE = 50  # deeper than anyone reads; OFFSET grows costlier the further it goes
+TEASER_CHARS = 240
+
+
+@dataclass
+class Hit:
+    article: Article
+    snippet: SafeString
+
+
+@dataclass
+class SearchResults:
+    query: Query
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    number: int = 1
+    per_page: int = PAGE_SIZE
+
+    @property
+    def num_pages(self) -> int:
+        return min(MAX_PAGE, max(1, math.ceil(self.total / self.per_page)))
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.per_page
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def search_articles(
+    *,
+    q: str,
+    now: datetime,
+    publisher_id: int | None = None,
+    section: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    page: int = 1,
+    per_page: int = PAGE_SIZE,
+) -> SearchResults:
+    """Articles matching `q` (reader text, parsed safely) within the filters, best first (see search.ranking).
+
+    A page past the last lands on the last, as the site's other lists do."""
+    query = parse_query(q)
+    if not query:
+        return SearchResults(query=query, per_page=per_page)
+    backend = backend_for(connection)
+    filters = Filters(publisher_id=publisher_id, section=section or None, since=since, until=until)
+    total = backend.count(query=query, filters=filters)
+    results = SearchResults(query=query, total=total, per_page=per_page)
+    if not total:
+        return results
+    results.number = min(max(1, page), results.num_pages)
+    ids = backend.rank(query=query, filters=filters, now=now, limit=per_page, offset=results.offset)
+    snippets = backend.snippets(query=query, article_ids=ids)
+    articles = Article.objects.select_related("publisher").defer("body_html", "text", "categories").in_bulk(ids)
+    results.hits = [Hit(articles[pk], teaser_html(snippets.get(pk))) for pk in ids if pk in articles]
+    return results
+
+
+def teaser_html(snippet: Snippet | None) -> SafeString:
+    """The teaser for a result: the summary's highlighted passage, else the body's, else the start of either.
+
+    Every character of article text is escaped; the only markup is our own `<mark>`, put where the backend's
+    private-use match markers were (they are stripped from the text at indexing, so text cannot forge one)."""
+    if snippet is None:
+        return mark_safe("")
+    if documents.MATCH_START in snippet.summary or not snippet.body:
+        raw = snippet.summary
+    elif documents.MATCH_START in snippet.body or not snippet.summary:
+        raw = snippet.body
+    else:
+        raw = snippet.summary
+    raw = _shorten(" ".join(raw.split()), TEASER_CHARS)
+    escaped = html.escape(raw, quote=True)
+    marked = escaped.replace(documents.MATCH_START, "<mark>").replace(documents.MATCH_END, "</mark>")
+    return mark_safe(_balance(marked))  # noqa: S308 — every byte of article text above went through escape()
+
+
+def _shorten(text: str, limit: int) -> str:
+    """Cut long teasers at a word boundary (ts_headline returns whole fragments; summaries can be long)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
+def _balance(marked: str) -> str:
+    """Close a `<mark>` that shortening cut in two."""
+    return marked + "</mark>" if marked.count("<mark>") > marked.count("</mark>") else marked
