@@ -15,7 +15,7 @@ from datetime import datetime
 
 from newsstand.articles import identity
 from newsstand.core.errors import NewsstandError
-from newsstand.ingest.stages import enrich, extract, normalize, parse, sanitize
+from newsstand.ingest.stages import enrich, normalize, parse, sanitize
 from newsstand.ingest.types import Entry, FeedMeta
 
 
@@ -67,6 +67,9 @@ def sanitize_entries(entries: list[Entry], *, base_url: str) -> list[Entry]:
 
 def extract_and_sanitize(entry: Entry, page: bytes, *, page_url: str) -> Entry:
     """Merge the article page's full text into the entry; on a page we cannot read, keep the summary and say why."""
+    # Imported here: trafilatura takes ~1 s to import, which a feed-only crawl's workers never need to pay.
+    from newsstand.ingest.stages import extract
+
     try:
         extracted = extract.extract_page(page, url=page_url)
     except NewsstandError as exc:
