@@ -1,0 +1,124 @@
+/* Newsstand service worker, served as /sw.js; VERSION and SHELL are prepended by newsstand.web.views.app.
+
+   Strategy:
+   - install: precache the app shell (offline page, stylesheet, script, icons) under shell-VERSION;
+   - static files: cache first (their names change or VERSION changes when they do);
+   - pages: network first; the response is kept (articles in ARTICLES, the last 50 read; other pages in PAGES, the
+     last 20) and served from the cache when the network fails, else the offline page;
+   - saving: the save request (POST /saved/<pk>/, answered {"saved": true|false}) passes through; the worker then
+     keeps the article in SAVED, or drops it from there, so saved articles stay readable offline.
+
+   Membership and the paywall come later: the cached pages must then vary by membership (one cache per entitlement,
+   emptied on sign-out), or a member's full text would be served to whoever next uses the device. */
+
+const SHELL_CACHE = "shell-" + VERSION;
+const OFFLINE_URL = SHELL[0];
+const ARTICLES = "articles";
+const PAGES = "pages";
+const SAVED = "saved";
+const LIMITS = { articles: 50, pages: 20, saved: 500 };
+const ARTICLE_PATH = /^\/articles\/\d+\/$/;
+const SAVE_PATH = /^\/saved\/(\d+)\/$/;
+const NEVER_CACHED = /^\/(admin|sw\.js|saved\/\d+)/;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches
+      .open(SHELL_CACHE)
+      .then((cache) => cache.addAll(SHELL))
+      .then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((key) => key.startsWith("shell-") && key !== SHELL_CACHE).map((key) => caches.delete(key))))
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  const saving = url.pathname.match(SAVE_PATH);
+  if (saving && request.method === "POST") {
+    event.respondWith(saveThrough(event, saving[1]));
+  } else if (request.method !== "GET" || NEVER_CACHED.test(url.pathname)) {
+    return;
+  } else if (url.pathname.startsWith("/static/")) {
+    event.respondWith(cacheFirst(event));
+  } else if (request.mode === "navigate" || (request.headers.get("Accept") || "").includes("text/html")) {
+    event.respondWith(networkFirst(event, url));
+  }
+});
+
+self.addEventListener("message", (event) => {
+  // The page may say so too (e.g. after a save the worker did not see): {type: "saved", pk, saved}.
+  const data = event.data || {};
+  if (data.type === "saved" && /^\d+$/.test(String(data.pk))) {
+    event.waitUntil(data.saved ? keepSaved(data.pk) : dropSaved(data.pk));
+  }
+});
+
+async function cacheFirst(event) {
+  const cached = await caches.match(event.request, { ignoreVary: true });
+  if (cached) return cached;
+  const response = await fetch(event.request);
+  if (response.ok) {
+    const copy = response.clone();
+    event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.put(event.request, copy)));
+  }
+  return response;
+}
+
+async function networkFirst(event, url) {
+  const key = url.pathname + url.search;
+  try {
+    const response = await fetch(event.request);
+    if (response.ok && response.type === "basic" && !/no-store|private/.test(response.headers.get("Cache-Control") || "")) {
+      const copy = response.clone();
+      event.waitUntil(remember(ARTICLE_PATH.test(url.pathname) ? ARTICLES : PAGES, key, copy));
+    }
+    return response;
+  } catch (error) {
+    const cached = await caches.match(key, { ignoreVary: true });
+    return cached || (await caches.match(OFFLINE_URL)) || Response.error();
+  }
+}
+
+async function saveThrough(event, pk) {
+  const response = await fetch(event.request);
+  if (response.ok && (response.headers.get("Content-Type") || "").includes("json")) {
+    event.waitUntil(
+      response
+        .clone()
+        .json()
+        .then((body) => (body.saved ? keepSaved(pk) : dropSaved(pk)))
+        .catch(() => undefined)
+    );
+  }
+  return response;
+}
+
+async function keepSaved(pk) {
+  const path = "/articles/" + pk + "/";
+  const response = await fetch(path, { credentials: "same-origin" });
+  if (response.ok) await remember(SAVED, path, response);
+}
+
+async function dropSaved(pk) {
+  const cache = await caches.open(SAVED);
+  await cache.delete("/articles/" + pk + "/");
+}
+
+async function remember(name, key, response) {
+  // Delete first so that the entry moves to the end: the cache's key order is then least recently read first.
+  const cache = await caches.open(name);
+  await cache.delete(key);
+  await cache.put(key, response);
+  const keys = await cache.keys();
+  await Promise.all(keys.slice(0, Math.max(0, keys.length - LIMITS[name])).map((old) => cache.delete(old)));
+}

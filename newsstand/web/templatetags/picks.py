@@ -1,0 +1,54 @@
+"""Our Picks, as a slot any page can show: `{% our_picks %}` renders the editors' current picks, or nothing.
+
+The picks are chosen in newsstand.editorial (staff edit them in the admin).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import template
+
+from newsstand.core import clock
+from newsstand.editorial import selectors as editorial
+from newsstand.web.templatetags.formatting import http_url
+
+register = template.Library()
+
+PICKS_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class PickLink:
+    url: str
+    title: str
+    source: str
+    note: str = ""
+
+
+def pick_link(item: object) -> PickLink | None:
+    """A pick as a link, whatever it points at: an article, a story, or its own URL and title.
+
+    A pick may carry its own title (an editor's headline); otherwise the target's headline stands."""
+    target = getattr(item, "article", None) or getattr(item, "story", None) or item
+    url = target.get_absolute_url() if hasattr(target, "get_absolute_url") else http_url(getattr(item, "url", ""))
+    title = getattr(item, "title", "") or getattr(target, "title", "") or getattr(target, "headline", "")
+    if not url or not title:
+        return None
+    publisher = getattr(target, "publisher", None)
+    source = getattr(publisher, "name", "") if publisher else ""
+    return PickLink(url=url, title=str(title), source=source, note=str(getattr(item, "note", "") or ""))
+
+
+@register.simple_tag
+def current_picks(limit: int = PICKS_LIMIT) -> list[PickLink]:
+    """`{% current_picks as picks %}` then `{% include "web/_our_picks.html" %}`, for a page that needs to know
+    whether there are any (to leave out an empty sidebar)."""
+    found = editorial.current_picks(now=clock.now(), limit=limit)
+    return [link for link in (pick_link(item) for item in found) if link]
+
+
+@register.inclusion_tag("web/_our_picks.html")
+def our_picks(limit: int = PICKS_LIMIT, heading_level: int = 2) -> dict[str, object]:
+    """`{% our_picks %}`: the Our Picks block, or nothing when the editors have picked nothing."""
+    return {"picks": current_picks(limit), "heading_level": heading_level}
