@@ -44,6 +44,7 @@ def test_latest_item_shows_what_a_reader_scans_for(client, publisher):
         publisher,
         title="Rates held",
         section="Business",
+        published_at=NOON - timedelta(minutes=5),  # the row builder's default depends on how many rows came before
         summary="<p>The bank &amp; its board " + "kept rates where they were " * 20 + "</p>",
         lead_image_url="https://img.example.com/rates.jpg",
         lead_image_caption="The central bank",

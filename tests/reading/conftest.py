@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+import pytest
+
+from newsstand.accounts.models import User
+
+
+@pytest.fixture
+def reader(db) -> User:
+    return User.objects.create_user(username="reader", password="not-used-here")
+
+
+@pytest.fixture
+def other_reader(db) -> User:
+    return User.objects.create_user(username="other", password="not-used-here")
