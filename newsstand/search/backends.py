@@ -45,7 +45,9 @@ class Snippet:
 class SearchBackend(Protocol):
     vendor: str
 
-    def count(self, *, query: Query, filters: Filters) -> int: ...
+    def count(self, *, query: Query, filters: Filters, now: datetime, cap: int) -> int:
+        """Matches, counted up to `cap` (a larger number is reported as "more than")."""
+        ...
 
     def rank(self, *, query: Query, filters: Filters, now: datetime, limit: int, offset: int) -> list[int]: ...
 
@@ -69,9 +71,9 @@ def _recency_sql(age_days_sql: str) -> str:
 
 
 class SQLiteFTS5Backend:
-    """FTS5 over search_document (external content). Publisher and section filters are tokens in the `facets`
-    column and so part of the MATCH: FTS5 intersects them with the words instead of testing every match. The date
-    range and the recency boost read search_document by rowid."""
+    """FTS5 over search_document (external content). Publisher, section and the months of a date range are tokens
+    in the `facets` column and so part of the MATCH: FTS5 intersects them with the words instead of testing every
+    match. The exact date bounds and the recency boost read search_document by rowid."""
 
     vendor = "sqlite"
     TEXT_COLUMNS = ("title", "summary", "body", "publisher_name", "author")
@@ -79,12 +81,18 @@ class SQLiteFTS5Backend:
     def __init__(self, connection: BaseDatabaseWrapper) -> None:
         self.connection = connection
 
-    def _match(self, query: Query, filters: Filters) -> str:
+    def _match(self, query: Query, filters: Filters, *, now: datetime) -> str | None:
+        """The MATCH expression, or None when the filters leave nothing to find (an empty date range)."""
         expression = fts5_expression(query, columns=self.TEXT_COLUMNS)
         if filters.publisher_id is not None:
             expression = f'({expression}) AND facets : "{documents.publisher_facet(filters.publisher_id)}"'
         if filters.section:
             expression = f'({expression}) AND facets : "{documents.section_facet(filters.section)}"'
+        cover = documents.date_cover(filters.since, filters.until, now=now)
+        if cover == []:
+            return None
+        if cover:
+            expression = f"({expression}) AND facets : ({' OR '.join(cover)})"
         return expression
 
     def _dates(self, filters: Filters) -> tuple[str, list]:
@@ -98,27 +106,39 @@ class SQLiteFTS5Backend:
             params.append(adapt(filters.until))
         return sql, params
 
-    def count(self, *, query: Query, filters: Filters) -> int:
+    def count(self, *, query: Query, filters: Filters, now: datetime, cap: int) -> int:
+        match = self._match(query, filters, now=now)
+        if match is None:
+            return 0
         dates, params = self._dates(filters)
         join = " JOIN search_document d ON d.article_id = search_fts.rowid" if dates else ""
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT count(*) FROM search_fts{join} WHERE search_fts MATCH %s{dates}",
-                [self._match(query, filters), *params],
+                f"SELECT count(*) FROM (SELECT 1 FROM search_fts{join} WHERE search_fts MATCH %s{dates} LIMIT %s)",
+                [match, *params, cap],
             )
             return cursor.fetchone()[0]
 
     def rank(self, *, query: Query, filters: Filters, now: datetime, limit: int, offset: int) -> list[int]:
+        """Scores the newest RANK_WINDOW matches: a rowid range FTS5 seeks to, found by one pass over rowids."""
+        match = self._match(query, filters, now=now)
+        if match is None:
+            return []
         dates, params = self._dates(filters)
         weights = ", ".join(repr(ranking.COLUMN_WEIGHTS[name]) for name in self.TEXT_COLUMNS) + ", 0.0"
         julian_now = now.timestamp() / 86400 + 2440587.5
         score = f"-bm25(search_fts, {weights}) * {_recency_sql('max(0.0, %s - julianday(d.published_at))')}"
+        join = "JOIN search_document d ON d.article_id = search_fts.rowid"
+        window = (
+            f"(SELECT search_fts.rowid FROM search_fts {join} WHERE search_fts MATCH %s{dates}"
+            " ORDER BY search_fts.rowid DESC LIMIT 1 OFFSET %s)"
+        )
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT d.article_id FROM search_fts JOIN search_document d ON d.article_id = search_fts.rowid"
-                f" WHERE search_fts MATCH %s{dates}"
+                f"SELECT d.article_id FROM search_fts {join}"
+                f" WHERE search_fts MATCH %s{dates} AND search_fts.rowid >= coalesce({window}, 0)"
                 f" ORDER BY {score} DESC, d.published_at DESC, d.article_id DESC LIMIT %s OFFSET %s",
-                [self._match(query, filters), *params, julian_now, limit, offset],
+                [match, *params, match, *params, ranking.RANK_WINDOW - 1, julian_now, limit, offset],
             )
             return [row[0] for row in cursor.fetchall()]
 
@@ -132,7 +152,8 @@ class SQLiteFTS5Backend:
             cursor.execute(
                 "SELECT rowid, snippet(search_fts, %s, %s, %s, %s, %s), snippet(search_fts, %s, %s, %s, %s, %s)"
                 f" FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({placeholders})",
-                [columns["summary"], *marks, columns["body"], *marks, self._match(query, Filters()), *article_ids],
+                [columns["summary"], *marks, columns["body"], *marks, fts5_expression(query, columns=self.TEXT_COLUMNS)]
+                + article_ids,
             )
             return {pk: Snippet(summary or "", body or "") for pk, summary, body in cursor.fetchall()}
 
@@ -176,13 +197,17 @@ class PostgresBackend:
             params.append(filters.until)
         return sql, params
 
-    def count(self, *, query: Query, filters: Filters) -> int:
+    def count(self, *, query: Query, filters: Filters, now: datetime, cap: int) -> int:
         where, params = self._where(query, filters)
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM search_document d WHERE {where}", params)
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM search_document d WHERE {where} LIMIT %s) AS m", [*params, cap]
+            )
             return cursor.fetchone()[0]
 
     def rank(self, *, query: Query, filters: Filters, now: datetime, limit: int, offset: int) -> list[int]:
+        """Scores the newest RANK_WINDOW matches (by id): ranking reads each match's whole tsvector, so it is
+        done for a bounded set, chosen without reading the vectors."""
         where, params = self._where(query, filters)
         tsquery, query_params = self._tsquery(query)
         weights = "{" + ",".join(repr(w) for w in ranking.PG_CLASS_WEIGHTS) + "}"
@@ -190,9 +215,10 @@ class PostgresBackend:
         score = f"ts_rank_cd('{weights}', d.vector, {tsquery}, 1) * {_recency_sql(age)}"
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT d.article_id FROM search_document d WHERE {where}"
+                "SELECT d.article_id FROM search_document d WHERE d.article_id IN ("
+                f"SELECT d.article_id FROM search_document d WHERE {where} ORDER BY d.article_id DESC LIMIT %s)"
                 f" ORDER BY {score} DESC, d.published_at DESC, d.article_id DESC LIMIT %s OFFSET %s",
-                [*params, *query_params, now, limit, offset],
+                [*params, ranking.RANK_WINDOW, *query_params, now, limit, offset],
             )
             return [row[0] for row in cursor.fetchall()]
 

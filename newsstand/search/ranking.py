@@ -7,6 +7,11 @@ the A–D weights below), so only its order within one database matters. The boo
 published now counts double, one a week old 1.5×, a month old 1.19×, a year old barely more than 1× — fresh news
 wins among similar matches, but a headline match from last month still beats a passing mention today.
 Articles dated in the future count as new. Ties go to the newer article.
+
+Scoring reads every candidate's term statistics (about 10–15 µs a match on SQLite), so a query is scored over at
+most RANK_WINDOW matches: the most recently stored ones (highest article ids, which follow arrival). A query that
+matches fewer is ranked exactly; one that matches more ("government" in a large archive) is ranked among its
+newest RANK_WINDOW matches — the count stays exact, and a date filter reaches further back.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from datetime import datetime
 
 RECENCY_BOOST = 1.0
 RECENCY_HALF_LIFE_DAYS = 7.0
+RANK_WINDOW = 2000
 
 # The indexed fields, most telling first. SQLite weighs columns with bm25(); PostgreSQL has four weight classes.
 COLUMN_WEIGHTS = {"title": 10.0, "summary": 4.0, "body": 1.0, "publisher_name": 2.0, "author": 2.0}

@@ -22,6 +22,7 @@ from newsstand.search.query import Query, parse_query
 PAGE_SIZE = 20
 MAX_PAGE = 50  # deeper than anyone reads; OFFSET grows costlier the further it goes
 TEASER_CHARS = 240
+COUNT_CAP = 10_000  # counting costs a pass over every match; past this the page says "more than"
 
 
 @dataclass
@@ -35,6 +36,7 @@ class SearchResults:
     query: Query
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
+    more: bool = False  # there are more than `total` (= COUNT_CAP) matches
     number: int = 1
     per_page: int = PAGE_SIZE
 
@@ -86,8 +88,8 @@ def search_articles(
         return SearchResults(query=query, per_page=per_page)
     backend = backend_for(connection)
     filters = Filters(publisher_id=publisher_id, section=section or None, since=since, until=until)
-    total = backend.count(query=query, filters=filters)
-    results = SearchResults(query=query, total=total, per_page=per_page)
+    total = backend.count(query=query, filters=filters, now=now, cap=COUNT_CAP + 1)
+    results = SearchResults(query=query, total=min(total, COUNT_CAP), more=total > COUNT_CAP, per_page=per_page)
     if not total:
         return results
     results.number = min(max(1, page), results.num_pages)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from django.db import connection, transaction
 
 from newsstand.articles.models import Article
+from newsstand.core.clock import as_utc
 from newsstand.search import documents
 from newsstand.search.backends import backend_for
 from newsstand.search.models import SearchDocument
@@ -51,7 +52,7 @@ def _document(row: tuple) -> SearchDocument:
         body=documents.body_text(text),
         publisher_name=documents.line_text(publisher_name),
         author=documents.line_text(author),
-        facets=documents.facets(publisher_id=publisher_id, section=section),
+        facets=documents.facets(publisher_id=publisher_id, section=section, published_at=as_utc(published_at)),
     )
 
 

@@ -38,3 +38,18 @@ def test_terms_are_capped():
 def test_fts5_expression_quotes_every_phrase_and_keeps_to_the_columns():
     expression = fts5_expression(parse_query('cats "big dogs" -mice'), columns=("title", "body"))
     assert expression == '{title body} : ("cats" AND "big dogs") NOT {title body} : "mice"'
+
+
+def test_date_cover_uses_whole_years_where_it_can():
+    from datetime import UTC, datetime
+
+    from newsstand.search.documents import date_cover
+
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    assert date_cover(None, None, now=now) is None
+    assert date_cover(datetime(2026, 11, 3, tzinfo=UTC), datetime(2026, 11, 4, tzinfo=UTC), now=now) == ["m202611"]
+    assert date_cover(datetime(2024, 11, 3, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC), now=now) == [
+        "m202411", "m202412", "y2025", "m202601",
+    ]  # fmt: skip
+    assert date_cover(datetime(2026, 10, 1, tzinfo=UTC), None, now=now) == ["m202610", "m202611", "m202612", "y2027"]
+    assert date_cover(datetime(2026, 2, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC), now=now) == []

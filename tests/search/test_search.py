@@ -141,6 +141,28 @@ def test_date_range(wire):
     assert search_articles(q="comet", now=NOW, since=until).total == 0
 
 
+def test_date_range_across_years_and_an_empty_range(wire):
+    kept = article(wire, title="Eclipse watch", published_at=datetime(2024, 12, 31, 23, tzinfo=UTC))
+    article(wire, title="Eclipse watch", published_at=datetime(2023, 12, 31, 23, tzinfo=UTC))
+    article(wire, title="Eclipse watch", published_at=datetime(2026, 2, 1, tzinfo=UTC))
+    since, until = datetime(2024, 6, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC)
+    assert ids(search_articles(q="eclipse", now=NOW, since=since, until=until)) == [kept.pk]
+    assert search_articles(q="eclipse", now=NOW, since=until, until=since).total == 0
+
+
+def test_count_stops_at_the_cap(wire):
+    from django.db import connection
+
+    from newsstand.search.backends import Filters, backend_for
+    from newsstand.search.query import parse_query
+
+    for n in range(4):
+        article(wire, title=f"Tulip {n}")
+    backend = backend_for(connection)
+    assert backend.count(query=parse_query("tulip"), filters=Filters(), now=NOW, cap=3) == 3
+    assert backend.count(query=parse_query("tulip"), filters=Filters(), now=NOW, cap=10) == 4
+
+
 def test_phrases_and_exclusions(wire):
     both = article(wire, title="Green energy plan", text="Wind power and solar power.")
     article(wire, title="Energy prices", text="Gas is green with envy.")
