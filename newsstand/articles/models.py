@@ -47,6 +47,7 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["publisher", "-published_at"], name="article_pub_date_idx"),
             models.Index(fields=["section", "-published_at"], name="article_section_date_idx"),
+            models.Index(fields=["author", "-published_at"], name="article_author_date_idx"),
         ]
 
     def __str__(self) -> str:
