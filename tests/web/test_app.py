@@ -16,6 +16,7 @@ from django.contrib.staticfiles import finders
 from newsstand.core import clock
 from newsstand.editorial.models import Pick
 from newsstand.web import teasers
+from newsstand.web.caching import page_cache_control
 from newsstand.web.templatetags.picks import pick_link
 from tests.web.rows import make_article, make_story
 
@@ -358,3 +359,49 @@ def test_home_and_article_pages_weigh_under_100_kb(client, publisher):
     article = make_article(publisher, body_html="<p>" + "Body text. " * 1200 + "</p>", word_count=2400)
     for path in ("/", f"/articles/{article.pk}/"):
         assert page_weight(client, path) <= 100_000, path
+
+
+# --- HTTP caching ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({}, "public, max-age=60"),
+        ({"authenticated": True}, "private, no-cache"),
+        ({"sets_cookie": True}, "private, no-cache"),
+        ({"status": 404}, None),
+        ({"method": "POST"}, None),
+        ({"content_type": "application/rss+xml"}, None),
+        ({"already_set": True}, None),
+    ],
+)
+def test_page_cache_control(kwargs, expected):
+    decision = {
+        "method": "GET",
+        "status": 200,
+        "content_type": "text/html; charset=utf-8",
+        "authenticated": False,
+        "sets_cookie": False,
+        "already_set": False,
+    }
+    assert page_cache_control(**{**decision, **kwargs}) == expected
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.MIDDLEWARE = [
+        settings.MIDDLEWARE[0],
+        "newsstand.web.caching.PageCacheMiddleware",
+        *settings.MIDDLEWARE[1:],
+    ]
+
+
+def test_anonymous_pages_are_cached_briefly_and_vary_by_cookie(client, page_cache, article, django_user_model):
+    for path in ("/", f"/articles/{article.pk}/"):
+        response = client.get(path)
+        assert response["Cache-Control"] == "public, max-age=60", path
+        assert "Cookie" in response["Vary"]
+    assert client.get("/sw.js")["Cache-Control"] == "no-cache"  # a view's own header stands
+    client.force_login(django_user_model.objects.create_user(username="reader", password="x"))
+    assert client.get(f"/articles/{article.pk}/")["Cache-Control"] == "private, no-cache"

@@ -78,7 +78,7 @@ async function networkFirst(event, url) {
   const key = url.pathname + url.search;
   try {
     const response = await fetch(event.request);
-    if (response.ok && response.type === "basic" && !/no-store|private/.test(response.headers.get("Cache-Control") || "")) {
+    if (response.ok && response.type === "basic" && !/no-store/.test(response.headers.get("Cache-Control") || "")) {
       const copy = response.clone();
       event.waitUntil(remember(ARTICLE_PATH.test(url.pathname) ? ARTICLES : PAGES, key, copy));
     }
