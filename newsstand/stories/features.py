@@ -17,6 +17,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from newsstand.core import html
+
 TITLE_WEIGHT = 3.0
 LEAD_WEIGHT = 1.5
 BODY_WEIGHT = 1.0
@@ -161,6 +163,15 @@ class Features:
     minhash: bytes  # MINHASH_PERMUTATIONS unsigned 32-bit values; b"" when the body is too short to sign
     word_count: int  # words in the text that was signed (title excluded)
     text_key: str  # a hash of the folded headline and text: short texts are copies only when both are identical
+
+
+def of_stored(*, title: str, summary_html: str, text: str, full_text: bool) -> Features:
+    """An article's features from what the store stage keeps: the feed's title, the sanitised summary and the
+    plain text. Without a body, `text` is the summary's own text (sanitize falls back to it): it is not counted
+    twice. The one recipe for services and benches alike, so that in-memory figures predict the real path."""
+    lead = html.html_to_text(summary_html) if summary_html else ""
+    same = not full_text and " ".join(text.split()) == " ".join(lead.split())
+    return compute(title=title, lead=lead, body="" if same else text)
 
 
 def compute(*, title: str, lead: str = "", body: str = "") -> Features:

@@ -65,8 +65,9 @@ def reset_cache() -> None:
 
 
 def _features_of(article: Article) -> feats.Features:
-    lead = html.html_to_text(article.summary) if article.summary else ""
-    return feats.compute(title=article.title, lead=lead, body=article.text)
+    return feats.of_stored(
+        title=article.title, summary_html=article.summary, text=article.text, full_text=article.full_text
+    )
 
 
 def _input(article_id: int, terms: dict[str, float], published_at: datetime, publisher_id: int | None) -> ArticleInput:
@@ -79,9 +80,9 @@ def _load_window(low: datetime, high: datetime, *, version: int, params: Params)
     idf_low, idf_high = low - params.idf_window, high + params.idf_window
     rows = ArticleFeatures.objects.filter(
         article__published_at__gte=idf_low, article__published_at__lte=idf_high
-    ).values_list("terms", "article__published_at")
-    for terms, published_at in rows.iterator(chunk_size=2000):
-        engine.count_document(terms, published_at)
+    ).values_list("terms", "article__published_at", "article__publisher_id")
+    for terms, published_at, publisher_id in rows.iterator(chunk_size=2000):
+        engine.count_document(terms, published_at, publisher_id=publisher_id)
     stories = Story.objects.filter(
         merged_into=None, last_seen_at__gte=low - params.window, first_seen_at__lte=high + params.window
     ).values_list("id", "centroid", "first_seen_at", "last_seen_at", "article_count")

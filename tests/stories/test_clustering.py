@@ -3,7 +3,7 @@
 import itertools
 from datetime import UTC, datetime, timedelta
 
-from newsstand.stories.clustering import DENSE_PARAMS, ArticleInput, Params, StoryEngine
+from newsstand.stories.clustering import ArticleInput, Params, StoryEngine
 from newsstand.stories.features import compute
 
 T0 = datetime(2021, 10, 18, 9, 0, tzinfo=UTC)
@@ -79,7 +79,7 @@ def test_the_same_event_from_two_publishers_joins_one_story():
 
 def test_different_events_sharing_topic_words_stay_apart():
     # The dense-stream preset: the evidence gate keeps topic words alone from carrying a join.
-    engine, ids = engine_with_background(DENSE_PARAMS)
+    engine, ids = engine_with_background()
     fed_rates = place(
         engine,
         ids,
@@ -175,6 +175,50 @@ def test_headline_only_items_cluster():
     assert a == b == c
 
 
+def test_one_shared_topic_word_does_not_carry_a_headline_into_a_story():
+    engine, ids = engine_with_background()
+    fda = place(engine, ids, article("FDA warns of heart risks from malaria drug touted by Trump"))
+    briefing = article(
+        "Trump walks out of briefing after disinfectant remarks", at=T0 + timedelta(hours=1), publisher=2
+    )
+    assert place(engine, ids, briefing) != fda
+
+
+def test_the_bar_scales_with_the_text():
+    engine = StoryEngine(params=Params(threshold=0.05, overlap_terms=5.0))
+    short = {f"w{n}": 1.0 for n in range(10)} | {"e:x": 1.0}  # entity keys do not count as words
+    long = {f"w{n}": 1.0 for n in range(200)}
+    assert engine.threshold_for(short) == 0.25 and engine.threshold_for(long) == 0.05  # capped: 5/10 > 0.25
+    assert StoryEngine(params=Params(threshold=0.05, overlap_terms=0.0)).threshold_for(short) == 0.05
+
+
+def test_a_publishers_boilerplate_carries_no_weight():
+    engine = StoryEngine(params=Params(boilerplate_share=0.3, boilerplate_docs=4))
+    for n in range(6):
+        terms = {"april": 1.0, "2020": 1.0, "newsletter": 1.0, f"topic{n}": 1.0, f"name{n}": 1.0}
+        engine.count_document(terms, T0, publisher_id=7)
+        engine.count_document({f"other{n}": 1.0, "newsletter": 1.0}, T0, publisher_id=8)
+    assert engine.boilerplate(7, T0) == {"april", "2020", "newsletter"}
+    assert engine.boilerplate(8, T0) == {"newsletter"} | {f"other{n}" for n in range(6)} - {
+        f"other{n}" for n in range(6)
+    }
+    vec = engine.vector({"april": 1.0, "2020": 1.0, "topic9": 1.0}, T0, 7)
+    assert set(vec) == {"topic9"}
+    assert set(engine.vector({"april": 1.0, "topic9": 1.0}, T0, 9)) == {"april", "topic9"}  # not this publisher's
+
+
+def test_members_let_a_story_match_through_its_closest_article():
+    engine = StoryEngine(params=Params(members=4, min_shared=0, overlap_terms=0.0))
+    engine.register(ArticleInput(id=1, terms={"aukus": 1.0, "submarine": 1.0}, published_at=T0), 1)
+    engine.register(ArticleInput(id=2, terms={"macron": 1.0, "ambassador": 1.0}, published_at=T0), 1)
+    story = engine.stories[1]
+    vec = engine.vector({"macron": 1.0, "ambassador": 1.0}, T0)
+    member_score, shared = engine.evidence(vec, story, T0.timestamp())
+    assert member_score > engine.score(vec, story, T0.timestamp()) and shared == 2
+    engine.unregister(ArticleInput(id=2, terms={"macron": 1.0, "ambassador": 1.0}, published_at=T0), 1)
+    assert [i for i, _ in engine.stories[1].members] == [1]
+
+
 def test_assign_changes_nothing():
     engine, ids = engine_with_background()
     before = {s: dict(state.centroid) for s, state in engine.stories.items()}
@@ -248,9 +292,10 @@ def test_quality_bench_runs_on_a_small_sample(capsys):
 
     from bench import stories_quality
 
-    sample = Path(__file__).resolve().parents[1] / "data" / "stories" / "allsides_sample.jsonl"
-    assert stories_quality.main(["--data", str(sample)]) == 0
-    assert "engine [headline + lead]" in capsys.readouterr().out
+    sample = Path(__file__).resolve().parents[1] / "data" / "bench" / "allsides_sample.jsonl"
+    assert stories_quality.main(["--data", str(sample), "--dense-limit", "40"]) == 0
+    out = capsys.readouterr().out
+    assert "AllSides odd (held out)" in out and "dense held out" in out and "every item alone" in out
     assert stories_quality.main(["--data", str(sample.with_name("absent.jsonl"))]) == 0
     stories_quality.scaling([300], probes=20)
     assert "median ms" in capsys.readouterr().out

@@ -57,3 +57,18 @@ def test_minhash_is_stable_and_only_for_texts_long_enough_to_shingle():
     assert a.text_key != b.text_key and a.word_count == 80
     assert compute(title="x", body=body).text_key == a.text_key
     assert compute(title="only a headline").minhash == b""
+
+
+def test_stored_summary_text_is_not_counted_twice():
+    from newsstand.stories.features import of_stored
+
+    once = compute(title="Volcano erupts", lead="Lava reached homes on La Palma.")
+    stored = of_stored(
+        title="Volcano erupts",
+        summary_html="<p>Lava reached homes on La Palma.</p>",
+        text="Lava reached homes on La Palma.",
+        full_text=False,
+    )
+    assert stored.terms == once.terms
+    body = of_stored(title="Volcano erupts", summary_html="<p>Lava.</p>", text="Lava reached homes.", full_text=True)
+    assert body.terms["home"] > 0

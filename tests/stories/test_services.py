@@ -153,7 +153,9 @@ def test_queries_per_batch_do_not_grow_with_the_batch(publishers):
     def run(n: int) -> int:
         services.reset_cache()
         batch = [
-            make(publishers[k % 4], f"Distinct event number {k} zq{k}x", f"Lead about thing zq{k}x.", hours=k / 10)
+            # Words of their own: events that share nothing, whatever the batch size (a publisher's words
+            # repeated in every item would become its boilerplate once it has enough items).
+            make(publishers[k % 4], f"Zq{k}x vv{k}y ww{k}z", f"Uu{k}t rr{k}s.", hours=k / 10)
             for k in range(n)
         ]
         services.assign_articles(article_ids=ids(batch[:1]), now=T0)  # state row, window loaded
