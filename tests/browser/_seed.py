@@ -1,0 +1,146 @@
+"""Fill the browser-test site through the real pipeline: loopback feeds → `crawl --once` → `worker --batch`.
+
+Runs in its own process (`python -m tests.browser._seed BASE_URL USERS`) against the site's own database (the
+environment names it), never the one pytest-django set up, and prints what the tests need to know as JSON.
+
+The feeds are real material: the AllSides sample (eight news events, each covered by three publishers, so stories
+with several publishers form), a few real publishers' feeds from tests/data/feeds, and one summary-only feed whose
+article page (a real page) is fetched and extracted. Event articles carry a lead image served on loopback and are
+dated in the last hours, so they make Top stories right now.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import sys
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from html import escape
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+ALLSIDES = DATA / "bench" / "allsides_sample.jsonl"
+REAL_FEEDS = {  # file → (publisher, section)
+    "real_nytimes.xml.gz": ("The New York Times", "Home Page"),
+    "real_rnz.xml.gz": ("RNZ", "New Zealand"),
+    "real_gmanews.xml.gz": ("GMA News", "Nation"),
+    "real_dailytelegraph.xml.gz": ("The Daily Telegraph", "Australia"),
+}
+AUTHORS = ["Maria Lopez", "James Okafor", "Hannah Becker", "Kenji Watanabe", "Aisha Rahman", "Tom Gallagher"]
+
+
+def slug(name: str) -> str:
+    return "-".join("".join(c.lower() if c.isalnum() else " " for c in name).split())
+
+
+def event_feeds(base: str, now: datetime) -> dict[str, tuple[str, str]]:
+    """publisher name → (feed path, RSS text): the AllSides articles as each publisher's own feed."""
+    rows = [json.loads(line) for line in ALLSIDES.read_text().splitlines()]
+    events = sorted({row["event_id"] for row in rows})
+    items: dict[str, list[str]] = {}
+    for n, row in enumerate(rows):
+        age = events.index(row["event_id"]) * 2 + (n % 3) * 0.3 + 0.5
+        when = format_datetime(now - timedelta(hours=age), usegmt=True)
+        paragraphs = [p.strip() for p in row["text_excerpt"].replace("...", ".").split("\n") if p.strip()]
+        image = f"{base}/img/{n}.png"
+        body = (
+            f"<p>{escape(paragraphs[0])}</p>"
+            f'<figure><img src="{image}" alt="Scene from the report"><figcaption>On the scene.</figcaption></figure>'
+            + "".join(f"<p>{escape(p)}</p>" for p in paragraphs[1:])
+        )
+        link = f"{base}/articles/{n}"
+        items.setdefault(row["publisher"], []).append(
+            f"<item><guid>{link}</guid><link>{link}</link><title>{escape(row['title'])}</title>"
+            f"<dc:creator>{AUTHORS[n % len(AUTHORS)]}</dc:creator><category>{escape(row['event_topic'])}</category>"
+            f"<description>{escape(paragraphs[0][:200])}</description>"
+            f"<content:encoded><![CDATA[{body}]]></content:encoded>"
+            f'<media:content url="{image}" medium="image" width="640" height="360">'
+            f"<media:description>{escape(row['event_title'])}</media:description>"
+            f"<media:credit>Photo: Loopback Agency</media:credit></media:content>"
+            f"<pubDate>{when}</pubDate></item>"
+        )
+    return {
+        name: (
+            f"/feeds/{slug(name)}.xml",
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+            ' xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:media="http://search.yahoo.com/mrss/">'
+            f"<channel><title>{escape(name)}</title><link>{base}/</link>{''.join(entries)}</channel></rss>",
+        )
+        for name, entries in items.items()
+    }
+
+
+def seed(base: str, users: int) -> dict:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command, get_commands
+    from django.test import Client
+
+    from newsstand.articles.models import Article
+    from newsstand.sources.models import Feed, Publisher
+    from newsstand.stories.models import Story
+
+    quiet = {"stdout": io.StringIO(), "stderr": io.StringIO()}
+    call_command("migrate", "--noinput", verbosity=0, **quiet)
+    if "Manifest" in settings.STORAGES["staticfiles"]["BACKEND"]:  # else WhiteNoise serves from the finders
+        call_command("collectstatic", "--noinput", "--ignore", "admin", verbosity=0, **quiet)
+    for name, (path, _xml) in event_feeds(base, datetime.now(UTC)).items():
+        publisher = Publisher.objects.create(name=name, slug=slug(name), homepage=f"{base}/", weight=1.5)
+        Feed.objects.create(url=f"{base}{path}", publisher=publisher, full_text="never", title=name)
+    for file, (name, section) in REAL_FEEDS.items():
+        publisher = Publisher.objects.create(name=name, slug=slug(name))
+        Feed.objects.create(url=f"{base}/real/{file}", publisher=publisher, full_text="never", section=section)
+    extracted = Publisher.objects.create(name="Page Extract Weekly", slug="page-extract-weekly")
+    Feed.objects.create(url=f"{base}/summaries.xml", publisher=extracted, full_text="always", section="Features")
+
+    call_command("crawl", "--once", **quiet)
+    call_command("worker", "--batch", **quiet)
+    commands = get_commands()
+    for name in ("reindex_search", "reindex"):
+        if name in commands:
+            call_command(name, **quiet)
+            break
+
+    sessions = []
+    for n in range(users):  # one reader per session: a test's saves and history are its own
+        user = get_user_model().objects.create_user(username=f"reader{n}", password="not-used-here-7Qx!")
+        client = Client()
+        client.force_login(user)
+        sessions.append(client.cookies["sessionid"].value)  # no logout: that would end the session
+
+    articles = list(
+        Article.objects.values("id", "title", "publisher__slug", "section", "author", "story_id", "full_text")
+    )
+    stories = list(Story.objects.filter(merged_into=None).values("id", "headline", "article_count", "publisher_count"))
+    return {
+        "articles": articles,
+        "stories": stories,
+        "publishers": list(Publisher.objects.values_list("slug", flat=True)),
+        "sessions": sessions,
+    }
+
+
+def feeds_to_serve(base: str) -> dict[str, bytes]:
+    """Everything the loopback feed host serves: path → body."""
+    served = {path: xml.encode() for path, xml in event_feeds(base, datetime.now(UTC)).values()}
+    for file in REAL_FEEDS:
+        served[f"/real/{file}"] = gzip.decompress((DATA / "feeds" / file).read_bytes())
+    page = sorted((DATA / "pages" / "html").glob("*.html.gz"))[0]
+    served["/page/1"] = gzip.decompress(page.read_bytes())
+    served["/summaries.xml"] = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Page Extract Weekly</title>'
+        f"<item><guid>{base}/page/1</guid><link>{base}/page/1</link><title>A long read, extracted from its page</title>"
+        "<description>Only a teaser in the feed.</description>"
+        f"<pubDate>{format_datetime(datetime.now(UTC) - timedelta(hours=3), usegmt=True)}</pubDate></item>"
+        "</channel></rss>"
+    ).encode()
+    return served
+
+
+if __name__ == "__main__":
+    print(json.dumps(seed(sys.argv[1], int(sys.argv[2])), default=str))

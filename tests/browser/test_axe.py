@@ -1,0 +1,81 @@
+"""Every page type passes axe-core's WCAG 2.2 AA rules (no serious or critical violation) in light and dark mode,
+and leaves a screenshot per viewport and colour scheme under test-artifacts/browser/ for people to look at."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+from tests.browser._checks import axe_violations, describe, pending, pending_markup
+from tests.browser.conftest import DESKTOP, PHONE, Site, sign_in
+
+pytestmark = pytest.mark.xdist_group("browser")
+
+
+def open_page(kind: str, page, context, site: Site) -> str:
+    """Bring a reader to a page of this kind, the way a reader gets there; the path it ends on."""
+    story = site.story_with_publishers(3)
+    article = site.articles_in(story["id"])[0]
+    paths = {
+        "home": "/",
+        "article": f"/articles/{article['id']}/",
+        "story": f"/stories/{story['id']}/",
+        "publisher": f"/publishers/{article['publisher__slug']}/",
+        "section": f"/sections/{quote(site.article(publisher__slug='rnz')['section'])}/",
+        "author": f"/authors/{quote(article['author'])}/",
+        "search": "/search/?q=vaccine",
+        "offline": "/offline/",
+        "saved": "/saved/",
+        "history": "/history/",
+    }
+    if kind in ("saved", "history"):
+        sign_in(context, site)
+        page.goto(f"/articles/{article['id']}/")  # read (history) …
+        if kind == "saved":  # … and saved
+            page.locator("#save-button").click()
+            page.wait_for_function("document.getElementById('save-button').getAttribute('aria-pressed') === 'true'")
+    return paths[kind]
+
+
+PAGE_TYPES = [
+    pytest.param("home"),
+    pytest.param("article"),
+    pytest.param("story"),
+    pytest.param("publisher"),
+    pytest.param("section"),
+    pytest.param("author", marks=pending("B1 (author page)", "/authors/someone/")),
+    pytest.param("search", marks=pending("A (search)", "/search/")),
+    pytest.param("offline", marks=pending("B2 (offline page)", "/offline/")),
+    pytest.param(
+        "saved",
+        marks=[
+            pending("B1 (saved)", "/saved/", "/saved/1/"),
+            pending_markup("B2 (save button)", "web/article.html", "save-button"),
+        ],
+    ),
+    pytest.param("history", marks=pending("B1 (history)", "/history/")),
+]
+
+
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_page_type_passes_axe_in_light_and_dark(kind, context, site, artifacts):
+    page = context.new_page()
+    path = open_page(kind, page, context, site)
+    response = page.goto(path)
+    assert response is not None and response.status == 200, f"{path} answered {response and response.status}"
+    if kind not in ("offline",):
+        assert page.locator('main a[href^="/articles/"], main h1').count(), f"{path} shows nothing to read"
+
+    failures = {}
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.set_viewport_size(DESKTOP)
+        violations = axe_violations(page, colours_only=scheme == "dark")
+        if violations:
+            failures[scheme] = describe(violations)
+        for device, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            page.set_viewport_size(viewport)
+            page.screenshot(path=artifacts / f"{kind}-{device}-{scheme}.jpeg", full_page=True, quality=70)
+    report = "\n".join(f"[{scheme}]\n{text}" for scheme, text in failures.items())
+    assert not failures, f"axe on {path} ({kind}): serious/critical WCAG 2.2 AA violations\n{report}"
