@@ -1,0 +1,59 @@
+"""Where a page's time goes: cProfile and the SQL of each page kind, in-process through Django's test client.
+
+    python -m bench._web_profile '{"home": ["/"], "article": ["/articles/1/", …], …}'
+
+Run by bench.web --profile in the benchmark site's environment (same database, DEBUG off). Prints, per page kind:
+mean ms per request, queries per request with their total time, the slowest queries, and the functions with
+the most cumulative time.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import json
+import pstats
+import sys
+import time
+
+REQUESTS = 30
+TOP_FUNCTIONS = 22
+
+
+def profile(urls: dict[str, list[str]]) -> str:
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    out = io.StringIO()
+    for page, paths in urls.items():
+        for path in paths[:3]:  # warm: imports, template loading, caches
+            client.get(path)
+        chosen = [paths[n % len(paths)] for n in range(REQUESTS)]
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            for path in chosen:
+                client.get(path)
+            wall = (time.perf_counter() - started) / REQUESTS * 1000
+        sql = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))
+        sql_ms = sum(float(q["time"]) for q in sql) * 1000 / REQUESTS
+        out.write(f"\n== {page}: {wall:.1f} ms/request, {len(sql) / REQUESTS:.1f} queries/request ({sql_ms:.1f} ms)\n")
+        for q in sql[:5]:
+            out.write(f"   {float(q['time']) * 1000:7.1f} ms  {q['sql'][:300]}\n")
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for path in chosen:
+            client.get(path)
+        profiler.disable()
+        stats = io.StringIO()
+        pstats.Stats(profiler, stream=stats).sort_stats("cumulative").print_stats(TOP_FUNCTIONS)
+        out.write("\n".join(line for line in stats.getvalue().splitlines() if line.strip()) + "\n")
+    return out.getvalue()
+
+
+if __name__ == "__main__":
+    print(profile(json.loads(sys.argv[1])))

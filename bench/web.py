@@ -1,0 +1,332 @@
+"""The web benchmark: home, article, story and search pages under load, with 200k articles in the database.
+
+    python -m bench.web                       # 200,000 articles, wrk -t2 -c50 -d15s per page
+    python -m bench.web --quick               # 20,000 articles, 5 s per page
+    python -m bench.web --articles 300 --duration 2 --data none     # the smoke test's size
+
+Steps: a fresh SQLite database in a temp data dir (`newsstand migrate`); bench._web_fill writes the articles,
+publishers, feeds and stories in bulk (see its docstring for how stories are made); `newsstand reindex-search`
+builds the search index; gunicorn serves `newsstand.wsgi` on loopback as production would (DEBUG off, gthread,
+workers = cores + 1); each page is warmed up, then measured with `wrk --latency` at 50 connections, a Lua script
+rotating over many article ids, story ids and queries (WRK_LUA below). Prints requests/s, p50, p95 and p99
+per page against the targets, with the machine, the load average and the commit; JSON goes to bench/out/web.json.
+`--profile` adds a cProfile of each page (bench._web_profile) for when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT_DIR = ROOT / "bench" / "out"
+# wrk's script: each thread picks paths at random from the list, and `done` prints the summary as one JSON line.
+WRK_LUA = """
+local counter = 0
+setup = function(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+init = function(args)
+  paths = {}
+  for line in io.lines(os.getenv("WRK_PATHS")) do
+    if #line > 0 then paths[#paths + 1] = line end
+  end
+  math.randomseed(os.time() + 7919 * (id or 0))
+end
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+done = function(summary, latency, requests)
+  local seconds = summary.duration / 1e6
+  local e = summary.errors
+  io.write(string.format('{"requests": %d, "seconds": %.3f, "rps": %.2f, "p50_ms": %.3f, "p95_ms": %.3f, '
+    .. '"p99_ms": %.3f, "max_ms": %.3f, "non_2xx": %d, "socket_errors": %d}\\n',
+    summary.requests, seconds, summary.requests / seconds, latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000, e.status,
+    e.connect + e.read + e.write + e.timeout))
+end
+"""
+# The issue's targets, in milliseconds: (percentile, limit) per page.
+TARGETS = {"home": ("p99", 50.0), "article": ("p99", 50.0), "search": ("p95", 100.0)}
+QUERY_WORDS = 2  # queries are one or two words taken from real headlines
+
+
+def env_for(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSSTAND_", "DJANGO_", "DATABASE_URL"))}
+    env.update(
+        NEWSSTAND_DATA_DIR=str(data_dir),
+        DJANGO_SETTINGS_MODULE="newsstand.settings",
+        DEBUG="0",
+        SECRET_KEY="bench-web-only-" + "x" * 50,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def run(command: list[str], env: dict[str, str], *, what: str) -> str:
+    started = time.monotonic()
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{what} failed ({done.returncode}):\n{done.stderr[-5000:]}")
+    print(f"{what}: {time.monotonic() - started:.1f} s", file=sys.stderr)
+    return done.stdout
+
+
+def commit() -> str:
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "newsstand"], cwd=ROOT, capture_output=True, text=True)
+    return (head.stdout.strip() or "unknown") + (" + uncommitted changes in newsstand/" if dirty.stdout.strip() else "")
+
+
+def machine() -> dict:
+    cpuinfo = Path("/proc/cpuinfo")
+    lines = cpuinfo.read_text().splitlines() if cpuinfo.exists() else []
+    model = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "")
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "cpu": model,
+        "cores": len(os.sched_getaffinity(0)),
+        "memory_gib": round(memory, 1),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "commit": commit(),
+    }
+
+
+def pick_urls(db: Path, *, count: int, seed: int) -> dict[str, list[str]]:
+    """The paths each page's run rotates over: random articles and stories (half of them covered by several
+    publishers), and queries made of words from real headlines."""
+    rng = random.Random(seed)
+    with sqlite3.connect(db) as conn:
+        article_ids = [
+            r[0] for r in conn.execute("SELECT id FROM articles_article ORDER BY random() LIMIT ?", (count,))
+        ]
+        multi = conn.execute(
+            "SELECT id FROM stories_story WHERE article_count > 1 ORDER BY random() LIMIT ?", (count // 2,)
+        ).fetchall()
+        single = conn.execute(
+            "SELECT id FROM stories_story WHERE article_count = 1 ORDER BY random() LIMIT ?", (count // 2,)
+        ).fetchall()
+        titles = [r[0] for r in conn.execute("SELECT title FROM articles_article ORDER BY random() LIMIT 500")]
+    words = [w.strip(",.:;'\"?!()").lower() for t in titles for w in t.split()]
+    words = [w for w in words if len(w) > 4 and w.isalpha()]
+    queries = set()
+    while len(queries) < min(200, len(set(words))):
+        queries.add(" ".join(rng.sample(words, rng.randint(1, QUERY_WORDS))))
+    return {
+        "home": ["/"],
+        "article": [f"/articles/{i}/" for i in article_ids],
+        "story": [f"/stories/{i}/" for (i,) in multi + single],
+        "search": [f"/search/?q={q.replace(' ', '+')}" for q in sorted(queries)],
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
+    command = [
+        sys.executable, "-m", "gunicorn", "newsstand.wsgi:application", "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers), "--threads", "4", "--worker-class", "gthread", "--graceful-timeout", "5",
+    ]  # fmt: skip
+    with log.open("ab") as handle:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30):
+                return server
+        except urllib.error.HTTPError as error:
+            server.terminate()
+            raise SystemExit(f"the site answers {error.code}:\n{log.read_text()[-4000:]}") from error
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start in 60 s")
+
+
+def check_pages(base: str, urls: dict[str, list[str]]) -> dict[str, dict]:
+    """One request per page kind before the load: status and size (a 404 or 500 measured fast is no result)."""
+    seen = {}
+    for page, paths in urls.items():
+        with urllib.request.urlopen(base + paths[0], timeout=60) as response:
+            body = response.read()
+            seen[page] = {"status": response.status, "bytes": len(body), "path": paths[0]}
+    return seen
+
+
+def wrk(
+    base: str, paths: list[str], *, seconds: float, connections: int, threads: int, workdir: Path, warmup: bool = False
+) -> dict:
+    """One wrk run rotating over `paths`; its summary as the Lua `done` hook writes it."""
+    listing = workdir / "paths.txt"
+    listing.write_text("\n".join(paths) + "\n")
+    script = workdir / "rotate.lua"
+    script.write_text(WRK_LUA)
+    env = dict(os.environ, WRK_PATHS=str(listing))
+    command = [
+        "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "--timeout", "10s",
+        "-s", str(script), base,
+    ]  # fmt: skip
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=seconds + 120)
+    if done.returncode:
+        raise SystemExit(f"wrk failed:\n{done.stdout}\n{done.stderr}")
+    line = next(line for line in done.stdout.splitlines() if line.startswith("{"))
+    summary = json.loads(line)
+    if not summary["requests"] and not warmup:
+        raise SystemExit(f"wrk completed no request in {seconds:.0f} s:\n{done.stdout}")
+    return summary
+
+
+def table(results: dict[str, dict]) -> str:
+    lines = [
+        "| page    | URLs rotated | requests/s |  p50 ms |  p95 ms |  p99 ms | non-2xx | target            |",
+        "|---------|-------------:|-----------:|--------:|--------:|--------:|--------:|-------------------|",
+    ]
+    for page, r in results.items():
+        target = TARGETS.get(page)
+        verdict = ""
+        if target:
+            value = r[f"{target[0]}_ms"]
+            verdict = f"{target[0]} ≤ {target[1]:.0f} ms: {'met' if value <= target[1] else 'NOT met'}"
+        lines.append(
+            f"| {page:<7} | {r['urls']:>12,} | {r['rps']:>10,.0f} | {r['p50_ms']:>7.1f} | {r['p95_ms']:>7.1f} "
+            f"| {r['p99_ms']:>7.1f} | {r['non_2xx'] + r['socket_errors']:>7,} | {verdict:<17} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Web pages under load with many articles (issue 4).")
+    parser.add_argument("--articles", type=int, default=None, help="articles in the database (default 200,000)")
+    parser.add_argument("--quick", action="store_true", help="20,000 articles and 5 s per page")
+    parser.add_argument("--duration", type=float, default=None, help="seconds of wrk per page (default 15)")
+    parser.add_argument("--warmup", type=float, default=None, help="seconds of wrk warm-up per page (default 3)")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default cores + 1)")
+    parser.add_argument("--data", default="/work/shared/data", help="shared data set, or 'none' for generated text")
+    parser.add_argument("--urls", type=int, default=2000, help="article and story ids rotated over")
+    parser.add_argument("--keep", type=Path, default=None, help="build the site in this dir and keep it")
+    parser.add_argument("--reuse", action="store_true", help="with --keep: reuse a database filled earlier")
+    parser.add_argument("--profile", action="store_true", help="also cProfile each page (bench._web_profile)")
+    parser.add_argument("--json-out", type=Path, default=OUT_DIR / "web.json")
+    args = parser.parse_args(argv)
+    articles = args.articles or (20_000 if args.quick else 200_000)
+    duration = args.duration or (5.0 if args.quick else 15.0)
+    warmup = args.warmup if args.warmup is not None else (1.0 if duration < 5 else 3.0)
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+    cores = len(os.sched_getaffinity(0))
+    workers = args.workers or cores + 1
+
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="newsstand-bench-web-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = env_for(workdir)
+    db = workdir / "newsstand.sqlite3"
+    filled: dict = {}
+    cli = [sys.executable, "-m", "newsstand"]
+    try:
+        if not (args.reuse and db.exists()):
+            db.unlink(missing_ok=True)
+            run([*cli, "migrate", "--noinput", "-v", "0"], env, what="migrate")
+            filled = json.loads(
+                run(
+                    [sys.executable, "-m", "bench._web_fill", "--articles", str(articles), "--data", args.data],
+                    env,
+                    what=f"fill {articles:,} articles",
+                )
+                .strip()
+                .splitlines()[-1]
+            )
+            commands = run([*cli, "help", "--commands"], env, what="list commands")
+            if "reindex_search" in commands.split():
+                run([*cli, "reindex-search"], env, what="reindex-search")
+        urls = pick_urls(db, count=args.urls, seed=1)
+        if len(urls["search"]) == 0:
+            urls.pop("search")
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = start_gunicorn(env, port, workers, workdir / "gunicorn.log")
+        try:
+            pages = check_pages(base, urls)
+            bad = {page: seen for page, seen in pages.items() if seen["status"] != 200}
+            if bad:
+                raise SystemExit(f"pages that do not answer 200: {bad}")
+            results = {}
+            for page, paths in urls.items():
+                wrk(
+                    base,
+                    paths,
+                    seconds=warmup,
+                    connections=args.connections,
+                    threads=args.threads,
+                    workdir=workdir,
+                    warmup=True,
+                )
+                measured = wrk(
+                    base, paths, seconds=duration, connections=args.connections, threads=args.threads, workdir=workdir
+                )
+                results[page] = {"urls": len(paths), "bytes": pages[page]["bytes"], **measured}
+                print(f"{page}: {measured['rps']:.0f} req/s, p99 {measured['p99_ms']:.1f} ms", file=sys.stderr)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        report = {
+            "machine": machine(),
+            "database": {"articles": articles, "size_mb": round(db.stat().st_size / 2**20), **filled},
+            "load": {"tool": "wrk", "threads": args.threads, "connections": args.connections, "seconds": duration},
+            "server": {"gunicorn_workers": workers, "threads": 4, "worker_class": "gthread", "debug": False},
+            "results": results,
+        }
+        if args.profile:
+            report["profile"] = run(
+                [sys.executable, "-m", "bench._web_profile", json.dumps({k: v[:50] for k, v in urls.items()})],
+                env,
+                what="profile",
+            )
+    finally:
+        if args.keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    info = report["machine"]
+    print(
+        f"\nbench.web — commit {info['commit']}, {info['cores']} cores ({info['cpu']}), {info['memory_gib']} GiB, "
+        f"Python {info['python']}, SQLite {info['sqlite']}, load average {info['load_average']}"
+    )
+    print(
+        f"{articles:,} articles, {report['database'].get('stories', '?')} stories, "
+        f"{report['database'].get('publishers', '?')} publishers, database {report['database']['size_mb']} MB; "
+        f"gunicorn {workers} workers × 4 threads; wrk -t{args.threads} -c{args.connections} -d{duration:.0f}s\n"
+    )
+    print(table(report["results"]))
+    if args.profile:
+        print("\n" + report["profile"])
+    args.json_out.parent.mkdir(parents=True, exist_ok=True)
+    args.json_out.write_text(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
