@@ -197,17 +197,25 @@ class PostgresBackend:
             params.append(filters.until)
         return sql, params
 
+    def _use_the_index(self, cursor) -> None:
+        """Scan the GIN index, never the table. The planner prices `@@` like a comparison, so for a common word
+        under a LIMIT it prefers a sequential or primary-key scan that decompresses every row's tsvector to test
+        it (seconds on a large archive); the bitmap from the GIN index needs no vector at all. Scoped to the
+        transaction; the selector runs count and rank in one."""
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+
     def count(self, *, query: Query, filters: Filters, now: datetime, cap: int) -> int:
         where, params = self._where(query, filters)
         with self.connection.cursor() as cursor:
+            self._use_the_index(cursor)
             cursor.execute(
                 f"SELECT count(*) FROM (SELECT 1 FROM search_document d WHERE {where} LIMIT %s) AS m", [*params, cap]
             )
             return cursor.fetchone()[0]
 
     def rank(self, *, query: Query, filters: Filters, now: datetime, limit: int, offset: int) -> list[int]:
-        """Scores the newest RANK_WINDOW matches (by id): ranking reads each match's whole tsvector, so it is
-        done for a bounded set, chosen without reading the vectors."""
+        """Scores the newest PG_RANK_WINDOW matches (by id): ranking reads each match's whole tsvector, so it is
+        done for a bounded set, chosen from the index without reading the vectors."""
         where, params = self._where(query, filters)
         tsquery, query_params = self._tsquery(query)
         weights = "{" + ",".join(repr(w) for w in ranking.PG_CLASS_WEIGHTS) + "}"
@@ -218,7 +226,7 @@ class PostgresBackend:
                 "SELECT d.article_id FROM search_document d WHERE d.article_id IN ("
                 f"SELECT d.article_id FROM search_document d WHERE {where} ORDER BY d.article_id DESC LIMIT %s)"
                 f" ORDER BY {score} DESC, d.published_at DESC, d.article_id DESC LIMIT %s OFFSET %s",
-                [*params, ranking.RANK_WINDOW, *query_params, now, limit, offset],
+                [*params, ranking.PG_RANK_WINDOW, *query_params, now, limit, offset],
             )
             return [row[0] for row in cursor.fetchall()]
 

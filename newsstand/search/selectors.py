@@ -1,7 +1,8 @@
 """Reads for search: one page of ranked results with their teasers, the same for every interface.
 
 A page costs four queries whatever it holds: the count, the page's ids in score order, their snippets and the
-articles themselves (publisher joined, bodies left behind). An empty query costs none.
+articles themselves (publisher joined, bodies left behind); PostgreSQL adds one to pin the plan to its index.
+An empty query costs none.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.safestring import SafeString, mark_safe
 
 from newsstand.articles.models import Article
@@ -88,12 +89,13 @@ def search_articles(
         return SearchResults(query=query, per_page=per_page)
     backend = backend_for(connection)
     filters = Filters(publisher_id=publisher_id, section=section or None, since=since, until=until)
-    total = backend.count(query=query, filters=filters, now=now, cap=COUNT_CAP + 1)
-    results = SearchResults(query=query, total=min(total, COUNT_CAP), more=total > COUNT_CAP, per_page=per_page)
-    if not total:
-        return results
-    results.number = min(max(1, page), results.num_pages)
-    ids = backend.rank(query=query, filters=filters, now=now, limit=per_page, offset=results.offset)
+    with transaction.atomic(savepoint=False):  # a backend may set planner options for these two
+        total = backend.count(query=query, filters=filters, now=now, cap=COUNT_CAP + 1)
+        results = SearchResults(query=query, total=min(total, COUNT_CAP), more=total > COUNT_CAP, per_page=per_page)
+        if not total:
+            return results
+        results.number = min(max(1, page), results.num_pages)
+        ids = backend.rank(query=query, filters=filters, now=now, limit=per_page, offset=results.offset)
     snippets = backend.snippets(query=query, article_ids=ids)
     articles = Article.objects.select_related("publisher").defer("body_html", "text", "categories").in_bulk(ids)
     results.hits = [Hit(articles[pk], teaser_html(snippets.get(pk))) for pk in ids if pk in articles]
