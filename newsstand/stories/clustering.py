@@ -38,7 +38,7 @@ class Params:
     centroid_terms: int = 50
     query_terms: int = 20
     candidates: int = 30
-    max_postings: int = 500  # a term carried by 500+ live stories identifies nothing (no quality change)
+    max_postings: int = 300  # a term in 300+ live stories identifies nothing (never binds on the labelled sets)
     merge_threshold: float = 0.45
     merge_centroids: float = 0.40
     idf_window: timedelta = timedelta(days=60)  # IDF from documents at most this far from the article (see
