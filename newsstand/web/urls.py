@@ -11,7 +11,7 @@ urlpatterns = [
     # Sections are free text from the feeds ("World", "Arts/Culture"), so any text routes, slashes included.
     path("sections/<path:section>/", pages.section, name="section"),
     path("authors/<path:name>/", pages.author, name="author"),
-    path("search/", getattr(search, "search", search.not_yet), name="search"),
+    path("search/", search.search, name="search"),
     path("saved/", reading.saved, name="saved"),
     path("saved/<int:pk>/", reading.toggle_save, name="save"),
     path("history/", reading.history, name="history"),

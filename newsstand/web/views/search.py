@@ -93,8 +93,3 @@ def search(request: HttpRequest) -> HttpResponse:
         "sections": cache.get_or_set(SECTIONS_CACHE_KEY, articles.sections, SECTIONS_CACHE_SECONDS),
     }
     return render(request, "web/search.html", context)
-
-
-def not_yet(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-    """Placeholder the committed urls.py still names for routes not built yet; goes when they all are."""
-    return HttpResponse(status=501)
