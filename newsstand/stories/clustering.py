@@ -134,8 +134,9 @@ class StoryEngine:
                 own[term] += sign
             self._publisher_docs[key] += sign
 
-    def boilerplate(self, publisher_id: int | None, published_at: datetime) -> set[str]:
-        """The terms this publisher repeats in most of its documents of the day before and the day of `published_at`."""
+    def boilerplate(self, publisher_id: int | None, published_at: datetime, terms: Iterable[str] = ()) -> set[str]:
+        """Of `terms`, those this publisher repeats in most of its documents of the day before and the day of
+        `published_at`. Looks up only the given terms: a big publisher's day holds thousands of words."""
         p = self.params
         if publisher_id is None or not p.boilerplate_share:
             return set()
@@ -144,10 +145,8 @@ class StoryEngine:
         docs = sum(self._publisher_docs[k] for k in keys)
         if docs < p.boilerplate_docs:
             return set()
-        counts: Counter[str] = Counter()
-        for k in keys:
-            counts.update(self._publisher_df[k])
-        return {t for t, n in counts.items() if n >= p.boilerplate_share * docs}
+        own = [self._publisher_df[k] for k in keys]
+        return {t for t in terms if sum(counts.get(t, 0) for counts in own) >= p.boilerplate_share * docs}
 
     def _buckets_near(self, at: float) -> list[int]:
         """The IDF buckets nearest `at`, widening until they hold `idf_min_docs` documents or reach `idf_window`:
@@ -173,7 +172,7 @@ class StoryEngine:
         buckets = self._buckets_near(published_at.timestamp())
         docs = sum(self._docs[b] for b in buckets)
         dfs = [self._df[b] for b in buckets]
-        skip = self.boilerplate(publisher_id, published_at)
+        skip = self.boilerplate(publisher_id, published_at, terms)
         vec: dict[str, float] = {}
         for term, weight in terms.items():
             if term in skip:
