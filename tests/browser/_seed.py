@@ -117,7 +117,10 @@ def seed(base: str, users: int) -> dict:
         Article.objects.values("id", "title", "publisher__slug", "section", "author", "story_id", "full_text")
     )
     stories = list(Story.objects.filter(merged_into=None).values("id", "headline", "article_count", "publisher_count"))
+    from django.db import connection
+
     return {
+        "database": connection.vendor,
         "articles": articles,
         "stories": stories,
         "publishers": list(Publisher.objects.values_list("slug", flat=True)),

@@ -118,6 +118,7 @@ def site(feed_host, tmp_path_factory, worker_id) -> Iterator[Site]:
     with database(f"browser_{worker_id}") as url:
         env = site_env(root, url)
         data = seed(env, feed_host.url("").rstrip("/"), users=USERS)
+        assert data["database"] == ("postgresql" if url else "sqlite"), f"the site runs on {data['database']}"
         server = Server(env, root / "gunicorn.log").start()
         try:
             yield Site(server, env, data, root)
