@@ -293,9 +293,19 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.terminate()
             server.wait(timeout=30)
+        with sqlite3.connect(db) as conn:  # counted, not remembered: --reuse skips the fill
+            counts = {
+                name: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for name, table in (
+                    ("articles", "articles_article"),
+                    ("stories", "stories_story"),
+                    ("publishers", "sources_publisher"),
+                )
+            }
+            indexed = conn.execute("SELECT count(*) FROM search_document").fetchone()[0] if "search" in urls else 0
         report = {
             "machine": machine(),
-            "database": {"articles": articles, "size_mb": round(db.stat().st_size / 2**20), **filled},
+            "database": {**filled, **counts, "search_indexed": indexed, "size_mb": round(db.stat().st_size / 2**20)},
             "load": {"tool": "wrk", "threads": args.threads, "connections": args.connections, "seconds": duration},
             "server": {"gunicorn_workers": workers, "threads": 4, "worker_class": "gthread", "debug": False},
             "results": results,
@@ -316,8 +326,9 @@ def main(argv: list[str] | None = None) -> int:
         f"Python {info['python']}, SQLite {info['sqlite']}, load average {info['load_average']}"
     )
     print(
-        f"{articles:,} articles, {report['database'].get('stories', '?')} stories, "
-        f"{report['database'].get('publishers', '?')} publishers, database {report['database']['size_mb']} MB; "
+        f"{report['database']['articles']:,} articles, {report['database']['stories']:,} stories, "
+        f"{report['database']['publishers']} publishers, {report['database']['search_indexed']:,} in the search "
+        f"index, database {report['database']['size_mb']:,} MB; "
         f"gunicorn {workers} workers × 4 threads; wrk -t{args.threads} -c{args.connections} -d{duration:.0f}s\n"
     )
     print(table(report["results"]))
