@@ -11,10 +11,13 @@ export NEWSSTAND_DATA_DIR ?= ./var
 install: $(STAMP)
 
 # Browser tests drive Debian's Chromium (playwright's own browser download cannot run here) and inject axe-core.
-test-deps: node_modules/.installed-stamp $(CHROMIUM)
+test-deps: node_modules/.installed-stamp $(CHROMIUM) /usr/bin/wrk
 
 $(CHROMIUM):
 	apt-get install -y --no-install-recommends chromium || (apt-get update && apt-get install -y --no-install-recommends chromium)
+
+/usr/bin/wrk:  # the load generator of bench/web (its smoke test runs in make test)
+	apt-get install -y --no-install-recommends wrk || (apt-get update && apt-get install -y --no-install-recommends wrk)
 
 node_modules/.installed-stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund
