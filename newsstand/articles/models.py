@@ -36,9 +36,16 @@ class Article(models.Model):
     source_hash = models.CharField(max_length=32, blank=True, help_text="The feed entry's hash, before extraction.")
     full_text = models.BooleanField(default=False, help_text="The body came from the article page.")
     # Set by the stories app (referenced by label: articles does not import stories).
-    story = models.ForeignKey("stories.Story", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    story = models.ForeignKey(
+        "stories.Story", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
     duplicate_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies", help_text="The syndicated original."
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+        help_text="The syndicated original.",
     )
     extraction_error = models.CharField(max_length=500, blank=True)
 
