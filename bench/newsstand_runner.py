@@ -65,13 +65,7 @@ def crawl() -> dict:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "elapsed": elapsed,
-        "feeds": totals.feeds,
-        "entries": totals.entries,
-        "created": totals.created,
-        "updated": totals.updated,
-        "pages": totals.pages,
-        "not_modified": totals.not_modified,
-        "errors": totals.errors,
+        **totals.as_dict(),
         "cpu_self": usage.ru_utime + usage.ru_stime,
         "workers": crawler.workers,
         "shutdown_error": shutdown_error,

@@ -7,16 +7,15 @@ error on its own feed while healthy feeds are unaffected and the crawler carries
 from __future__ import annotations
 
 import gzip
-import io
 import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from newsstand.articles.models import Article, ArticleFeed
 from newsstand.sources.models import Feed, FeedStatus, Publisher
 from newsstand.testing import webserver as w
+from newsstand.testing.commands import command_output as command
 
 PAGES = Path(__file__).resolve().parent.parent / "data" / "pages" / "html"
 
@@ -36,12 +35,6 @@ LONG = "<p>" + " ".join(["The council approved the budget after a long debate."]
 
 def page_html() -> bytes:
     return gzip.decompress(next(iter(sorted(PAGES.glob("*.html.gz")))).read_bytes())
-
-
-def command(name: str, *args: str) -> str:
-    out = io.StringIO()
-    call_command(name, *args, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
 
 
 @pytest.fixture

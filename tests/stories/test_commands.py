@@ -1,9 +1,7 @@
-import io
 import json
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from newsstand.articles.models import Article
@@ -11,12 +9,7 @@ from newsstand.core import clock
 from newsstand.sources.models import Publisher
 from newsstand.stories import services
 from newsstand.stories.models import Story
-
-
-def command(name: str, *args: str) -> str:
-    out = io.StringIO()
-    call_command(name, *args, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
+from newsstand.testing.commands import command_output as command
 
 
 @pytest.fixture

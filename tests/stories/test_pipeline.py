@@ -3,16 +3,15 @@ copies are folded, and the story page, Top stories and Related stories show them
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
-from django.core.management import call_command
 
 from newsstand.articles.models import Article
 from newsstand.sources.models import Feed, Publisher
 from newsstand.stories.models import Story
 from newsstand.testing import webserver as w
+from newsstand.testing.commands import command_output as command
 
 EVENTS = {
     "quake": [
@@ -46,12 +45,6 @@ def rss(items: list[tuple[str, str, str, str]]) -> str:
         for link, title, text, when in items
     )
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{body}</channel></rss>'
-
-
-def command(name: str, *args: str) -> str:
-    out = io.StringIO()
-    call_command(name, *args, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
 
 
 @pytest.mark.django_db(transaction=True)
