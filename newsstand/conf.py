@@ -63,6 +63,12 @@ REGISTRY: list[Setting] = [
         "DATABASE_URL", str, None, "Database URL (postgres://…); default: SQLite file in NEWSSTAND_DATA_DIR, WAL on."
     ),
     Setting(
+        "NEWSSTAND_CACHE_URL",
+        str,
+        "locmem://",
+        "Page and lookup cache: locmem:// (each process its own), redis://host:port/db (shared by all), dummy://.",
+    ),
+    Setting(
         "NEWSSTAND_FETCH_ALLOW_PRIVATE",
         _bool,
         "0",
@@ -118,6 +124,32 @@ def secret_key(*, debug: bool) -> str:
     key_file.write_text(key)
     key_file.chmod(0o600)
     return key
+
+
+def caches(url: str) -> dict[str, dict]:
+    """Django's CACHES from NEWSSTAND_CACHE_URL: "default" for small lookups, "pages" for whole anonymous pages
+    (newsstand.web.caching). locmem:// keeps a cache in each process (one machine); redis:// shares one between
+    every process and machine, so a page rendered by one web node serves them all; dummy:// caches nothing."""
+    scheme = url.partition("://")[0].lower()
+    if scheme == "locmem":
+        locmem = "django.core.cache.backends.locmem.LocMemCache"
+        return {
+            "default": {"BACKEND": locmem, "LOCATION": "default"},
+            # Pages are 10-60 KB and live a minute: at most a few hundred MB per process.
+            "pages": {"BACKEND": locmem, "LOCATION": "pages", "OPTIONS": {"MAX_ENTRIES": 6000}},
+        }
+    if scheme in {"redis", "rediss", "unix"}:
+        redis = "django.core.cache.backends.redis.RedisCache"
+        return {
+            "default": {"BACKEND": redis, "LOCATION": url, "KEY_PREFIX": "newsstand"},
+            "pages": {"BACKEND": redis, "LOCATION": url, "KEY_PREFIX": "newsstand-pages"},
+        }
+    if scheme == "dummy":
+        dummy = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+        return {"default": dummy, "pages": dummy}
+    raise ImproperlyConfigured(
+        f"NEWSSTAND_CACHE_URL={url!r}: use locmem://, redis://host:port/db (rediss:// with TLS) or dummy://."
+    )
 
 
 def allowed_hosts(*, debug: bool) -> list[str]:

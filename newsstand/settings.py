@@ -36,7 +36,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Above the session middleware, so that it sees the cookies set below it (see web.caching).
+    # Above the session middleware: a cached page is served before any session work, and on the way out it sees
+    # the cookies set below it (see web.caching).
     "newsstand.web.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,6 +81,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         },
         TEST={"NAME": str(DATA_DIR / "test.sqlite3")},
     )
+CACHES = conf.caches(conf.env("NEWSSTAND_CACHE_URL"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -13,6 +13,15 @@ def _expected_database(django_db_setup, django_db_blocker):
         assert connection.vendor == expected, f"suite expected {expected}, runs on {connection.vendor}"
 
 
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: a page one test cached must not answer another's request (ids repeat)."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+
+
 @pytest.fixture
 def web():
     """A loopback web server for the test to route feeds, pages and faults on."""

@@ -1,21 +1,61 @@
-"""HTTP caching for pages: anonymous HTML may be cached briefly by browsers and shared caches; personal pages never
-by shared ones.
+"""Caching of pages: HTTP headers for browsers and shared caches, and a server-side cache of whole anonymous pages.
 
-A page is the same for every anonymous reader, so a short public max-age lets a CDN or reverse proxy absorb bursts
-(a story going round) while news stays at most a minute stale. `Vary: Cookie` keeps a signed-in reader's page out of
-what anonymous readers get. Static files are not ours to set: whitenoise gives hashed names a year and `immutable`.
+Headers: a page is the same for every anonymous reader, so a short public max-age lets a CDN or reverse proxy absorb
+bursts (a story going round) while news stays at most a minute stale. `Vary: Cookie` keeps a signed-in reader's page
+out of what anonymous readers get. Static files are not ours to set: whitenoise gives hashed names a year and
+`immutable`.
+
+Server side: `PageCacheMiddleware` keeps each anonymous page (in the "pages" cache, see NEWSSTAND_CACHE_URL) for
+the same minute and answers later requests for it before the session, auth and CSRF middleware do any work: a hit
+costs a cache read, not a render. Nothing is invalidated: news may be a minute stale, as the header already says.
+
+What may be served from the cache and what may be stored in it:
+
+- a request is served or stored only when `page_variant(request)` names a variant: today "anon", for GET/HEAD
+  requests without a session cookie (without one nobody is signed in). Every other request renders as usual.
+- the key is the variant, the scheme, the host, the path and the query string: `?page=2` and `?q=…` are pages
+  of their own.
+- a response is stored only when it is a complete 200 text/html page marked public (see `page_cache_control`)
+  that sets no cookie, used no CSRF token and varies on nothing but Cookie. A page with a `{% csrf_token %}`
+  therefore never enters the cache (the token sets the CSRF cookie); anonymous pages link to sign-in instead of
+  showing POST forms.
 """
 
 from __future__ import annotations
 
+import hashlib
+import time
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
 ANONYMOUS_MAX_AGE = 60
 PUBLIC = f"public, max-age={ANONYMOUS_MAX_AGE}"
 PERSONAL = "private, no-cache"
+PAGE_CACHE = "pages"  # the alias in settings.CACHES (newsstand.conf.caches)
+STATUS_HEADER = "X-Page-Cache"  # "hit" or "miss" on requests the cache could answer; for benchmarks and operators
+_SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
+def page_variant(request: HttpRequest) -> str | None:
+    """Which cached copy of a page this request may share, or None: render it for this request alone.
+
+    THE HOOK for pages that differ by kind of reader. It runs before sessions and auth, so it may read only the raw
+    request (method, cookies, headers), and it must tell apart every kind of reader whose pages differ: two requests
+    with the same variant and URL get the same bytes. The membership issue adds its variants here (e.g. "member"
+    from a signed cookie that says so); a variant must never name one person."""
+    if request.method not in _SAFE_METHODS or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return None
+    return "anon"
+
+
+def page_key(request: HttpRequest, variant: str) -> str:
+    """Scheme and host too: pages carry absolute URLs (share cards, canonical links). Hashed: URLs may be long."""
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"page:{variant}:{hashlib.blake2b(url.encode(), digest_size=16).hexdigest()}"
 
 
 def page_cache_control(
@@ -25,21 +65,49 @@ def page_cache_control(
 
     A view that set its own header knows better; only HTML pages are decided here (feeds, the manifest and the
     service worker set theirs). A page that sets a cookie, or is for a signed-in reader, is personal."""
-    if already_set or method not in {"GET", "HEAD"} or not content_type.startswith("text/html"):
+    if already_set or method not in _SAFE_METHODS or not content_type.startswith("text/html"):
         return None
     if authenticated or sets_cookie:
         return PERSONAL
     return PUBLIC if status == 200 else None
 
 
+def storable(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether this response may be given to every reader of its variant (see the module docstring)."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and response.get("Content-Type", "").startswith("text/html")
+        and response.get("Cache-Control") == PUBLIC
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a token was put in the page
+        and {v.strip().lower() for v in response.get("Vary", "").split(",")} <= {"cookie"}
+    )
+
+
 class PageCacheMiddleware:
-    """Place it above SessionMiddleware in MIDDLEWARE: on the way out it must see the cookies those set."""
+    """Place it above SessionMiddleware in MIDDLEWARE: a hit must skip the session, and on the way out it must see
+    the cookies the middleware below sets."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+        variant = page_variant(request)
+        if variant is None:
+            return self._headed(request, self.get_response(request))
+        pages = caches[PAGE_CACHE]
+        key = page_key(request, variant)
+        stored = pages.get(key)
+        if stored is not None:
+            return _thawed(stored)
+        response = self._headed(request, self.get_response(request))
+        if storable(request, response):
+            pages.set(key, _frozen(response), ANONYMOUS_MAX_AGE)
+        response[STATUS_HEADER] = "miss"
+        return response
+
+    def _headed(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         content_type = response.get("Content-Type", "")
         if not content_type.startswith("text/html"):
             return response  # and request.user stays unread: no session lookup for a feed or a file
@@ -56,3 +124,20 @@ class PageCacheMiddleware:
             response["Cache-Control"] = header
             patch_vary_headers(response, ["Cookie"])
         return response
+
+
+def _frozen(response: HttpResponse) -> tuple[float, bytes, list[tuple[str, str]]]:
+    """What the cache keeps of a page: when, the body and the headers (plain data: cheap to pickle and load)."""
+    return time.time(), response.content, list(response.items())
+
+
+def _thawed(stored: tuple[float, bytes, list[tuple[str, str]]]) -> HttpResponse:
+    """The stored page as a response; `Age` says how old it is, so browsers and proxies keep it no longer than we
+    would have."""
+    stored_at, content, headers = stored
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    response["Age"] = str(max(0, int(time.time() - stored_at)))
+    response[STATUS_HEADER] = "hit"
+    return response

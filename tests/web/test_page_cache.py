@@ -1,0 +1,204 @@
+"""The server-side cache of whole anonymous pages (newsstand.web.caching): what is served from it, what is stored in
+it and what never is, through the real middleware stack."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.test import RequestFactory
+from django.urls import include, path
+
+from newsstand import conf
+from newsstand.web.caching import PAGE_CACHE, PUBLIC, STATUS_HEADER, page_key, page_variant, storable
+from newsstand.web.templatetags.navigation import SECTIONS_CACHE_KEY
+from tests.web.rows import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def sets_a_cookie(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse("<p>hello</p>")
+    response.set_cookie("seen", "1")
+    return response
+
+
+def uses_a_csrf_token(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(f'<form method="post"><input name="csrfmiddlewaretoken" value="{get_token(request)}"></form>')
+
+
+# The site's pages plus two that a cache must never keep, for the tests that use `@pytest.mark.urls(__name__)`.
+urlpatterns = [
+    path("set-cookie/", sets_a_cookie),
+    path("csrf-form/", uses_a_csrf_token),
+    path("", include("newsstand.urls")),
+]
+
+
+def status(response) -> str | None:
+    return response.headers.get(STATUS_HEADER)
+
+
+def test_a_second_anonymous_request_is_a_hit_that_touches_no_database(client, publisher, django_assert_num_queries):
+    make_article(publisher, title="First headline")
+    first = client.get("/")
+    assert status(first) == "miss"
+    make_article(publisher, title="Second headline")  # news may be a minute stale: nothing is invalidated
+    with django_assert_num_queries(0):  # no session, no auth, no view
+        second = client.get("/")
+    assert status(second) == "hit"
+    assert second.content == first.content and b"Second headline" not in second.content
+    assert second["Cache-Control"] == PUBLIC and "Cookie" in second["Vary"]
+    assert second["Content-Type"] == first["Content-Type"]
+    assert 0 <= int(second["Age"]) <= 60
+
+
+def test_query_strings_are_pages_of_their_own(client, publisher):
+    make_article(publisher, title="Harbour reopens")
+    assert status(client.get("/search/?q=harbour")) == "miss"
+    assert status(client.get("/search/?q=reopens")) == "miss"
+    again = client.get("/search/?q=harbour")
+    assert status(again) == "hit" and b'value="harbour"' in again.content
+    assert status(client.get("/?page=2")) == "miss"
+
+
+def test_a_head_request_fills_the_cache_for_get(client, publisher):
+    make_article(publisher, title="Heads up")
+    assert status(client.head("/")) == "miss"
+    hit = client.get("/")
+    assert status(hit) == "hit" and b"Heads up" in hit.content
+
+
+def test_a_request_with_a_session_cookie_is_neither_served_nor_stored(client, publisher):
+    make_article(publisher, title="Quiet day")
+    client.cookies[settings.SESSION_COOKIE_NAME] = "not-a-real-session"
+    assert status(client.get("/")) is None
+    del client.cookies[settings.SESSION_COOKIE_NAME]
+    assert status(client.get("/")) == "miss"  # the first request stored nothing
+
+
+def test_a_signed_in_reader_gets_their_own_page_and_it_is_never_stored(client, publisher, django_user_model):
+    article = make_article(publisher, title="Rates held")
+    url = f"/articles/{article.pk}/"
+    anonymous = client.get(url)
+    assert status(anonymous) == "miss" and b"Sign in to save" in anonymous.content
+
+    client.force_login(django_user_model.objects.create_user(username="reader", password="x"))
+    personal = client.get(url)
+    assert status(personal) is None
+    assert b'id="save-form"' in personal.content and b'name="csrf-token"' in personal.content
+    assert personal["Cache-Control"] == "private, no-cache"
+
+    client.logout()
+    client.cookies.pop(settings.SESSION_COOKIE_NAME, None)
+    after = client.get(url)
+    assert status(after) == "hit" and after.content == anonymous.content  # the reader's page went nowhere
+    assert b"csrf" not in after.content
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("path", ["/set-cookie/", "/csrf-form/"])
+def test_pages_that_set_a_cookie_or_carry_a_csrf_token_are_never_stored(client, path):
+    first = client.get(path)
+    assert first.cookies and first["Cache-Control"] == "private, no-cache"
+    assert status(client.get(path)) == "miss"
+
+
+def test_errors_and_other_content_types_are_not_stored(client):
+    assert status(client.get("/articles/999999/")) == "miss"
+    assert status(client.get("/articles/999999/")) == "miss"
+    assert status(client.get("/feeds/top.xml")) == "miss"
+    assert status(client.get("/feeds/top.xml")) == "miss"
+
+
+def test_the_key_holds_host_path_and_query():
+    factory = RequestFactory()
+    keys = {
+        page_key(factory.get("/", HTTP_HOST="localhost"), "anon"),
+        page_key(factory.get("/", HTTP_HOST="127.0.0.1"), "anon"),
+        page_key(factory.get("/?page=2", HTTP_HOST="localhost"), "anon"),
+        page_key(factory.get("/", HTTP_HOST="localhost", secure=True), "anon"),
+        page_key(factory.get("/", HTTP_HOST="localhost"), "member"),
+    }
+    assert len(keys) == 5 and all(len(key) < 250 for key in keys)
+
+
+def test_the_variant_hook():
+    factory = RequestFactory()
+    assert page_variant(factory.get("/")) == "anon"
+    assert page_variant(factory.head("/")) == "anon"
+    assert page_variant(factory.post("/")) is None
+    with_session = factory.get("/")
+    with_session.COOKIES[settings.SESSION_COOKIE_NAME] = "abc"
+    assert page_variant(with_session) is None
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda r: None, True),
+        (lambda r: setattr(r, "status_code", 404), False),
+        (lambda r: r.__setitem__("Content-Type", "application/json"), False),
+        (lambda r: r.__setitem__("Cache-Control", "private, no-cache"), False),
+        (lambda r: r.set_cookie("x", "1"), False),
+        (lambda r: r.__setitem__("Vary", "Cookie, Accept-Language"), False),
+    ],
+)
+def test_what_may_be_stored(change, expected):
+    response = HttpResponse("<p>page</p>")
+    response["Cache-Control"] = PUBLIC
+    response["Vary"] = "Cookie"
+    change(response)
+    assert storable(RequestFactory().get("/"), response) is expected
+
+
+def test_a_used_csrf_token_keeps_a_page_out():
+    request = RequestFactory().get("/")
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    response = HttpResponse("<p>page</p>")
+    response["Cache-Control"] = PUBLIC
+    assert storable(request, response) is False
+
+
+def test_cache_urls():
+    assert conf.caches("locmem://")[PAGE_CACHE]["BACKEND"].endswith("LocMemCache")
+    redis = conf.caches("redis://127.0.0.1:6379/2")
+    assert redis[PAGE_CACHE]["BACKEND"].endswith("RedisCache") and redis[PAGE_CACHE]["LOCATION"].endswith("/2")
+    assert redis["default"]["KEY_PREFIX"] != redis[PAGE_CACHE]["KEY_PREFIX"]
+    assert conf.caches("dummy://")[PAGE_CACHE]["BACKEND"].endswith("DummyCache")
+    with pytest.raises(ImproperlyConfigured, match="NEWSSTAND_CACHE_URL"):
+        conf.caches("memcached://127.0.0.1")
+
+
+def _redis_is_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_is_up(), reason="no Redis on 127.0.0.1:6379 (the machine image starts one)")
+def test_pages_are_shared_through_redis(client, publisher, settings):
+    """With NEWSSTAND_CACHE_URL=redis://…, a page stored by one process is a hit for every other."""
+    prefix = f"test-{uuid.uuid4().hex}"
+    configured = conf.caches("redis://127.0.0.1:6379/0")
+    for alias in configured:
+        configured[alias]["KEY_PREFIX"] = f"{prefix}-{alias}"
+    settings.CACHES = configured
+    make_article(publisher, title="Shared through Redis")
+    key = page_key(RequestFactory().get("/", HTTP_HOST="testserver"), "anon")
+    try:
+        assert status(client.get("/")) == "miss"
+        assert caches[PAGE_CACHE].get(key) is not None  # in Redis, where another process would find it
+        hit = client.get("/")
+        assert status(hit) == "hit" and b"Shared through Redis" in hit.content
+    finally:
+        caches[PAGE_CACHE].delete(key)
+        caches["default"].delete(SECTIONS_CACHE_KEY)
