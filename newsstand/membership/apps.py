@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class MembershipConfig(AppConfig):
+    name = "newsstand.membership"
+    label = "membership"
+
+    def ready(self) -> None:
+        # Every user gets a trial however it is made (sign-up, `members create`, the admin, createsuperuser).
+        from newsstand.membership import checks, receivers  # noqa: F401

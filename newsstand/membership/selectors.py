@@ -1,0 +1,73 @@
+"""Reads for membership."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from newsstand.accounts.models import User
+from newsstand.membership.models import Membership, Notice, NoticeKind, ProviderEvent, Status
+
+
+def membership_of(user: User) -> Membership | None:
+    """The user's membership, or None (anonymous readers, users made before memberships existed)."""
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user).first()
+
+
+def by_customer(*, provider: str, customer_id: str) -> Membership | None:
+    if not customer_id:
+        return None
+    return Membership.objects.filter(provider=provider, customer_id=customer_id).select_related("user").first()
+
+
+def by_subscription(*, subscription_id: str) -> Membership | None:
+    if not subscription_id:
+        return None
+    return Membership.objects.filter(subscription_id=subscription_id).select_related("user").first()
+
+
+def by_user_id(user_id: object) -> Membership | None:
+    """The membership of the user with this id (as a provider echoes it back: a string, maybe absent)."""
+    if not str(user_id or "").isdigit():
+        return None
+    return Membership.objects.filter(user_id=int(str(user_id))).select_related("user").first()
+
+
+def event_seen(*, provider: str, event_id: str) -> bool:
+    return ProviderEvent.objects.filter(provider=provider, event_id=event_id).exists()
+
+
+def trials_ending(*, now: datetime, within: timedelta) -> list[Membership]:
+    """Trials that end in the next `within` and whose reminder for that end has not gone yet (two queries)."""
+    candidates = list(
+        Membership.objects.filter(
+            status=Status.TRIALING, trial_ends_at__gt=now, trial_ends_at__lte=now + within
+        ).select_related("user")
+    )
+    sent = set(
+        Notice.objects.filter(membership__in=candidates, kind=NoticeKind.TRIAL_ENDING).values_list(
+            "membership_id", "key"
+        )
+    )
+    return [m for m in candidates if (m.pk, m.trial_ends_at.isoformat()) not in sent]
+
+
+def payment_failures_unnotified() -> QuerySet[Membership]:
+    sent = Notice.objects.filter(
+        membership=OuterRef("pk"), kind=NoticeKind.PAYMENT_FAILED, key=OuterRef("failed_invoice")
+    )
+    return (
+        Membership.objects.filter(status=Status.PAST_DUE)
+        .exclude(failed_invoice="")
+        .exclude(Exists(sent))
+        .select_related("user")
+    )
+
+
+def members(*, status: str | None = None) -> QuerySet[Membership]:
+    """Every membership with its user, newest first (`members list`)."""
+    rows = Membership.objects.select_related("user").order_by("-created_at", "-pk")
+    return rows.filter(status=status) if status else rows

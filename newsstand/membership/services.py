@@ -1,0 +1,199 @@
+"""Writes for membership: start a trial, grant by hand, apply what the billing provider reports, send the
+notices. Interfaces (the sign-up, the admin, `newsstand members`, the webhook, the reminder pass) all call these.
+
+Provider state is applied only when it is at least as new as the state applied before (`Membership.state_as_of`),
+so events that arrive late or twice change nothing; each provider event is recorded in the same transaction as
+its effect, so an event is applied exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+
+from newsstand.accounts.models import User
+from newsstand.membership import entitlements, selectors
+from newsstand.membership.models import Grant, Membership, Notice, NoticeKind, ProviderEvent, Status
+
+
+class MembershipError(ValueError):
+    """A request the membership rules refuse; the message says what to do instead."""
+
+
+def start_trial(user: User, *, now: datetime) -> Membership:
+    """Give a new user the free trial (NEWSSTAND_TRIAL_DAYS, no card). Idempotent: an existing membership is
+    returned unchanged, so a second call never restarts a trial."""
+    membership, _ = Membership.objects.get_or_create(
+        user=user,
+        defaults={
+            "status": Status.TRIALING,
+            "trial_ends_at": now + timedelta(days=settings.MEMBERSHIP_TRIAL_DAYS),
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    return membership
+
+
+def create_member(*, email: str, password: str, now: datetime) -> User:
+    """A new account with a password (the `members create` command); its trial starts like any sign-up's."""
+    email = get_user_model().objects.normalize_email(email.strip())
+    if not email or "@" not in email:
+        raise MembershipError(f"{email!r} is not an email address.")
+    if get_user_model().objects.filter(email__iexact=email).exists():
+        raise MembershipError(f"An account with {email} exists already.")
+    identity = {get_user_model().USERNAME_FIELD: email, "email": email}
+    user = get_user_model().objects.create_user(**identity, password=password)
+    start_trial(user, now=now)
+    return user
+
+
+@transaction.atomic
+def grant(
+    user: User, *, until: datetime, now: datetime, by: User | None = None, via: str = "admin", note: str = ""
+) -> Grant:
+    """Give or extend a membership by hand until `until` (staff, in the admin or `members grant`), and audit it.
+
+    A provider subscription the member has is left in place: the provider's next event still applies."""
+    if until <= now:
+        raise MembershipError(f"The grant must end in the future (got {until:%Y-%m-%d %H:%M} UTC).")
+    membership = _locked(start_trial(user, now=now))
+    record = Grant.objects.create(
+        membership=membership,
+        until=until,
+        previous_status=membership.status,
+        previous_until=membership.current_period_end,
+        granted_by=by,
+        via=via,
+        note=note,
+        created_at=now,
+    )
+    if not membership.subscription_id:
+        membership.provider = "manual"
+    membership.status = Status.ACTIVE
+    membership.current_period_end = until
+    membership.past_due_since = None
+    membership.updated_at = now
+    membership.save()
+    return record
+
+
+@dataclass(frozen=True)
+class ProviderState:
+    """A subscription as the provider reports it, in our terms. None leaves a field as it is."""
+
+    status: Status | None
+    current_period_end: datetime | None = None
+    trial_ends_at: datetime | None = None
+    plan: str | None = None
+    customer_id: str | None = None
+    subscription_id: str | None = None
+    failed_invoice: str | None = None
+
+
+def record_event(*, provider: str, event_id: str, type: str, created: datetime, now: datetime) -> bool:
+    """Note that an event is being processed; False when it was processed before (then skip it). Call it inside
+    the transaction that applies the event, so that a failure forgets both."""
+    try:
+        with transaction.atomic():
+            ProviderEvent.objects.create(
+                provider=provider, event_id=event_id, type=type, created=created, received_at=now
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def note_event_outcome(*, provider: str, event_id: str, outcome: str) -> None:
+    ProviderEvent.objects.filter(provider=provider, event_id=event_id).update(outcome=outcome[:255])
+
+
+@transaction.atomic
+def apply_provider_state(
+    membership: Membership, state: ProviderState, *, provider: str, as_of: datetime, now: datetime
+) -> bool:
+    """Record the provider's view of the subscription if it is at least as new as the one recorded (`as_of`: the
+    provider's time for it). Returns whether it was applied; an older one is ignored, whatever order events come."""
+    membership = _locked(membership)
+    if membership.state_as_of is not None and as_of < membership.state_as_of:
+        return False
+    membership.provider = provider
+    membership.state_as_of = as_of
+    for field in ("current_period_end", "trial_ends_at", "plan", "customer_id", "subscription_id", "failed_invoice"):
+        value = getattr(state, field)
+        if value is not None:
+            setattr(membership, field, value)
+    if state.status is not None:
+        if state.status == Status.PAST_DUE:
+            membership.past_due_since = membership.past_due_since or as_of
+        else:
+            membership.past_due_since = None
+            membership.failed_invoice = state.failed_invoice or ""
+        membership.status = state.status
+    membership.updated_at = now
+    membership.save()
+    return True
+
+
+# -- notices ------------------------------------------------------------------------------------------------------
+
+
+def send_notice(membership: Membership, *, kind: NoticeKind, key: str, now: datetime) -> bool:
+    """Email the member about `kind` unless that (kind, key) was sent before; True when sent now.
+
+    The record and the email share a transaction: a failed send leaves no record (the next pass retries), and of
+    two passes racing only the one that inserts the record sends."""
+    email = membership.user.email
+    if not email:
+        return False
+    context = {
+        "user": membership.user,
+        "membership": membership,
+        "days_left": entitlements.trial_days_left(membership, now),
+        "access_ends_at": entitlements.access_ends_at(membership),
+    }
+    subject = render_to_string(f"membership/email/{kind}_subject.txt", context).strip()
+    body = render_to_string(f"membership/email/{kind}.txt", context)
+    try:
+        with transaction.atomic():
+            Notice.objects.create(membership=membership, kind=kind, key=key, sent_at=now)
+            send_mail(subject, body, None, [email])
+    except IntegrityError:
+        return False
+    return True
+
+
+def send_due_notices(*, now: datetime) -> dict[str, int]:
+    """One reminder pass (`newsstand members remind`): the trial-ending emails now due and any payment-failed
+    email not sent yet (the webhook sends those at once; this catches a send that failed)."""
+    sent = {NoticeKind.TRIAL_ENDING.value: 0, NoticeKind.PAYMENT_FAILED.value: 0}
+    within = timedelta(days=settings.MEMBERSHIP_TRIAL_REMINDER_DAYS)
+    for membership in selectors.trials_ending(now=now, within=within):
+        sent[NoticeKind.TRIAL_ENDING] += notify_trial_ending(membership, now=now)
+    for membership in selectors.payment_failures_unnotified():
+        sent[NoticeKind.PAYMENT_FAILED] += notify_payment_failed(membership, now=now)
+    return sent
+
+
+def notify_trial_ending(membership: Membership, *, now: datetime) -> bool:
+    # Keyed by the trial's end: a trial extended by staff earns a fresh reminder before its new end.
+    key = membership.trial_ends_at.isoformat() if membership.trial_ends_at else ""
+    return send_notice(membership, kind=NoticeKind.TRIAL_ENDING, key=key, now=now)
+
+
+def notify_payment_failed(membership: Membership, *, now: datetime) -> bool:
+    # Keyed by the invoice: the provider's retries of one invoice make one email.
+    if not membership.failed_invoice or membership.status != Status.PAST_DUE:
+        return False
+    return send_notice(membership, kind=NoticeKind.PAYMENT_FAILED, key=membership.failed_invoice, now=now)
+
+
+def _locked(membership: Membership) -> Membership:
+    """The row again, locked for the rest of the transaction (PostgreSQL; SQLite serialises writers anyway)."""
+    return Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
