@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef, QuerySet
 
 from newsstand.accounts.models import User
+from newsstand.membership import entitlements
 from newsstand.membership.models import Membership, Notice, NoticeKind, ProviderEvent, Status
+from newsstand.membership.plans import Plan, get_plan
 
 
 def membership_of(user: User) -> Membership | None:
@@ -71,3 +74,36 @@ def members(*, status: str | None = None) -> QuerySet[Membership]:
     """Every membership with its user, newest first (`members list`)."""
     rows = Membership.objects.select_related("user").order_by("-created_at", "-pk")
     return rows.filter(status=status) if status else rows
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What a member's pages show about their membership at a moment."""
+
+    state: Status
+    has_access: bool
+    trial_days_left: int
+    access_ends_at: datetime | None
+    plan: Plan | None
+    provider: str
+    billing_managed_online: bool  # a provider account exists to manage (the portal)
+
+    @property
+    def label(self) -> str:
+        return self.state.label
+
+
+def overview(user: User, *, now: datetime) -> Overview | None:
+    membership = membership_of(user)
+    if membership is None:
+        return None
+    state = entitlements.state_at(membership, now)
+    return Overview(
+        state=state,
+        has_access=state != Status.EXPIRED,
+        trial_days_left=entitlements.trial_days_left(membership, now),
+        access_ends_at=entitlements.access_ends_at(membership),
+        plan=get_plan(membership.plan) if membership.plan else None,
+        provider=membership.provider,
+        billing_managed_online=membership.provider != "manual" and bool(membership.customer_id),
+    )

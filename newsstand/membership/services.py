@@ -117,12 +117,13 @@ def note_event_outcome(*, provider: str, event_id: str, outcome: str) -> None:
 @transaction.atomic
 def apply_provider_state(
     membership: Membership, state: ProviderState, *, provider: str, as_of: datetime, now: datetime
-) -> bool:
+) -> Membership | None:
     """Record the provider's view of the subscription if it is at least as new as the one recorded (`as_of`: the
-    provider's time for it). Returns whether it was applied; an older one is ignored, whatever order events come."""
+    provider's time for it). Returns the updated membership, or None when the state was older than the one
+    recorded and ignored: events may come in any order."""
     membership = _locked(membership)
     if membership.state_as_of is not None and as_of < membership.state_as_of:
-        return False
+        return None
     membership.provider = provider
     membership.state_as_of = as_of
     for field in ("current_period_end", "trial_ends_at", "plan", "customer_id", "subscription_id", "failed_invoice"):
@@ -138,7 +139,7 @@ def apply_provider_state(
         membership.status = state.status
     membership.updated_at = now
     membership.save()
-    return True
+    return membership
 
 
 # -- notices ------------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newsstand.web.views import app, feeds, pages, reading, search
+from newsstand.web.views import app, feeds, membership, pages, reading, search
 
 app_name = "web"
 urlpatterns = [
@@ -17,6 +17,12 @@ urlpatterns = [
     path("history/", reading.history, name="history"),
     path("history/<int:pk>/", reading.record_progress, name="progress"),
     path("follow/", reading.toggle_follow, name="follow"),
+    path("membership/", membership.subscribe, name="membership"),
+    path("membership/checkout/", membership.checkout, name="membership-checkout"),
+    path("membership/welcome/", membership.checkout_success, name="membership-success"),
+    path("membership/checkout-canceled/", membership.checkout_cancel, name="membership-cancel"),
+    path("membership/billing/", membership.portal, name="membership-portal"),
+    path("membership/webhooks/stripe/", membership.stripe_webhook, name="stripe-webhook"),
     path("manifest.webmanifest", app.manifest, name="manifest"),
     path("sw.js", app.service_worker, name="service-worker"),
     path("offline/", app.offline, name="offline"),

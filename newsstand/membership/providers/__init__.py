@@ -16,6 +16,10 @@ from newsstand.membership.models import Membership
 from newsstand.membership.plans import Plan
 
 
+class BillingError(Exception):
+    """The provider could not be reached or refused a request; worth retrying later."""
+
+
 class BillingUnavailable(Exception):
     """The provider cannot do this (e.g. self-service under manual billing); the message says what to do."""
 

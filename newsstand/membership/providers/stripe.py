@@ -22,6 +22,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from django.conf import settings
@@ -30,13 +31,13 @@ from django.db import transaction
 from newsstand.membership import selectors, services
 from newsstand.membership.models import Membership, Status
 from newsstand.membership.plans import Plan, plan_for_stripe_price
-from newsstand.membership.providers import BillingUnavailable
+from newsstand.membership.providers import BillingError, BillingUnavailable
 
 log = logging.getLogger(__name__)
 PROVIDER = "stripe"
 
 
-class StripeError(Exception):
+class StripeError(BillingError):
     """Stripe refused a request or could not be reached."""
 
 
@@ -75,9 +76,13 @@ class StripeClient:
         headers = {"Authorization": f"Bearer {self.api_key}"}
         if idempotent:
             headers["Idempotency-Key"] = str(uuid.uuid4())
+        body = None
+        if data is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            body = urlencode(form_encode(data)).encode()
         try:
             with httpx.Client(base_url=self.base_url, timeout=self.timeout) as client:
-                response = client.request(method, path, data=form_encode(data) if data else None, headers=headers)
+                response = client.request(method, path, content=body, headers=headers)
         except httpx.HTTPError as exc:
             raise StripeError(f"Stripe could not be reached ({method} {path}): {exc}") from exc
         try:
@@ -234,13 +239,14 @@ class StripeProvider:
         if session.get("status") != "complete" or not session.get("subscription"):
             return False
         subscription = self.client.retrieve_subscription(_id(session["subscription"]))
-        return services.apply_provider_state(
+        applied = services.apply_provider_state(
             membership,
             subscription_state(subscription),
             provider=PROVIDER,
             as_of=_time(session.get("created")) or now,
             now=now,
         )
+        return applied is not None
 
     # -- webhooks ---------------------------------------------------------------------------------------------
 
@@ -262,14 +268,15 @@ class StripeProvider:
         with transaction.atomic():
             if not services.record_event(provider=PROVIDER, event_id=event_id, type=kind, created=created, now=now):
                 return "duplicate"
+            applied = None
             if membership is None or state is None:
                 outcome = "ignored"
             else:
                 applied = services.apply_provider_state(membership, state, provider=PROVIDER, as_of=created, now=now)
                 outcome = "applied" if applied else "stale"
             services.note_event_outcome(provider=PROVIDER, event_id=event_id, outcome=outcome)
-        if outcome == "applied" and kind == "invoice.payment_failed":
-            services.notify_payment_failed(membership, now=now)  # after commit; the reminder pass retries a failure
+        if applied is not None and kind == "invoice.payment_failed":
+            services.notify_payment_failed(applied, now=now)  # after commit; the reminder pass retries a failure
         log.info("stripe %s %s: %s", kind, event_id, outcome)
         return outcome
 
