@@ -1,13 +1,64 @@
-"""A custom user model from day one, so membership and sign-in by email can grow without a painful swap."""
+"""The reader's account: an email address is the identity (sign-up, sign-in, reset), unique whatever its case.
+
+Addresses are stored lower-cased (`normalize_email`) and looked up that way; a unique index on LOWER(email) also
+keeps two spellings of one address from ever being two accounts when a row is written around the manager.
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models.functions import Lower
+
+
+def normalize_email(email: str) -> str:
+    """The stored form of an address: trimmed and lower-cased (no provider we know treats case as meaningful)."""
+    return (email or "").strip().lower()
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, email: str) -> User:
+        """Sign-in's lookup, whatever the case typed (stored addresses are normalised)."""
+        return self.get(email=normalize_email(email))
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        """A reader; `password=None` makes an account that cannot sign in with a password (yet)."""
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **fields)
+
+    def _create(self, email: str, password: str | None, **fields) -> User:
+        if not normalize_email(email):
+            raise ValueError("An account needs an email address.")
+        user = self.model(email=normalize_email(email), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
 
 
 class User(AbstractUser):
-    email = models.EmailField("email address", blank=True)
+    username = None  # type: ignore[assignment]  # the email address is the name
+    email = models.EmailField("email address", max_length=254, unique=True)
+    email_verified_at = models.DateTimeField(
+        "email verified", null=True, blank=True, help_text="When the reader proved the address is theirs."
+    )
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newsstand.web.views import app, feeds, membership, pages, reading, search
+from newsstand.web.views import account, app, feeds, membership, pages, reading, search
 
 app_name = "web"
 urlpatterns = [
@@ -17,6 +17,24 @@ urlpatterns = [
     path("history/", reading.history, name="history"),
     path("history/<int:pk>/", reading.record_progress, name="progress"),
     path("follow/", reading.toggle_follow, name="follow"),
+    path("account/", account.account, name="account"),
+    path("account/sign-up/", account.sign_up, name="sign-up"),
+    path("account/sign-in/", account.sign_in, name="sign-in"),
+    path("account/sign-out/", account.sign_out, name="sign-out"),
+    path("account/verify/", account.resend_verification, name="resend-verification"),
+    path("account/verify/<str:token>/", account.verify_email, name="verify-email"),
+    path("account/email/", account.change_email, name="change-email"),
+    path("account/email/<str:token>/", account.confirm_email, name="confirm-email"),
+    path("account/password/", account.change_password, name="change-password"),
+    path("account/password/reset/", account.password_reset, name="password-reset"),
+    path("account/password/reset/done/", account.password_reset_complete, name="password-reset-complete"),
+    path(
+        "account/password/reset/<uidb64>/<token>/",
+        account.PasswordResetConfirm.as_view(),
+        name="password-reset-confirm",
+    ),
+    path("account/export/", account.export, name="export"),
+    path("account/delete/", account.delete, name="delete-account"),
     path("membership/", membership.subscribe, name="membership"),
     path("membership/checkout/", membership.checkout, name="membership-checkout"),
     path("membership/welcome/", membership.checkout_success, name="membership-success"),

@@ -225,7 +225,7 @@ def test_anonymous_readers_get_a_sign_in_link_and_no_cookie(client, article):
 
 
 def test_signed_in_readers_save_with_a_form_that_works_without_script(client, article, django_user_model):
-    client.force_login(django_user_model.objects.create_user(username="reader", password="x"))
+    client.force_login(django_user_model.objects.create_user("reader@example.com", password="x"))
     body = client.get(f"/articles/{article.pk}/").content.decode()
     form = re.search(
         r'<form id="save-form" class="save-form" method="post" action="(/saved/\d+/)">.*?</form>', body, re.S
@@ -394,5 +394,5 @@ def test_anonymous_pages_are_cached_briefly_and_vary_by_cookie(client, article, 
         assert response["Cache-Control"] == "public, max-age=60", path
         assert "Cookie" in response["Vary"]
     assert client.get("/sw.js")["Cache-Control"] == "no-cache"  # a view's own header stands
-    client.force_login(django_user_model.objects.create_user(username="reader", password="x"))
+    client.force_login(django_user_model.objects.create_user("reader@example.com", password="x"))
     assert client.get(f"/articles/{article.pk}/")["Cache-Control"] == "private, no-cache"

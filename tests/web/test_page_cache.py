@@ -89,7 +89,7 @@ def test_a_signed_in_reader_gets_their_own_page_and_it_is_never_stored(client, p
     anonymous = client.get(url)
     assert status(anonymous) == "miss" and b"Sign in to save" in anonymous.content
 
-    client.force_login(django_user_model.objects.create_user(username="reader", password="x"))
+    client.force_login(django_user_model.objects.create_user("reader@example.com", password="x"))
     personal = client.get(url)
     assert status(personal) is None
     assert b'id="save-form"' in personal.content and b'name="csrf-token"' in personal.content

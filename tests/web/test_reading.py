@@ -34,7 +34,7 @@ def row_headlines(body: str) -> list[str]:
 
 @pytest.fixture
 def reader(db) -> User:
-    return User.objects.create_user(username="reader", password="not-used-here")
+    return User.objects.create_user("reader@example.com", password="not-used-here")
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_anonymous_readers_are_asked_to_sign_in(client, path, django_assert_max_
     assert response.status_code == 200
     body = response.content.decode()
     assert "<h1>Sign in needed</h1>" in body
-    assert f'href="/accounts/login/?next={path}"' in body
+    assert f'href="/account/sign-in/?next={path}"' in body
 
 
 def test_anonymous_posts_get_the_prompt_or_401_json(client, publisher):
@@ -135,7 +135,7 @@ def test_saved_page_lists_the_readers_saves_with_remove_buttons(signed_in, reade
     make_article(publisher, title="Not saved")
     services.save_article(reader, older, now=hours_ago(5))
     services.save_article(reader, kept, now=hours_ago(1))
-    someone = User.objects.create_user(username="someone")
+    someone = User.objects.create_user("someone@example.com")
     services.save_article(someone, make_article(publisher, title="Theirs"), now=hours_ago(1))
     body = signed_in.get("/saved/").content.decode()
     assert row_headlines(body) == ["Kept", "Kept earlier"]
@@ -244,11 +244,11 @@ def test_home_for_you_prompts_who_follows_nothing(client, signed_in, publisher):
     make_article(publisher)
     assert "Follow publishers and sections" in section_of(signed_in.get("/").content.decode(), "for-you")
     anonymous = section_of(Client().get("/").content.decode(), "for-you")
-    assert 'href="/accounts/login/?next=/">Sign in</a> and follow publishers and sections' in anonymous
+    assert 'href="/account/sign-in/?next=/">Sign in</a> and follow publishers and sections' in anonymous
 
 
 def test_our_picks_made_in_the_admin_show_on_the_home(client, publisher):
-    staff = User.objects.create_superuser(username="editor", password="x", email="e@example.com")
+    staff = User.objects.create_superuser("editor@example.com", password="x")
     admin = Client()
     admin.force_login(staff)
     article = make_article(publisher, title="A fine read", lead_image_url="https://img.example.com/p.jpg")

@@ -1,0 +1,64 @@
+"""The reader's saves, history and follows in their data export (registered with accounts.export at start-up).
+
+Articles are named by their headline, publisher and original URL as well as by id, so the export still means
+something outside Newsstand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newsstand.accounts import export
+from newsstand.accounts.models import User
+from newsstand.reading.models import Follow, FollowKind, HistoryEntry, SavedArticle
+
+_ARTICLE = ("article_id", "article__title", "article__url", "article__publisher__name")
+
+
+def _article(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["article_id"],
+        "title": row["article__title"],
+        "url": row["article__url"],
+        "publisher": row["article__publisher__name"],
+    }
+
+
+def saved_articles(user: User) -> list[dict[str, Any]]:
+    rows = SavedArticle.objects.filter(user=user).order_by("-saved_at").values("saved_at", *_ARTICLE)
+    return [{"saved_at": row["saved_at"], "article": _article(row)} for row in rows]
+
+
+def history(user: User) -> list[dict[str, Any]]:
+    rows = HistoryEntry.objects.filter(user=user).order_by("-last_read_at")
+    rows = rows.values("first_read_at", "last_read_at", "progress", *_ARTICLE)
+    return [
+        {
+            "first_read_at": row["first_read_at"],
+            "last_read_at": row["last_read_at"],
+            "progress": row["progress"],
+            "article": _article(row),
+        }
+        for row in rows
+    ]
+
+
+def follows(user: User) -> list[dict[str, Any]]:
+    rows = (
+        Follow.objects.filter(user=user)
+        .order_by("created_at")
+        .values("kind", "publisher__name", "section", "created_at")
+    )
+    return [
+        {
+            "kind": row["kind"],
+            "name": row["publisher__name"] if row["kind"] == FollowKind.PUBLISHER else row["section"],
+            "followed_at": row["created_at"],
+        }
+        for row in rows
+    ]
+
+
+def register() -> None:
+    export.register("saved_articles", saved_articles)
+    export.register("history", history)
+    export.register("follows", follows)
