@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -89,7 +90,21 @@ REGISTRY: list[Setting] = [
     ),
     Setting("NEWSSTAND_CPU_WORKERS", int, "0", "Processes that parse and extract (0: one per core)."),
     Setting("NEWSSTAND_CRAWL_BATCH", int, "500", "Feeds a crawler claims at once."),
-    Setting("NEWSSTAND_SECURE_COOKIES", _bool, "0", "Mark session and CSRF cookies Secure (turn on behind HTTPS)."),
+    Setting(
+        "NEWSSTAND_HTTPS",
+        _bool,
+        "0",
+        "Served over HTTPS behind a proxy setting X-Forwarded-Proto: Secure cookies, HSTS, http redirected.",
+    ),
+    Setting(
+        "EMAIL_URL",
+        str,
+        None,
+        "SMTP server for mail: smtp://user:pass@host:25, smtp+tls:// (STARTTLS, 587), smtps:// (TLS, 465); unset: console.",
+    ),
+    Setting("DEFAULT_FROM_EMAIL", str, "Newsstand <noreply@localhost>", "Sender of the mail Newsstand sends."),
+    Setting("NEWSSTAND_LOGIN_ATTEMPTS", int, "5", "Failed sign-ins to one account from one client before a lockout."),
+    Setting("NEWSSTAND_LOGIN_LOCKOUT_MINUTES", int, "15", "How long a sign-in lockout lasts."),
     Setting(
         "NEWSSTAND_BILLING", str, "manual", "Billing provider: `manual` (staff grant memberships) or `stripe`."
     ),
@@ -169,6 +184,52 @@ def caches(url: str) -> dict[str, dict]:
         return {"default": dummy, "pages": dummy}
     raise ImproperlyConfigured(
         f"NEWSSTAND_CACHE_URL={url!r}: use locmem://, redis://host:port/db (rediss:// with TLS) or dummy://."
+    )
+
+
+@dataclass(frozen=True)
+class Mail:
+    """Django's EMAIL_* settings, as read from EMAIL_URL."""
+
+    backend: str
+    host: str = "localhost"
+    port: int = 25
+    user: str = ""
+    password: str = ""
+    starttls: bool = False
+    ssl: bool = False
+    timeout: float = 30.0
+
+
+# scheme: (default port, STARTTLS, implicit TLS)
+_MAIL_SCHEMES = {"smtp": (25, False, False), "smtp+tls": (587, True, False), "smtps": (465, False, True)}
+
+
+def email(url: str | None) -> Mail:
+    """The mail settings for EMAIL_URL: SMTP with optional credentials (percent-encoded) and `?timeout=SECONDS`,
+    or the console backend (development) when unset or `console://`."""
+    if not url or url.startswith("console:"):
+        return Mail("django.core.mail.backends.console.EmailBackend")
+    parts = urlsplit(url)
+    if parts.scheme not in _MAIL_SCHEMES:  # the message leaves out the URL: it may hold a password
+        raise ImproperlyConfigured(
+            f"EMAIL_URL: unknown scheme {parts.scheme!r}; use smtp://, smtp+tls:// (STARTTLS), smtps:// or console://."
+        )
+    port, starttls, ssl = _MAIL_SCHEMES[parts.scheme]
+    try:
+        timeout = float(parse_qs(parts.query).get("timeout", ["30"])[0])
+        port = parts.port or port
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"EMAIL_URL: {exc}") from exc
+    return Mail(
+        "django.core.mail.backends.smtp.EmailBackend",
+        host=parts.hostname or "localhost",
+        port=port,
+        user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        starttls=starttls,
+        ssl=ssl,
+        timeout=timeout,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import dj_database_url
 
 from newsstand import conf
@@ -19,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "newsstand.core",
@@ -46,6 +49,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in that django-axes refused into the "too many attempts" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsstand.urls"
@@ -85,6 +90,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 CACHES = conf.caches(conf.env("NEWSSTAND_CACHE_URL"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Hashes made by these still verify, and become Argon2 at the next sign-in.
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+LOGIN_URL = "/account/sign-in/"
+LOGIN_REDIRECT_URL = "/"
+# Sign-in attempts (django-axes): NEWSSTAND_LOGIN_ATTEMPTS failures for one address from one client lock that
+# pair out for a while, so nobody can lock a reader out from elsewhere; a success clears the count.
+AXES_FAILURE_LIMIT: int = conf.env("NEWSSTAND_LOGIN_ATTEMPTS")
+AXES_COOLOFF_TIME = timedelta(minutes=conf.env("NEWSSTAND_LOGIN_LOCKOUT_MINUTES"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in: personal data we have no use for
+AXES_CLIENT_IP_CALLABLE = "newsstand.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "newsstand.web.views.account.locked_out"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -109,17 +134,28 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-SECURE = conf.env("NEWSSTAND_SECURE_COOKIES")
-SESSION_COOKIE_SECURE = SECURE
-CSRF_COOKIE_SECURE = SECURE
+HTTPS: bool = conf.env("NEWSSTAND_HTTPS")
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # app.js reads the token from the form or the csrf-token meta tag, never the cookie
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if SECURE:
-    SECURE_HSTS_SECONDS = 31536000
-    SECURE_SSL_REDIRECT = False  # the TLS terminator redirects; it also sets X-Forwarded-Proto
+if HTTPS:
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (overwriting any a client sent).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+# Mail (verification, password resets, membership): SMTP when EMAIL_URL names a server, else the console.
+_mail = conf.email(conf.env("EMAIL_URL"))
+EMAIL_BACKEND = _mail.backend
+EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _mail.host, _mail.port, _mail.user, _mail.password
+EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_TIMEOUT = _mail.starttls, _mail.ssl, _mail.timeout
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = conf.env("DEFAULT_FROM_EMAIL")
 
 LOGGING = {
     "version": 1,
