@@ -108,6 +108,12 @@ REGISTRY: list[Setting] = [
     Setting(
         "NEWSSTAND_BILLING", str, "manual", "Billing provider: `manual` (staff grant memberships) or `stripe`."
     ),
+    Setting(
+        "NEWSSTAND_SITE_URL",
+        str,
+        None,
+        "The site's public address, for links in mail sent outside a request (default: http://HOST:PORT).",
+    ),
     Setting("NEWSSTAND_TRIAL_DAYS", int, "14", "Length of the free trial every new account starts with."),
     Setting("NEWSSTAND_TRIAL_REMINDER_DAYS", int, "3", "Days before the trial ends that the reminder email goes."),
     Setting("NEWSSTAND_GRACE_DAYS", int, "7", "Days a member whose payment failed (past_due) keeps reading."),

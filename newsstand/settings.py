@@ -174,6 +174,7 @@ NEWSSTAND_FETCH_ALLOW_PRIVATE: bool = conf.env("NEWSSTAND_FETCH_ALLOW_PRIVATE")
 
 # Membership and billing (newsstand.membership); each variable is documented in newsstand.conf.
 BILLING_PROVIDER: str = conf.env("NEWSSTAND_BILLING")
+SITE_URL: str = (conf.env("NEWSSTAND_SITE_URL") or f"http://{conf.env('HOST')}:{conf.env('PORT')}").rstrip("/")
 MEMBERSHIP_TRIAL_DAYS: int = conf.env("NEWSSTAND_TRIAL_DAYS")
 MEMBERSHIP_TRIAL_REMINDER_DAYS: int = conf.env("NEWSSTAND_TRIAL_REMINDER_DAYS")
 MEMBERSHIP_GRACE_DAYS: int = conf.env("NEWSSTAND_GRACE_DAYS")

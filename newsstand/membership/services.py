@@ -8,18 +8,24 @@ its effect, so an event is applied exactly once.
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 
+from newsstand.accounts import services as accounts
 from newsstand.accounts.models import User
 from newsstand.membership import entitlements, selectors
 from newsstand.membership.models import Grant, Membership, Notice, NoticeKind, ProviderEvent, Status
+
+log = logging.getLogger(__name__)
 
 
 class MembershipError(ValueError):
@@ -42,14 +48,13 @@ def start_trial(user: User, *, now: datetime) -> Membership:
 
 
 def create_member(*, email: str, password: str, now: datetime) -> User:
-    """A new account with a password (the `members create` command); its trial starts like any sign-up's."""
-    email = get_user_model().objects.normalize_email(email.strip())
-    if not email or "@" not in email:
-        raise MembershipError(f"{email!r} is not an email address.")
-    if get_user_model().objects.filter(email__iexact=email).exists():
-        raise MembershipError(f"An account with {email} exists already.")
-    identity = {get_user_model().USERNAME_FIELD: email, "email": email}
-    user = get_user_model().objects.create_user(**identity, password=password)
+    """A new account with a password (`members create`): sign-up's rules and checks, and its trial."""
+    if "@" not in email:
+        raise MembershipError(f"{email.strip()!r} is not an email address.")
+    try:
+        user = accounts.sign_up(email=email, password=password, now=now)
+    except ValidationError as exc:
+        raise MembershipError(" ".join(exc.messages)) from exc
     start_trial(user, now=now)
     return user
 
@@ -82,6 +87,20 @@ def grant(
     membership.updated_at = now
     membership.save()
     return record
+
+
+def extend(user: User, *, days: int, now: datetime, by: User | None = None, via: str = "admin") -> Grant:
+    """Grant `days` more: from when access would end now (or from now, if it has ended)."""
+    membership = start_trial(user, now=now)
+    ends = entitlements.access_ends_at(membership) if entitlements.has_access(membership, now) else None
+    return grant(
+        user, until=max(now, ends or now) + timedelta(days=days), now=now, by=by, via=via, note=f"+{days} days"
+    )
+
+
+def end_of_day(day: date) -> datetime:
+    """The last moment of `day`, UTC: a grant "until 2026-12-31" reads through the 31st."""
+    return datetime.combine(day, time.max, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -158,6 +177,7 @@ def send_notice(membership: Membership, *, kind: NoticeKind, key: str, now: date
         "membership": membership,
         "days_left": entitlements.trial_days_left(membership, now),
         "access_ends_at": entitlements.access_ends_at(membership),
+        "membership_url": settings.SITE_URL + reverse("web:membership"),
     }
     subject = render_to_string(f"membership/email/{kind}_subject.txt", context).strip()
     body = render_to_string(f"membership/email/{kind}.txt", context)
@@ -175,10 +195,13 @@ def send_due_notices(*, now: datetime) -> dict[str, int]:
     email not sent yet (the webhook sends those at once; this catches a send that failed)."""
     sent = {NoticeKind.TRIAL_ENDING.value: 0, NoticeKind.PAYMENT_FAILED.value: 0}
     within = timedelta(days=settings.MEMBERSHIP_TRIAL_REMINDER_DAYS)
-    for membership in selectors.trials_ending(now=now, within=within):
-        sent[NoticeKind.TRIAL_ENDING] += notify_trial_ending(membership, now=now)
-    for membership in selectors.payment_failures_unnotified():
-        sent[NoticeKind.PAYMENT_FAILED] += notify_payment_failed(membership, now=now)
+    due = [(NoticeKind.TRIAL_ENDING, notify_trial_ending, m) for m in selectors.trials_ending(now=now, within=within)]
+    due += [(NoticeKind.PAYMENT_FAILED, notify_payment_failed, m) for m in selectors.payment_failures_unnotified()]
+    for kind, notify, membership in due:
+        try:
+            sent[kind] += notify(membership, now=now)
+        except (smtplib.SMTPException, OSError) as exc:  # the mail server is down: the next pass retries
+            log.warning("%s email to member %s not sent: %s", kind, membership.pk, exc)
     return sent
 
 

@@ -1,4 +1,4 @@
-"""`newsstand serve`: web server, crawler and task worker together, as one process group.
+"""`newsstand serve`: web server, crawler, task worker and the hourly reminder pass, as one process group.
 
 Each part is its own process (a crash in one is visible and does not take the others' state with it); Ctrl-C or
 SIGTERM stops them all, and if one exits the others are stopped too, so a supervisor sees the failure.
@@ -40,6 +40,8 @@ class Command(BaseCommand):
             commands["crawler"] = [*cli, "crawl"]
         if not no_worker:
             commands["worker"] = [*cli, "worker"]
+            # Periodic work: the membership emails now due (each sent once, so one loop per node is harmless).
+            commands["reminders"] = [*cli, "members", "remind", "--every", "3600"]
         subprocess.run([*cli, "collectstatic", "--noinput", "-v", "0"], check=True)
         children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
         self.stdout.write(f"Newsstand on http://{host}:{port}/ ({', '.join(children)}); Ctrl-C stops everything.")
