@@ -3,7 +3,8 @@ findable the moment it is committed and never before; `reindex_all` rebuilds eve
 reindex-search`).
 
 Cost per call: one read of the articles, one delete and one multi-row insert per `BATCH` articles; the database
-updates its full-text index from the document rows (SQLite: triggers into FTS5; PostgreSQL: a generated column).
+updates its full-text index from the document rows (SQLite: triggers into FTS5; PostgreSQL: a generated column
+and its GIN index). `rebuild_all` is the bulk path for building everything at once (`reindex-search --bulk`).
 """
 
 from __future__ import annotations
@@ -70,6 +71,24 @@ def reindex_all(*, batch_size: int = 2000, progress: Callable[[int], object] | N
             progress(len(ids))
     with transaction.atomic():
         SearchDocument.objects.exclude(article_id__in=Article.objects.values("pk")).delete()
+    backend_for(connection).optimize()
+    return total
+
+
+def rebuild_all(*, batch_size: int = 2000, progress: Callable[[int], object] | None = None) -> int:
+    """The whole index again in ONE transaction, by the database's bulk path (see `SearchBackend.bulk_load`): several
+    times faster than `reindex_all` for a first build or after an upgrade, but other writers wait for it on
+    SQLite (the crawler's store retries), and searches wait on PostgreSQL. Returns how many."""
+    total = 0
+    with transaction.atomic(), backend_for(connection).bulk_load():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {SearchDocument._meta.db_table}")
+        last_id = 0
+        while rows := list(Article.objects.filter(pk__gt=last_id).order_by("pk").values_list(*_FIELDS)[:batch_size]):
+            SearchDocument.objects.bulk_create([_document(row) for row in rows], batch_size=BATCH)
+            total, last_id = total + len(rows), rows[-1][0]
+            if progress:
+                progress(len(rows))
     backend_for(connection).optimize()
     return total
 
