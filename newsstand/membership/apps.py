@@ -7,4 +7,6 @@ class MembershipConfig(AppConfig):
 
     def ready(self) -> None:
         # Every user gets a trial however it is made (sign-up, `members create`, the admin, createsuperuser).
-        from newsstand.membership import checks, receivers  # noqa: F401
+        from newsstand.membership import checks, export, receivers  # noqa: F401
+
+        export.register()  # the membership joins the reader's data export

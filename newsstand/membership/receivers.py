@@ -1,17 +1,28 @@
 """Signal receivers: a trial for every new user, whichever interface made it (sign-up, `members create`, the
-admin, createsuperuser), in the transaction that creates the user."""
+admin, createsuperuser), in the transaction that creates the user; and no more charges once a user is deleted."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 
 from newsstand.core import clock
 from newsstand.membership import services
+from newsstand.membership.models import Membership
+from newsstand.membership.providers import get_provider
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="membership-trial-on-sign-up")
 def start_trial_for_new_user(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
     if created and not raw:  # raw: loaddata restores rows as they were, memberships included
         services.start_trial(instance, now=clock.now())
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="membership-end-billing-on-delete")
+def end_billing_for_deleted_user(sender, instance, **kwargs) -> None:
+    """A deleted account must not go on being charged: cancel its subscription first. If the provider cannot be
+    reached this raises BillingError and the deletion (in its transaction) does not happen; the reader retries."""
+    membership = Membership.objects.filter(user=instance).exclude(subscription_id="").first()
+    if membership is not None and membership.provider != "manual":
+        get_provider(membership.provider).end_billing(membership)

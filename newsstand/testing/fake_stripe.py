@@ -94,9 +94,7 @@ class FakeStripe:
             },
         }
         self.subscriptions[subscription["id"]] = subscription
-        self.web.route(
-            f"/v1/subscriptions/{subscription['id']}", self._retrieve(self.subscriptions, subscription["id"])
-        )
+        self.web.route(f"/v1/subscriptions/{subscription['id']}", self._subscription(subscription["id"]))
         session.update(status="complete", payment_status="paid", customer=customer, subscription=subscription["id"])
         return session
 
@@ -202,6 +200,18 @@ class FakeStripe:
             refused = self._authorised(request)
             self.calls.append((request.method, request.path, {}))
             return refused or _json(objects[object_id])
+
+        return handle
+
+    def _subscription(self, subscription_id: str) -> Callable[[Request], Response]:
+        """GET reads it; DELETE cancels it at once, as Stripe's "cancel subscription" does."""
+        read = self._retrieve(self.subscriptions, subscription_id)
+
+        def handle(request: Request) -> Response:
+            if request.method == "DELETE" and not self._authorised(request):
+                now = int(self.clock())
+                self.subscriptions[subscription_id].update(status="canceled", canceled_at=now, ended_at=now)
+            return read(request)
 
         return handle
 

@@ -40,6 +40,10 @@ class BillingProvider(Protocol):
         """Record what a finished checkout bought (the webhook would too; this is so the reader need not wait)."""
         ...
 
+    def end_billing(self, membership: Membership) -> None:
+        """Stop charging the member at once (their account is being deleted). Raises BillingError on failure."""
+        ...
+
 
 PROVIDERS = ("manual", "stripe")
 

@@ -24,3 +24,6 @@ class ManualProvider:
 
     def complete_checkout(self, membership: Membership, *, session_id: str, now: datetime) -> bool:
         raise BillingUnavailable(CONTACT_STAFF)
+
+    def end_billing(self, membership: Membership) -> None:
+        """Nothing is charged: nothing to stop."""

@@ -72,6 +72,9 @@ class StripeClient:
     def retrieve_subscription(self, subscription_id: str) -> dict:
         return self._request("GET", f"/v1/subscriptions/{subscription_id}")
 
+    def cancel_subscription(self, subscription_id: str) -> dict:
+        return self._request("DELETE", f"/v1/subscriptions/{subscription_id}")
+
     def _request(self, method: str, path: str, *, data: dict[str, Any] | None = None, idempotent: bool = False) -> dict:
         headers = {"Authorization": f"Bearer {self.api_key}"}
         if idempotent:
@@ -247,6 +250,11 @@ class StripeProvider:
             now=now,
         )
         return applied is not None
+
+    def end_billing(self, membership: Membership) -> None:
+        if not membership.subscription_id or membership.status in {Status.CANCELED, Status.EXPIRED}:
+            return  # nothing will be charged again
+        self.client.cancel_subscription(membership.subscription_id)
 
     # -- webhooks ---------------------------------------------------------------------------------------------
 
