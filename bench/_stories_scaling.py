@@ -1,7 +1,7 @@
 """How story assignment scales with the number of articles in the window (part of bench.stories).
 
 The engine (newsstand.stories.clustering.StoryEngine) is loaded with N synthetic articles spread evenly over the
-72 hours around the measured period, so that every measured article sees all N in its ±36 h window. Articles are
+96 hours around the measured period, so that every measured article sees all N in its ±48 h window. Articles are
 made from the real vocabulary of ../shared/data/feeds: the headlines and descriptions of the snapshots, turned
 into index terms by stories.features, give (a) event seeds, one real headline + description each, and (b) the
 background term frequencies. An event's articles keep each of the seed's terms with probability 0.7 and add a few
@@ -45,7 +45,7 @@ from newsstand.stories.clustering import ArticleInput, StoryEngine
 
 FEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "feeds" / "snapshots"
 CENTRE = datetime(2021, 6, 1, 12, tzinfo=UTC)
-SPAN = timedelta(hours=72)  # the loaded articles lie within ±36 h of the measured ones
+SPAN = timedelta(hours=96)  # the loaded articles lie within ±48 h of the measured ones
 KEEP_SEED_TERM = 0.7
 PROBES = 1000
 PROBE_BUDGET_SECONDS = 30.0  # per size: fewer probes where each is slow

@@ -52,6 +52,7 @@ _NOT_NAMES = frozenset(
 )
 
 _WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
+_DOTTED = re.compile(r"[a-z](?:\.[a-z])+")  # u.n, w.h.o: an acronym written with dots is the acronym
 _RAW_WORD = re.compile(r"\$?[\w][\w'’.\-]*%?")
 _NUMBER_UNIT = re.compile(
     r"(\$|£|€)?\s?(\d+(?:[.,]\d+)*)\s?(%|percent|per cent|billion|million|trillion|bn|basis points?|points?|"
@@ -93,7 +94,7 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Folded words in order, stop words kept (shingles need them)."""
-    return _WORD.findall(fold(text))
+    return [w.replace(".", "") if _DOTTED.fullmatch(w) else w for w in _WORD.findall(fold(text))]
 
 
 def tokens(text: str) -> list[str]:
@@ -134,6 +135,8 @@ def entities(text: str, *, title_case: bool = False) -> list[str]:
         clean = word.strip("'’.-")
         if not clean:
             continue
+        if _DOTTED.fullmatch(clean.lower()):
+            clean = clean.replace(".", "")  # U.N. is UN
         if sentence_start:
             flush()
         acronym = len(clean) >= 2 and clean.isupper() and clean.isalpha()
