@@ -63,7 +63,7 @@ class Params:
     # Evidence that scales with the text: two unit vectors of n equal terms sharing k of them have cosine k/n, so
     # the bar is max(threshold, overlap_terms / n) for an article of n plain terms: a 10-word headline must match
     # as well as a 60-word lead would only with many more shared words (0 = the plain threshold).
-    overlap_terms: float = 5.0
+    overlap_terms: float = 5.5
     overlap_cap: float = 0.25  # the bar never exceeds this, however short the text (tuned)
     # Publisher boilerplate: a term in at least `boilerplate_share` of one publisher's documents near the article
     # (datelines, "Sign up to our newsletter"), given `boilerplate_docs` of them, says nothing about the event.
