@@ -179,7 +179,7 @@ def _assign(*, article_ids: list[int], now: datetime, params: Params, result: As
             story_id = next(_temporary_ids)
             new_stories[story_id] = article.id
         engine.register(item, story_id)
-        for other in assignment.merge_ids:
+        for other in (*assignment.merge_ids, *engine.absorbable(story_id, assignment.nearby)):
             engine.merge(story_id, other)
             merged[other] = story_id
         touched.add(story_id)

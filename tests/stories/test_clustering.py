@@ -301,3 +301,40 @@ def test_quality_bench_runs_on_a_small_sample(capsys):
     assert stories_quality.main(["--data", str(sample.with_name("absent.jsonl"))]) == 0
     stories_quality.scaling([300], probes=20)
     assert "median ms" in capsys.readouterr().out
+
+
+def _lone_and_grown(lone_centroid: dict[str, float], *, grown_size: int = 2) -> StoryEngine:
+    """Story 1: two articles on the Colonial pipeline hack; story 2: one article, `lone_centroid`."""
+    engine = StoryEngine()
+    grown = {"colonial": 0.6, "pipeline": 0.5, "hack": 0.4, "gas": 0.3, "shortage": 0.3, "ransomware": 0.2}
+    engine.add_story(1, centroid=grown, first_seen=T0, last_seen=T0 + timedelta(hours=3), size=grown_size)
+    engine.add_story(2, centroid=lone_centroid, first_seen=T0 + timedelta(hours=1), last_seen=T0 + timedelta(hours=1))
+    return engine
+
+
+def test_a_lone_article_joins_a_story_that_has_grown_to_match_it():
+    lone = {"gas": 0.5, "price": 0.5, "pipeline": 0.4, "hack": 0.4, "highest": 0.3, "2014": 0.3}
+    assert _lone_and_grown(lone).absorbable(1, [2]) == [2]
+
+
+def test_no_second_look_for_unrelated_stories_ungrown_stories_or_stories_of_several_articles():
+    unrelated = {"wildfire": 0.6, "california": 0.5, "evacuation": 0.5, "crews": 0.4}
+    assert _lone_and_grown(unrelated).absorbable(1, [2]) == []
+    lone = {"gas": 0.5, "price": 0.5, "pipeline": 0.4, "hack": 0.4, "highest": 0.3, "2014": 0.3}
+    assert _lone_and_grown(lone, grown_size=1).absorbable(1, [2]) == []  # a single article is no grown story
+    engine = _lone_and_grown(lone)
+    engine.stories[2].size = 2  # two articles agree on their own story: that is for `merge` to judge
+    assert engine.absorbable(1, [2]) == []
+    assert StoryEngine(params=Params(absorb_factor=0.0)).absorbable(1, [2]) == []
+
+
+def test_place_folds_the_lone_story_it_now_matches():
+    engine = _lone_and_grown({"gas": 0.5, "price": 0.5, "pipeline": 0.4, "hack": 0.4, "highest": 0.3, "2014": 0.3})
+    engine.count_document({"filler": 1.0}, T0)
+    newest = ArticleInput(
+        id=99,
+        terms={"colonial": 2.0, "pipeline": 2.0, "hack": 1.0, "gas": 1.0, "price": 1.0},
+        published_at=T0 + timedelta(hours=4),
+    )
+    story, assignment = engine.place(newest, new_id=lambda: 50)
+    assert story == 1 and 2 in assignment.merge_ids and set(engine.stories) == {1}
