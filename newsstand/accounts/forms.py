@@ -27,7 +27,13 @@ def _password(autocomplete: str, label: str = "Password", help_text: str = "") -
     )
 
 
-class SignUpForm(forms.Form):
+class _Form(forms.Form):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")  # "Password", not "Password:"
+        super().__init__(*args, **kwargs)
+
+
+class SignUpForm(_Form):
     email = _email("email")
     password = _password(
         "new-password",
@@ -38,7 +44,7 @@ class SignUpForm(forms.Form):
         return normalize_email(self.cleaned_data["email"])
 
 
-class SignInForm(forms.Form):
+class SignInForm(_Form):
     email = _email("username")
     password = _password("current-password")
 
@@ -58,19 +64,19 @@ class SignInForm(forms.Form):
         return data
 
 
-class EmailChangeForm(forms.Form):
+class EmailChangeForm(_Form):
     email = _email("email", label="New email address", first=False)
     password = _password("current-password", label="Your current password")
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(_Form):
     current = _password("current-password", label="Current password")
     new = _password("new-password", label="New password")
 
 
-class PasswordResetForm(forms.Form):
+class PasswordResetForm(_Form):
     email = _email("email")
 
 
-class DeleteAccountForm(forms.Form):
+class DeleteAccountForm(_Form):
     password = _password("current-password", label="Your password")

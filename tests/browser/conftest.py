@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from newsstand.testing.mailserver import LoopbackSMTP
 from newsstand.testing.webserver import LoopbackWeb, Response
 from tests.browser import _seed
 from tests.browser._site import ARTIFACTS, CHROMIUM, Server, database, seed, site_env
@@ -113,10 +114,18 @@ def feed_host() -> Iterator[LoopbackWeb]:
 
 
 @pytest.fixture(scope="session")
-def site(feed_host, tmp_path_factory, worker_id) -> Iterator[Site]:
+def mailbox() -> Iterator[LoopbackSMTP]:
+    """The SMTP server the site sends its mail to (verification, password resets), on loopback."""
+    with LoopbackSMTP() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def site(feed_host, mailbox, tmp_path_factory, worker_id) -> Iterator[Site]:
     root = tmp_path_factory.mktemp("browser-site")
     with database(f"browser_{worker_id}") as url:
         env = site_env(root, url)
+        env["EMAIL_URL"] = mailbox.url
         data = seed(env, feed_host.url("").rstrip("/"), users=USERS)
         assert data["database"] == ("postgresql" if url else "sqlite"), f"the site runs on {data['database']}"
         server = Server(env, root / "gunicorn.log").start()
