@@ -5,12 +5,14 @@
     python -m bench.web --articles 300 --duration 2 --data none     # the smoke test's size
 
 Steps: a fresh SQLite database in a temp data dir (`newsstand migrate`); bench._web_fill writes the articles,
-publishers, feeds and stories in bulk (see its docstring for how stories are made); `newsstand reindex-search`
-builds the search index; gunicorn serves `newsstand.wsgi` on loopback as production would (DEBUG off, gthread,
-workers = cores + 1); each page is warmed up, then measured with `wrk --latency` at 50 connections, a Lua script
-rotating over many article ids, story ids and queries (WRK_LUA below). Prints requests/s, p50, p95 and p99
-per page against the targets, with the machine, the load average and the commit; JSON goes to bench/out/web.json.
-`--profile` adds a cProfile of each page (bench._web_profile) for when a target is missed.
+publishers, feeds and stories in bulk (see its docstring for how stories are made); `newsstand reindex-search
+--bulk` builds the search index; gunicorn serves `newsstand.wsgi` on loopback as production would (DEBUG off,
+gthread, workers = cores + 1, the page cache as configured: `--cache-url`, locmem by default, emptied first);
+each page is warmed up, then measured with `wrk --latency` at 50 connections, a Lua script rotating over many
+article ids, story ids and queries (WRK_LUA below) and counting the page cache's hits and misses (the X-Page-Cache
+header). Prints requests/s, p50, p95 and p99 per page against the targets, and the misses, with the machine, the
+load average and the commit; JSON goes to bench/out/web.json. `--profile` adds a cProfile of each page on a cache
+miss (bench._web_profile) for when a target is missed.
 """
 
 from __future__ import annotations
@@ -36,8 +38,10 @@ OUT_DIR = ROOT / "bench" / "out"
 # wrk's script: each thread picks paths at random from the list, and `done` prints the summary as one JSON line.
 WRK_LUA = """
 local counter = 0
+local threads = {}
 setup = function(thread)
   thread:set("id", counter)
+  table.insert(threads, thread)
   counter = counter + 1
 end
 init = function(args)
@@ -46,20 +50,31 @@ init = function(args)
     if #line > 0 then paths[#paths + 1] = line end
   end
   math.randomseed(os.time() + 7919 * (id or 0))
+  hits, misses = 0, 0
 end
 request = function()
   return wrk.format("GET", paths[math.random(#paths)])
 end
+response = function(status, headers, body)
+  local state = headers["X-Page-Cache"]
+  if state == "hit" then hits = hits + 1 elseif state == "miss" then misses = misses + 1 end
+end
 done = function(summary, latency, requests)
   local seconds = summary.duration / 1e6
   local e = summary.errors
+  local hit, miss = 0, 0
+  for _, thread in ipairs(threads) do
+    hit, miss = hit + thread:get("hits"), miss + thread:get("misses")
+  end
   io.write(string.format('{"requests": %d, "seconds": %.3f, "rps": %.2f, "p50_ms": %.3f, "p95_ms": %.3f, '
-    .. '"p99_ms": %.3f, "max_ms": %.3f, "non_2xx": %d, "socket_errors": %d}\\n',
+    .. '"p99_ms": %.3f, "max_ms": %.3f, "non_2xx": %d, "socket_errors": %d, "cache_hits": %d, '
+    .. '"cache_misses": %d}\\n',
     summary.requests, seconds, summary.requests / seconds, latency:percentile(50) / 1000,
     latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000, e.status,
-    e.connect + e.read + e.write + e.timeout))
+    e.connect + e.read + e.write + e.timeout, hit, miss))
 end
 """
+EMPTY_CACHES = "from django.core.cache import caches\nfor alias in caches: caches[alias].clear()"
 # The issue's targets, in milliseconds: (percentile, limit) per page.
 TARGETS = {"home": ("p99", 50.0), "article": ("p99", 50.0), "search": ("p95", 100.0)}
 QUERY_WORDS = 2  # queries are one or two words taken from real headlines
@@ -201,8 +216,10 @@ def wrk(
 
 def table(results: dict[str, dict]) -> str:
     lines = [
-        "| page    | URLs rotated | requests/s |  p50 ms |  p95 ms |  p99 ms | non-2xx | target            |",
-        "|---------|-------------:|-----------:|--------:|--------:|--------:|--------:|-------------------|",
+        "| page    | URLs rotated | requests/s |  p50 ms |  p95 ms |  p99 ms | non-2xx | cache misses      "
+        "| target            |",
+        "|---------|-------------:|-----------:|--------:|--------:|--------:|--------:|------------------:"
+        "|-------------------|",
     ]
     for page, r in results.items():
         target = TARGETS.get(page)
@@ -210,9 +227,12 @@ def table(results: dict[str, dict]) -> str:
         if target:
             value = r[f"{target[0]}_ms"]
             verdict = f"{target[0]} ≤ {target[1]:.0f} ms: {'met' if value <= target[1] else 'NOT met'}"
+        misses = r.get("cache_misses", 0)
+        seen = misses + r.get("cache_hits", 0)
+        share = f"{misses:,} ({misses / seen:.1%})" if seen else "not cached"
         lines.append(
             f"| {page:<7} | {r['urls']:>12,} | {r['rps']:>10,.0f} | {r['p50_ms']:>7.1f} | {r['p95_ms']:>7.1f} "
-            f"| {r['p99_ms']:>7.1f} | {r['non_2xx'] + r['socket_errors']:>7,} | {verdict:<17} |"
+            f"| {r['p99_ms']:>7.1f} | {r['non_2xx'] + r['socket_errors']:>7,} | {share:>17} | {verdict:<17} |"
         )
     return "\n".join(lines)
 
@@ -231,6 +251,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, default=None, help="build the site in this dir and keep it")
     parser.add_argument("--reuse", action="store_true", help="with --keep: reuse a database filled earlier")
     parser.add_argument("--profile", action="store_true", help="also cProfile each page (bench._web_profile)")
+    parser.add_argument("--pages", default="home,article,story,search", help="page kinds to measure, in order")
+    parser.add_argument(
+        "--cache-url", default="locmem://", help="the server's NEWSSTAND_CACHE_URL (locmem://, redis://…, dummy://)"
+    )
     parser.add_argument("--json-out", type=Path, default=OUT_DIR / "web.json")
     args = parser.parse_args(argv)
     articles = args.articles or (20_000 if args.quick else 200_000)
@@ -244,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="newsstand-bench-web-"))
     workdir.mkdir(parents=True, exist_ok=True)
     env = env_for(workdir)
+    env["NEWSSTAND_CACHE_URL"] = args.cache_url
     db = workdir / "newsstand.sqlite3"
     filled: dict = {}
     cli = [sys.executable, "-m", "newsstand"]
@@ -262,10 +287,11 @@ def main(argv: list[str] | None = None) -> int:
             )
             commands = run([*cli, "help", "--commands"], env, what="list commands")
             if "reindex_search" in commands.split():
-                run([*cli, "reindex-search"], env, what="reindex-search")
-        urls = pick_urls(db, count=args.urls, seed=1)
-        if len(urls["search"]) == 0:
-            urls.pop("search")
+                run([*cli, "reindex-search", "--bulk"], env, what="reindex-search --bulk")
+        picked = pick_urls(db, count=args.urls, seed=1)
+        urls = {page: picked[page] for page in args.pages.split(",") if picked.get(page)}
+        # A shared cache (Redis) outlives the server: every run starts from an empty one, as a locmem cache does.
+        run([*cli, "shell", "-c", EMPTY_CACHES], env, what="empty the caches")
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = start_gunicorn(env, port, workers, workdir / "gunicorn.log")
@@ -307,7 +333,13 @@ def main(argv: list[str] | None = None) -> int:
             "machine": machine(),
             "database": {**filled, **counts, "search_indexed": indexed, "size_mb": round(db.stat().st_size / 2**20)},
             "load": {"tool": "wrk", "threads": args.threads, "connections": args.connections, "seconds": duration},
-            "server": {"gunicorn_workers": workers, "threads": 4, "worker_class": "gthread", "debug": False},
+            "server": {
+                "gunicorn_workers": workers,
+                "threads": 4,
+                "worker_class": "gthread",
+                "debug": False,
+                "cache_url": args.cache_url,
+            },
             "results": results,
         }
         if args.profile:
@@ -329,7 +361,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{report['database']['articles']:,} articles, {report['database']['stories']:,} stories, "
         f"{report['database']['publishers']} publishers, {report['database']['search_indexed']:,} in the search "
         f"index, database {report['database']['size_mb']:,} MB; "
-        f"gunicorn {workers} workers × 4 threads; wrk -t{args.threads} -c{args.connections} -d{duration:.0f}s\n"
+        f"gunicorn {workers} workers × 4 threads, page cache {args.cache_url}; "
+        f"wrk -t{args.threads} -c{args.connections} -d{duration:.0f}s\n"
     )
     print(table(report["results"]))
     if args.profile:

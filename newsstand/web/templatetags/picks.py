@@ -1,4 +1,5 @@
-"""Our Picks, as a slot any page can show: `{% our_picks %}` renders the editors' current picks, or nothing.
+"""Our Picks, as a slot any page can show: `{% our_picks %}` renders the editors' current picks, or nothing; and
+`{% article_sidebar %}`, the article page's "Top stories right now" and Our Picks.
 
 The picks are chosen in newsstand.editorial (staff edit them in the admin).
 """
@@ -8,14 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import template
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from newsstand.core import clock
 from newsstand.editorial import selectors as editorial
+from newsstand.stories import selectors as stories
+from newsstand.web.caching import ANONYMOUS_MAX_AGE
 from newsstand.web.templatetags.formatting import http_url
 
 register = template.Library()
 
 PICKS_LIMIT = 5
+SIDEBAR_TOP_STORIES = 5
+SIDEBAR_CACHE_KEY = "web:article-sidebar"
 
 
 @dataclass(frozen=True)
@@ -52,3 +60,18 @@ def current_picks(limit: int = PICKS_LIMIT) -> list[PickLink]:
 def our_picks(limit: int = PICKS_LIMIT, heading_level: int = 2) -> dict[str, object]:
     """`{% our_picks %}`: the Our Picks block, or nothing when the editors have picked nothing."""
     return {"picks": current_picks(limit), "heading_level": heading_level}
+
+
+@register.simple_tag
+def article_sidebar() -> SafeString:
+    """The same for every article and every reader, so made at most once a minute per cache (as stale as a cached
+    page may be): two queries and a render that most article pages skip."""
+    html = cache.get(SIDEBAR_CACHE_KEY)
+    if html is None:
+        context = {
+            "top_now": stories.top_stories(now=clock.now(), limit=SIDEBAR_TOP_STORIES),
+            "picks": current_picks(PICKS_LIMIT),
+        }
+        html = render_to_string("web/_article_sidebar.html", context)
+        cache.set(SIDEBAR_CACHE_KEY, html, ANONYMOUS_MAX_AGE)
+    return mark_safe(html)  # rendered by our template, which escaped every value

@@ -33,7 +33,6 @@ HOME_PICKS = 6
 HOME_FOR_YOU = 8
 HOME_SECTION_ROWS = 8
 HOME_PER_SECTION = 4
-SIDEBAR_TOP_STORIES = 5
 CARD_PUBLISHER_NAMES = 3
 
 
@@ -143,7 +142,6 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         "also_in": copies,
         "same_story": stories.related_for_article(item) if story else [],
         "related_stories": stories.related_stories(story) if story else [],
-        "top_now": stories.top_stories(now=clock.now(), limit=SIDEBAR_TOP_STORIES),
     }
     return render(request, "web/article.html", context)
 
