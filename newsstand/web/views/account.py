@@ -30,6 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from newsstand.accounts import export as data_export
 from newsstand.accounts import forms, mail, services, tokens
+from newsstand.accounts.models import User
 from newsstand.accounts.tokens import Purpose
 from newsstand.core import clock
 
@@ -113,13 +114,7 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
 @GET_POST
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks the reader to confirm (a link scanner that fetches the mail's links confirms nothing); POST does."""
-    return _follow_token(
-        request,
-        token,
-        purpose=Purpose.VERIFY,
-        act=lambda: services.verify_email(token, now=clock.now()),
-        done="Thank you: {email} is verified.",
-    )
+    return _follow_token(request, token, purpose=Purpose.VERIFY)
 
 
 @never_cache
@@ -153,13 +148,8 @@ def change_email(request: HttpRequest) -> HttpResponse:
 @never_cache
 @GET_POST
 def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
-    return _follow_token(
-        request,
-        token,
-        purpose=Purpose.CHANGE,
-        act=lambda: services.confirm_email_change(token, now=clock.now()),
-        done="Your email address is now {email}.",
-    )
+    """The new address's link: as verify_email, then the address is the account's."""
+    return _follow_token(request, token, purpose=Purpose.CHANGE)
 
 
 @never_cache
@@ -267,15 +257,21 @@ def _account_page(
     return render(request, "web/account/account.html", context, status=status)
 
 
-def _follow_token(
-    request: HttpRequest, token: str, *, purpose: Purpose, act: Callable[[], object], done: str
-) -> HttpResponse:
+# What following each kind of mailed link does, and what the reader is told after.
+_TOKEN_ACTIONS: dict[Purpose, tuple[Callable[..., User], str]] = {
+    Purpose.VERIFY: (services.verify_email, "Thank you: {email} is verified."),
+    Purpose.CHANGE: (services.confirm_email_change, "Your email address is now {email}."),
+}
+
+
+def _follow_token(request: HttpRequest, token: str, *, purpose: Purpose) -> HttpResponse:
     """A link from a mail: GET shows what it will do, POST does it; a bad link says why, with status 400."""
+    act, done = _TOKEN_ACTIONS[purpose]
     try:
         if request.method != "POST":
-            user, claim = services.token_holder(token, purpose=purpose, now=clock.now())
+            _, claim = services.token_holder(token, purpose=purpose, now=clock.now())
             return render(request, "web/account/confirm_link.html", {"email": claim.email, "purpose": str(purpose)})
-        user = act()
+        user = act(token, now=clock.now())
     except (tokens.TokenError, ValidationError) as exc:
         text = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
         return _message(request, "This link cannot be used", text, status=400, link=_new_link_for(request, purpose))
@@ -291,7 +287,7 @@ def _new_link_for(request: HttpRequest, purpose: Purpose) -> tuple[str, str]:
     return f"{settings.LOGIN_URL}?next={reverse('web:account')}", "Sign in to ask for a new link"
 
 
-def _send_verification(request: HttpRequest, user) -> None:
+def _send_verification(request: HttpRequest, user: User) -> None:
     try:
         services.send_verification(user, link=_link(request, "web:verify-email"), now=clock.now())
     except mail.MailNotSent:
