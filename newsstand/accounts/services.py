@@ -27,6 +27,7 @@ from newsstand.accounts.tokens import Purpose
 Link = Callable[[str], str]  # token -> absolute URL of the page that takes it
 ResetLink = Callable[[str, str], str]  # (uidb64, token) -> absolute URL
 
+MAIL_INTERVAL = 60  # seconds: readers may ask for a link again after this, and not before
 EMAIL_TAKEN = "An account with this email address exists already. Sign in, or reset its password."
 WRONG_PASSWORD = "That is not your current password."
 
@@ -45,10 +46,11 @@ def sign_up(*, email: str, password: str, now: datetime) -> User:
 
 
 def send_verification(user: User, *, link: Link, now: datetime) -> None:
-    """Mail the account's address a link that verifies it. Raises mail.MailNotSent."""
+    """Mail the account's address a link that verifies it. Raises mail.MailNotSent, or mail.TooSoon when one went
+    less than MAIL_INTERVAL ago."""
     token = tokens.make(user, email=user.email, purpose=Purpose.VERIFY, now=now)
     context = {"email": user.email, "link": link(token), "days": tokens.MAX_AGE.days}
-    mail.send("verify", to=user.email, context=context)
+    mail.send("verify", to=user.email, context=context, once_per=MAIL_INTERVAL)
 
 
 def verify_email(token: str, *, now: datetime) -> User:
@@ -71,7 +73,7 @@ def request_email_change(user: User, *, new_email: str, password: str, link: Lin
         raise ValidationError(EMAIL_TAKEN, code="email_taken")
     token = tokens.make(user, email=new_email, purpose=Purpose.CHANGE, now=now)
     context = {"email": new_email, "old_email": user.email, "link": link(token), "days": tokens.MAX_AGE.days}
-    mail.send("change", to=new_email, context=context)
+    mail.send("change", to=new_email, context=context, once_per=MAIL_INTERVAL)
 
 
 def confirm_email_change(token: str, *, now: datetime) -> User:
@@ -101,14 +103,16 @@ def change_password(user: User, *, current: str, new: str) -> None:
 
 def send_password_reset(*, email: str, link: ResetLink) -> bool:
     """Mail a reset link (Django's token: it works once, for PASSWORD_RESET_TIMEOUT) if an active account has the
-    address. Returns whether one did; the page must not say, or it would tell anyone who has an account."""
+    address, and none went to it in the last MAIL_INTERVAL. Returns whether an account has the address; the page
+    must not say, or it would tell anyone who has an account."""
     user = User.objects.filter(email=normalize_email(email), is_active=True).first()
     if user is None:
         return False
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
     context = {"email": user.email, "link": link(uid, default_token_generator.make_token(user)), "days": days}
-    mail.send("reset", to=user.email, context=context)
+    with contextlib.suppress(mail.TooSoon):  # the link sent a moment ago is in the mailbox already
+        mail.send("reset", to=user.email, context=context, once_per=MAIL_INTERVAL)
     return True
 
 

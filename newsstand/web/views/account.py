@@ -36,6 +36,7 @@ from newsstand.core import clock
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 NOT_SENT = "We could not send the email just now. Please try again in a few minutes."
+TOO_SOON = "We sent you a link a moment ago: look for it (in spam too), or ask again in a minute."
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 
@@ -136,6 +137,8 @@ def change_email(request: HttpRequest) -> HttpResponse:
             _attach(form, exc, {"wrong_password": "password"}, default="email")
         except mail.MailNotSent:
             form.add_error(None, NOT_SENT)
+        except mail.TooSoon:
+            form.add_error(None, TOO_SOON)
         else:
             messages.success(
                 request,
@@ -292,6 +295,8 @@ def _send_verification(request: HttpRequest, user: User) -> None:
         services.send_verification(user, link=_link(request, "web:verify-email"), now=clock.now())
     except mail.MailNotSent:
         messages.error(request, NOT_SENT)
+    except mail.TooSoon:
+        messages.info(request, TOO_SOON)
     else:
         messages.success(request, f"We sent a link to {user.email}: open it to verify your address.")
 
