@@ -105,9 +105,7 @@ REGISTRY: list[Setting] = [
     Setting("DEFAULT_FROM_EMAIL", str, "Newsstand <noreply@localhost>", "Sender of the mail Newsstand sends."),
     Setting("NEWSSTAND_LOGIN_ATTEMPTS", int, "5", "Failed sign-ins to one account from one client before a lockout."),
     Setting("NEWSSTAND_LOGIN_LOCKOUT_MINUTES", int, "15", "How long a sign-in lockout lasts."),
-    Setting(
-        "NEWSSTAND_BILLING", str, "manual", "Billing provider: `manual` (staff grant memberships) or `stripe`."
-    ),
+    Setting("NEWSSTAND_BILLING", str, "manual", "Billing provider: `manual` (staff grant memberships) or `stripe`."),
     Setting(
         "NEWSSTAND_SITE_URL",
         str,
