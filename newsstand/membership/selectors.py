@@ -92,6 +92,11 @@ class Overview:
     def label(self) -> str:
         return self.state.label
 
+    @property
+    def may_subscribe(self) -> bool:
+        """Checkout is for those not already paying online: a paying member changes plan in the portal."""
+        return not (self.billing_managed_online and self.has_access)
+
 
 def overview(user: User, *, now: datetime) -> Overview | None:
     membership = membership_of(user)

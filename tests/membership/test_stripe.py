@@ -82,6 +82,16 @@ def test_the_welcome_page_does_not_take_someone_elses_checkout(client, fake_stri
     assert membership(other).status == Status.TRIALING
 
 
+def test_a_paying_member_is_not_offered_a_second_subscription(client, fake_stripe, member):
+    subscribe(client, fake_stripe, member)
+    body = client.get(reverse("web:membership")).content.decode()
+    assert reverse("web:membership-checkout") not in body and "Manage billing" in body
+    calls = len(fake_stripe.calls)
+    response = client.post(reverse("web:membership-checkout"), {"plan": "annual"})
+    assert response.status_code == 409 and "member already" in response.content.decode()
+    assert len(fake_stripe.calls) == calls
+
+
 def test_an_unknown_plan_is_refused(client, fake_stripe, member):
     client.force_login(member)
     assert client.post(reverse("web:membership-checkout"), {"plan": "lifetime"}).status_code == 400

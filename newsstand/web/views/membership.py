@@ -41,6 +41,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
     plan = get_plan(request.POST.get("plan", ""))
     if plan is None:
         return _render_subscribe(request, error="Choose one of the plans below.", status=400)
+    overview = selectors.overview(request.user, now=clock.now())
+    if overview is not None and not overview.may_subscribe:
+        return _render_subscribe(
+            request, error="You are a member already: change plan under Manage billing.", status=409
+        )
     success = request.build_absolute_uri(reverse("web:membership-success")) + "?session_id={CHECKOUT_SESSION_ID}"
     cancel = request.build_absolute_uri(reverse("web:membership-cancel"))
     return _to_provider(
@@ -119,10 +124,12 @@ def _render_subscribe(request: HttpRequest, *, error: str = "", status: int = 20
         self_service = get_provider().self_service
     except BillingUnavailable:
         self_service = False
+    overview = selectors.overview(request.user, now=clock.now())
     context = {
         "plans": all_plans(),
         "self_service": self_service,
-        "overview": selectors.overview(request.user, now=clock.now()),
+        "checkout": self_service and request.user.is_authenticated and (overview is None or overview.may_subscribe),
+        "overview": overview,
         "error": error,
         "sign_in_url": f"{settings.LOGIN_URL}?next={reverse('web:membership')}",
     }
