@@ -119,6 +119,17 @@ REGISTRY: list[Setting] = [
     Setting("NEWSSTAND_PLAN_MONTHLY_PRICE", str, "€9.99 a month", "Display price of the monthly plan."),
     Setting("NEWSSTAND_PLAN_ANNUAL_NAME", str, "Annual", "Display name of the annual plan."),
     Setting("NEWSSTAND_PLAN_ANNUAL_PRICE", str, "€99 a year", "Display price of the annual plan."),
+    Setting(
+        "NEWSSTAND_READ_DWELL_SECONDS", float, "15", "Seconds a member stays on an article for it to count as a read."
+    ),
+    Setting(
+        "NEWSSTAND_BOT_AGENTS",
+        _list,
+        "bot,crawl,spider,slurp,archiver,facebookexternalhit,embedly,bingpreview,lighthouse,pingdom,"
+        "python-requests,python-urllib,python-httpx,curl/,wget/,go-http-client,okhttp,scrapy,phantomjs",
+        "Comma-separated User-Agent fragments (any case) of crawlers, whose reads never count.",
+    ),
+    Setting("NEWSSTAND_REVENUE_POOL_CENTS", int, "0", "Money shared among publishers by reads each month, in cents."),
     Setting("STRIPE_SECRET_KEY", str, None, "Stripe secret API key (`sk_…`); required with NEWSSTAND_BILLING=stripe."),
     Setting(
         "STRIPE_WEBHOOK_SECRET", str, None, "Stripe webhook signing secret (`whsec_…`); required with Stripe billing."

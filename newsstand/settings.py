@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "newsstand.reading",
     "newsstand.editorial",
     "newsstand.membership",
+    "newsstand.readership",
     "newsstand.web",
 ]
 
@@ -195,3 +196,8 @@ STRIPE_SECRET_KEY: str | None = conf.env("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET: str | None = conf.env("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE: str = conf.env("STRIPE_API_BASE")
 STRIPE_WEBHOOK_TOLERANCE: int = conf.env("STRIPE_WEBHOOK_TOLERANCE")
+
+# Reads for publishers (newsstand.readership).
+READ_DWELL_SECONDS: float = conf.env("NEWSSTAND_READ_DWELL_SECONDS")
+READ_BOT_AGENTS: list[str] = conf.env("NEWSSTAND_BOT_AGENTS")
+REVENUE_POOL_CENTS: int = conf.env("NEWSSTAND_REVENUE_POOL_CENTS")

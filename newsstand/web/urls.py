@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newsstand.web.views import account, app, feeds, membership, pages, reading, search
+from newsstand.web.views import account, app, feeds, membership, pages, reading, reads, search
 
 app_name = "web"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("history/", reading.history, name="history"),
     path("history/<int:pk>/", reading.record_progress, name="progress"),
     path("follow/", reading.toggle_follow, name="follow"),
+    path("reads/", reads.record_read, name="read"),
     path("account/", account.account, name="account"),
     path("account/sign-up/", account.sign_up, name="sign-up"),
     path("account/sign-in/", account.sign_in, name="sign-in"),

@@ -1,0 +1,38 @@
+"""`{% read_beacon article %}`: what an article page needs to report a read (the view token and the script that
+sends it back, readership/reads.js), for members only.
+
+Renders nothing for anonymous readers and lapsed members, so a page cached for anonymous readers never carries a
+view token (nor would a member's page: it is never cached, a session cookie comes with it)."""
+
+from __future__ import annotations
+
+from django import template
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import format_html
+
+from newsstand.core import clock
+from newsstand.readership import services
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def read_beacon(context, article) -> str:
+    request = context.get("request")
+    if request is None:
+        return ""
+    token = services.view_token(request.user, article, now=clock.now())
+    if token is None:
+        return ""
+    rules = services.current_rules()
+    return format_html(
+        '<span id="read-beacon" hidden data-url="{}" data-token="{}" data-dwell="{}" data-scroll="{}"'
+        ' data-scroll-seconds="{}"></span><script src="{}" defer></script>',
+        reverse("web:read"),
+        token,
+        rules.dwell_seconds,
+        rules.scroll_fraction,
+        rules.scroll_min_seconds,
+        static("readership/reads.js"),
+    )
