@@ -128,25 +128,36 @@ class SQLiteFTS5Backend:
             return cursor.fetchone()[0]
 
     def rank(self, *, query: Query, filters: Filters, now: datetime, limit: int, offset: int) -> list[int]:
-        """Scores the newest RANK_WINDOW matches: a rowid range FTS5 seeks to, found by one pass over rowids."""
+        """Scores the newest RANK_WINDOW matches (a rowid range FTS5 seeks to, found by one pass over rowids) by
+        relevance alone, then boosts the RESCORE_POOL best of them for recency (see search.ranking). Reading a
+        document's date costs as much as its bm25, so only the pool's dates are read; search_document is joined
+        for all candidates only when a date filter needs the exact bounds."""
         match = self._match(query, filters, now=now)
         if match is None:
             return []
         dates, params = self._dates(filters)
         weights = ", ".join(repr(ranking.COLUMN_WEIGHTS[name]) for name in self.TEXT_COLUMNS) + ", 0.0"
         julian_now = now.timestamp() / 86400 + 2440587.5
-        score = f"-bm25(search_fts, {weights}) * {_recency_sql('max(0.0, %s - julianday(d.published_at))')}"
-        join = "JOIN search_document d ON d.article_id = search_fts.rowid"
+        join = " JOIN search_document d ON d.article_id = search_fts.rowid" if dates else ""
         window = (
-            f"(SELECT search_fts.rowid FROM search_fts {join} WHERE search_fts MATCH %s{dates}"
+            f"(SELECT search_fts.rowid FROM search_fts{join} WHERE search_fts MATCH %s{dates}"
             " ORDER BY search_fts.rowid DESC LIMIT 1 OFFSET %s)"
         )
+        pool = (
+            f"SELECT search_fts.rowid AS id, -bm25(search_fts, {weights}) AS relevance FROM search_fts{join}"
+            f" WHERE search_fts MATCH %s{dates} AND search_fts.rowid >= coalesce({window}, 0)"
+            " ORDER BY relevance DESC LIMIT %s"
+        )
+        score = f"m.relevance * {_recency_sql('max(0.0, %s - julianday(d.published_at))')}"
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT d.article_id FROM search_fts {join}"
-                f" WHERE search_fts MATCH %s{dates} AND search_fts.rowid >= coalesce({window}, 0)"
+                f"SELECT d.article_id FROM ({pool}) AS m JOIN search_document d ON d.article_id = m.id"
                 f" ORDER BY {score} DESC, d.published_at DESC, d.article_id DESC LIMIT %s OFFSET %s",
-                [match, *params, match, *params, ranking.RANK_WINDOW - 1, julian_now, limit, offset],
+                [
+                    *(match, *params, match, *params, ranking.RANK_WINDOW - 1),
+                    max(ranking.RESCORE_POOL, offset + limit),
+                    *(julian_now, limit, offset),
+                ],
             )
             return [row[0] for row in cursor.fetchall()]
 

@@ -12,6 +12,11 @@ Scoring reads every candidate's term statistics (about 10–15 µs a match on SQ
 most RANK_WINDOW matches: the most recently stored ones (highest article ids, which follow arrival). A query that
 matches fewer is ranked exactly; one that matches more ("government" in a large archive) is ranked among its
 newest RANK_WINDOW matches — the count stays exact, and a date filter reaches further back.
+
+On SQLite the boost is applied to the RESCORE_POOL most relevant of those (reading a document's date costs as much
+as scoring it). The boost at most doubles a score, so a match left outside the pool could only have overtaken pool
+members less than twice as relevant as the pool's least: the order can differ from the exact one only there, which
+is rarely on a first page.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from datetime import datetime
 RECENCY_BOOST = 1.0
 RECENCY_HALF_LIFE_DAYS = 7.0
 RANK_WINDOW = 2000
+RESCORE_POOL = 200  # SQLite: the most relevant of the window that get the recency boost (and read their dates)
 PG_RANK_WINDOW = 500  # ts_rank_cd decompresses each candidate's whole tsvector: ~50 µs a match, not 15
 
 # The indexed fields, most telling first. SQLite weighs columns with bm25(); PostgreSQL has four weight classes.

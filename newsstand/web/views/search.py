@@ -6,12 +6,15 @@ never an error page: an unknown publisher or a malformed date is reported beside
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from newsstand.articles import selectors as articles
 from newsstand.core import clock
@@ -68,12 +71,43 @@ def _day(value: str, errors: list[str], label: str) -> date | None:
         return None
 
 
+# The filter's publisher list (hundreds of rows) changes as rarely as the sections; it is read with them.
+PUBLISHERS_CACHE_KEY = "web:search-publishers"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One <option> of a select, escaped once when the list is read, not on every page."""
+
+    value: str
+    start: str  # `<option value="…"`
+    end: str  # `>label</option>`
+
+
+def options(choices: Sequence[tuple[str, str]]) -> list[Option]:
+    return [Option(value, f'<option value="{escape(value)}"', f">{escape(label)}</option>") for value, label in choices]
+
+
+def select_options(choices: Sequence[Option], *, selected: str) -> SafeString:
+    """The <option>s with `selected` marked: a join, where a template loop over 300 publishers costs ~2 ms."""
+    return mark_safe("".join(f"{o.start} selected{o.end}" if o.value == selected else o.start + o.end for o in choices))
+
+
+def _publishers() -> tuple[dict[str, int], list[Option]]:
+    rows = list(Publisher.objects.order_by("name").values_list("pk", "slug", "name"))
+    return {slug: pk for pk, slug, _ in rows}, options([(slug, name) for _, slug, name in rows])
+
+
 def search(request: HttpRequest) -> HttpResponse:
     form = read_form(request.GET)
-    publishers = list(Publisher.objects.order_by("name").values_list("pk", "slug", "name"))
+    by_slug, publisher_options = cache.get_or_set(PUBLISHERS_CACHE_KEY, _publishers, SECTIONS_CACHE_SECONDS)
     publisher_id = None
     if form.publisher:
-        publisher_id = next((pk for pk, slug, _ in publishers if slug == form.publisher), None)
+        # A publisher added since the list was read is still found.
+        publisher_id = (
+            by_slug.get(form.publisher)
+            or Publisher.objects.filter(slug=form.publisher).values_list("pk", flat=True).first()
+        )
         if publisher_id is None:
             form.errors.append("That publisher is not one we carry; all publishers were searched.")
             form.publisher = ""
@@ -86,10 +120,11 @@ def search(request: HttpRequest) -> HttpResponse:
         until=form.until,
         page=form.page,
     )
+    sections = cache.get_or_set(SECTIONS_CACHE_KEY, articles.sections, SECTIONS_CACHE_SECONDS)
     context = {
         "form": form,
         "results": results,
-        "publishers": publishers,
-        "sections": cache.get_or_set(SECTIONS_CACHE_KEY, articles.sections, SECTIONS_CACHE_SECONDS),
+        "publisher_options": select_options(publisher_options, selected=form.publisher),
+        "section_options": select_options(options([(name, name) for name in sections]), selected=form.section),
     }
     return render(request, "web/search.html", context)
