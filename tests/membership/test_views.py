@@ -13,7 +13,7 @@ from newsstand.membership.models import Membership
 def test_anonymous_readers_see_the_plans_and_the_trial(client, db):
     body = client.get(reverse("web:membership")).content.decode()
     assert "Monthly" in body and "€9.99 a month" in body and "Annual" in body
-    assert "Fourteen days free" in body
+    assert "Fourteen days free" in body and f'href="{reverse("web:sign-up")}"' in body
     assert reverse("web:membership-checkout") not in body
 
 
