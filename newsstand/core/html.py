@@ -83,3 +83,41 @@ def plain_text(markup: str) -> str:
 def word_count(text: str) -> int:
     """Words in plain text, as readers count them (whitespace-separated; CJK text counts low)."""
     return len(text.split())
+
+
+_CONTAINERS = frozenset({"div", "section", "article", "main"})
+_PARAGRAPHS = frozenset({"p", "blockquote", "ul", "ol", "pre", "table", "dl"})
+
+
+def first_paragraphs(clean_html: str, count: int, *, fallback_words: int = 80) -> str:
+    """The opening of already-sanitised HTML: everything up to and including its `count`-th paragraph (figures and
+    headings before it kept), serialised again by lxml, so a cut never leaves a tag open. Markup without paragraphs
+    (text with line breaks) gives its first `fallback_words` words as one paragraph. The paywall's teaser."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    if not clean_html.strip():
+        return ""
+    try:
+        nodes = lxml_html.fragments_fromstring(clean_html)
+    except etree.ParserError:
+        return ""
+    while len(nodes) == 1 and not isinstance(nodes[0], str) and nodes[0].tag in _CONTAINERS:
+        nodes = [nodes[0].text or "", *nodes[0]] if (nodes[0].text or "").strip() else list(nodes[0])
+    kept: list[str] = []
+    found = 0
+    for node in nodes:
+        if found >= count:
+            break
+        if isinstance(node, str) or node.tag not in _PARAGRAPHS and node.tag not in {"figure", "h2", "h3", "h4"}:
+            continue  # loose text and other elements: only whole paragraphs are shown
+        node.tail = None
+        kept.append(lxml_html.tostring(node, encoding="unicode"))
+        found += node.tag in _PARAGRAPHS and bool(node.text_content().strip())
+    if found:
+        return "".join(kept)
+    words = html_to_text(clean_html).split()
+    if not words:
+        return ""
+    more = "…" if len(words) > fallback_words else ""
+    return f"<p>{html.escape(' '.join(words[:fallback_words]))}{more}</p>"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,6 +17,7 @@ from django.db import connection, transaction
 from django.utils.safestring import SafeString, mark_safe
 
 from newsstand.articles.models import Article
+from newsstand.core.html import plain_text
 from newsstand.search import documents
 from newsstand.search.backends import Filters, Snippet, backend_for
 from newsstand.search.query import Query, parse_query
@@ -80,10 +82,13 @@ def search_articles(
     until: datetime | None = None,
     page: int = 1,
     per_page: int = PAGE_SIZE,
+    full_text: bool = False,
 ) -> SearchResults:
     """Articles matching `q` (reader text, parsed safely) within the filters, best first (see search.ranking).
 
-    A page past the last lands on the last, as the site's other lists do."""
+    A page past the last lands on the last, as the site's other lists do. Only readers who may read full text
+    (`full_text`, the paywall's decision) get passages from wherever the words matched; everyone else gets the
+    opening of the standfirst, the same teaser the lists show (a matched passage could be any part of a body)."""
     query = parse_query(q)
     if not query:
         return SearchResults(query=query, per_page=per_page)
@@ -96,10 +101,25 @@ def search_articles(
             return results
         results.number = min(max(1, page), results.num_pages)
         ids = backend.rank(query=query, filters=filters, now=now, limit=per_page, offset=results.offset)
-    snippets = backend.snippets(query=query, article_ids=ids)
+    snippets = backend.snippets(query=query, article_ids=ids) if full_text else {}
     articles = Article.objects.select_related("publisher").defer("body_html", "text", "categories").in_bulk(ids)
-    results.hits = [Hit(articles[pk], teaser_html(snippets.get(pk))) for pk in ids if pk in articles]
+    results.hits = [
+        Hit(articles[pk], teaser_html(snippets.get(pk)) if full_text else opening_html(articles[pk].summary, query))
+        for pk in ids
+        if pk in articles
+    ]
     return results
+
+
+def opening_html(summary_html: str, query: Query) -> SafeString:
+    """The standfirst's opening (TEASER_CHARS), escaped, with the query's words marked where they begin a word."""
+    text = _shorten(" ".join(plain_text(summary_html).split()), TEASER_CHARS) if summary_html else ""
+    escaped = html.escape(text, quote=True)
+    words = sorted({html.escape(w, quote=True) for w in query.words}, key=len, reverse=True)
+    if words:
+        pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")", re.IGNORECASE)
+        escaped = pattern.sub(r"<mark>\1</mark>", escaped)
+    return mark_safe(escaped)  # noqa: S308 — escaped above; the only markup is our own <mark>
 
 
 def teaser_html(snippet: Snippet | None) -> SafeString:

@@ -85,8 +85,9 @@ def story_teaser(story: Story) -> Teaser:
     )
 
 
-def json_ld(teaser: Teaser, *, url: str, site_logo: str) -> dict[str, object]:
-    """schema.org NewsArticle for the teaser; `url` is our page's absolute address."""
+def json_ld(teaser: Teaser, *, url: str, site_logo: str, paywalled: bool = False) -> dict[str, object]:
+    """schema.org NewsArticle for the teaser; `url` is our page's absolute address. A `paywalled` article says
+    so the way search engines ask (the body, `.story-body`, is for members), so the teaser is not cloaking."""
     data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -94,8 +95,10 @@ def json_ld(teaser: Teaser, *, url: str, site_logo: str) -> dict[str, object]:
         "url": url,
         "mainEntityOfPage": url,
         "publisher": _organization(teaser.publisher, teaser.publisher_logo or site_logo),
-        "isAccessibleForFree": True,
+        "isAccessibleForFree": not paywalled,
     }
+    if paywalled:
+        data["hasPart"] = {"@type": "WebPageElement", "isAccessibleForFree": False, "cssSelector": ".story-body"}
     if teaser.description:
         data["description"] = teaser.description
     if teaser.image:

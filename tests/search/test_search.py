@@ -173,7 +173,7 @@ def test_phrases_and_exclusions(wire):
 def test_snippets_highlight_matches_from_summary_or_body(wire):
     article(wire, title="Museum", summary="<p>The <b>museum</b> reopens with a new dinosaur hall.</p>", text="")
     article(wire, title="Zoo", summary="<p>No match up here.</p>", text="Keepers welcomed a dinosaur puppet show.")
-    snippets = {hit.article.title: str(hit.snippet) for hit in search_articles(q="dinosaur", now=NOW).hits}
+    snippets = {hit.article.title: str(hit.snippet) for hit in search_articles(q="dinosaur", now=NOW, full_text=True).hits}
     assert "<mark>dinosaur</mark> hall" in snippets["Museum"] and "<b>" not in snippets["Museum"]
     assert "<mark>dinosaur</mark> puppet" in snippets["Zoo"]
 
@@ -183,11 +183,24 @@ def test_snippets_escape_article_text(wire):
         wire, title="Scripted", summary="<p>Tom &amp; Jerry</p>",
         text='Hackers wrote <script>alert("x")</script> and \ue000fake\ue001 marks about the exploit.',
     )  # fmt: skip
-    snippet = str(search_articles(q="exploit", now=NOW).hits[0].snippet)
+    snippet = str(search_articles(q="exploit", now=NOW, full_text=True).hits[0].snippet)
     assert "<script" not in snippet and "alert(&quot;x&quot;)" in snippet  # PostgreSQL's parser drops the tag
     assert snippet.count("<mark>") == 1 and "<mark>exploit</mark>" in snippet
-    summary = str(search_articles(q="jerry", now=NOW).hits[0].snippet)
+    summary = str(search_articles(q="jerry", now=NOW, full_text=True).hits[0].snippet)
     assert summary == "Tom &amp; <mark>Jerry</mark>"
+    assert str(search_articles(q="jerry", now=NOW).hits[0].snippet) == "Tom &amp; <mark>Jerry</mark>"
+
+
+def test_readers_without_full_text_get_the_standfirst_opening_never_a_passage_of_the_body(wire):
+    article(
+        wire, title="Deep", summary="<p>A quiet <i>opening</i> about the harbour.</p>",
+        text="Harbour news. " * 50 + "The confidential zeppelin clause sits here, deep in the body.",
+    )  # fmt: skip
+    hit = search_articles(q="zeppelin", now=NOW).hits[0]
+    assert str(hit.snippet) == "A quiet opening about the harbour."  # found, but the body stays for members
+    assert "zeppelin" in str(search_articles(q="zeppelin", now=NOW, full_text=True).hits[0].snippet)
+    marked = str(search_articles(q="harbour quiet", now=NOW).hits[0].snippet)
+    assert marked == "A <mark>quiet</mark> opening about the <mark>harbour</mark>."
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -218,7 +231,7 @@ def test_a_page_costs_four_queries_however_many_hits(wire, django_assert_num_que
     from django.db import connection
 
     with django_assert_num_queries(4 + (connection.vendor == "postgresql")):
-        results = search_articles(q="orchard", now=NOW, publisher_id=wire.pk, per_page=10)
+        results = search_articles(q="orchard", now=NOW, publisher_id=wire.pk, per_page=10, full_text=True)
         assert len(results.hits) == 10 and all(hit.article.publisher.name for hit in results.hits)
 
 

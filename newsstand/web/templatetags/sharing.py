@@ -30,7 +30,7 @@ def script_json(data: object) -> SafeString:
 
 @register.inclusion_tag("web/_share_meta.html", takes_context=True)
 def article_meta(context: template.Context, article: Article) -> dict[str, object]:
-    return _meta(context, teasers.article_teaser(article), kind="article")
+    return _meta(context, teasers.article_teaser(article), kind="article", paywalled=True)
 
 
 @register.inclusion_tag("web/_share_meta.html", takes_context=True)
@@ -43,7 +43,9 @@ def authors(author: str | None) -> list[str]:
     return teasers.author_names(author or "")
 
 
-def _meta(context: template.Context, teaser: teasers.Teaser, *, kind: str) -> dict[str, object]:
+def _meta(
+    context: template.Context, teaser: teasers.Teaser, *, kind: str, paywalled: bool = False
+) -> dict[str, object]:
     request = context.get("request")
     url = request.build_absolute_uri(request.path) if request else ""
     site_logo = request.build_absolute_uri(static(SITE_ICON)) if request else static(SITE_ICON)
@@ -52,5 +54,5 @@ def _meta(context: template.Context, teaser: teasers.Teaser, *, kind: str) -> di
         "kind": kind,
         "url": url,
         "site_name": teasers.SITE_NAME,
-        "json_ld": script_json(teasers.json_ld(teaser, url=url, site_logo=site_logo)),
+        "json_ld": script_json(teasers.json_ld(teaser, url=url, site_logo=site_logo, paywalled=paywalled)),
     }

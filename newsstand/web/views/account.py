@@ -80,7 +80,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
-    return redirect("web:latest")
+    response = redirect("web:latest")
+    # The device forgets the pages it kept for this reader (full text among them: see web.paywall and sw.js).
+    response["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 def locked_out(

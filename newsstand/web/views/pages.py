@@ -20,10 +20,12 @@ from newsstand.articles import selectors
 from newsstand.articles.models import Article
 from newsstand.core import clock
 from newsstand.editorial import selectors as editorial
+from newsstand.membership import paywall
 from newsstand.reading import selectors as reading
 from newsstand.reading import services as reading_services
 from newsstand.stories import selectors as stories
 from newsstand.stories.models import Story
+from newsstand.web import paywall as web_paywall
 from newsstand.web.templatetags.navigation import SECTIONS_CACHE_KEY, SECTIONS_CACHE_SECONDS
 
 PAGE_SIZE = 30
@@ -130,8 +132,10 @@ def author(request: HttpRequest, name: str) -> HttpResponse:
 def article(request: HttpRequest, pk: int) -> HttpResponse:
     """The article, then what else there is on its event: other publishers' versions, then related stories."""
     item = selectors.article_detail(pk)
+    now = clock.now()
+    decision = paywall.decide(paywall.reader_for(request.user), item, now)
     if request.user.is_authenticated:  # the reader's history: one upsert, and nothing at all for anonymous readers
-        reading_services.record_read(request.user, item, now=clock.now())
+        reading_services.record_read(request.user, item, now=now)
     story = stories.story_detail(item.story_id) if item.story_id else None
     original, copies = _versions(item)
     context = {
@@ -142,8 +146,10 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         "also_in": copies,
         "same_story": stories.related_for_article(item) if story else [],
         "related_stories": stories.related_stories(story) if story else [],
+        "access": decision,
+        "text": web_paywall.article_text(item, decision),
     }
-    return render(request, "web/article.html", context)
+    return web_paywall.set_access_headers(render(request, "web/article.html", context), decision)
 
 
 def story(request: HttpRequest, pk: int) -> HttpResponse:

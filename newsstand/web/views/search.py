@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from newsstand.articles import selectors as articles
 from newsstand.core import clock
+from newsstand.membership import paywall
 from newsstand.search import selectors
 from newsstand.sources.models import Publisher
 from newsstand.web.templatetags.navigation import SECTIONS_CACHE_KEY, SECTIONS_CACHE_SECONDS
@@ -119,6 +120,7 @@ def search(request: HttpRequest) -> HttpResponse:
         since=form.since,
         until=form.until,
         page=form.page,
+        full_text=paywall.decide(paywall.reader_for(request.user), None, clock.now()).full,
     )
     sections = cache.get_or_set(SECTIONS_CACHE_KEY, articles.sections, SECTIONS_CACHE_SECONDS)
     context = {

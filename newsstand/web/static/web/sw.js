@@ -8,8 +8,11 @@
    - saving: the save request (POST /saved/<pk>/, answered {"saved": true|false}) passes through; the worker then
      keeps the article in SAVED, or drops it from there, so saved articles stay readable offline.
 
-   Membership and the paywall come later: the cached pages must then vary by membership (one cache per entitlement,
-   emptied on sign-out), or a member's full text would be served to whoever next uses the device. */
+   The paywall (newsstand.web.paywall): an article page says X-Newsstand-Access: full or teaser. A full page may carry
+   X-Newsstand-Access-Until (ms since the epoch): past it, the kept copy is never served. When the network answers
+   an article with a teaser (signed out, membership lapsed), every kept full page is dropped, and keeping a saved
+   article keeps it only if it came full. Sign-out also answers Clear-Site-Data: "cache". So a former member's
+   full text is never shown on the device, online or off. */
 
 const SHELL_CACHE = "shell-" + VERSION;
 const OFFLINE_URL = SHELL[0];
@@ -19,7 +22,9 @@ const SAVED = "saved";
 const LIMITS = { articles: 50, pages: 20, saved: 500 };
 const ARTICLE_PATH = /^\/articles\/\d+\/$/;
 const SAVE_PATH = /^\/saved\/(\d+)\/$/;
-const NEVER_CACHED = /^\/(admin|sw\.js|saved\/\d+)/;
+const NEVER_CACHED = /^\/(admin|sw\.js|saved\/\d+|account|membership)/;
+const ACCESS = "X-Newsstand-Access";
+const ACCESS_UNTIL = "X-Newsstand-Access-Until";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -78,6 +83,7 @@ async function networkFirst(event, url) {
   const key = url.pathname + url.search;
   try {
     const response = await fetch(event.request);
+    if (response.headers.get(ACCESS) === "teaser") event.waitUntil(dropFullText());
     if (response.ok && response.type === "basic" && !/no-store/.test(response.headers.get("Cache-Control") || "")) {
       const copy = response.clone();
       event.waitUntil(remember(ARTICLE_PATH.test(url.pathname) ? ARTICLES : PAGES, key, copy));
@@ -85,7 +91,25 @@ async function networkFirst(event, url) {
     return response;
   } catch (error) {
     const cached = await caches.match(key, { ignoreVary: true });
-    return cached || (await caches.match(OFFLINE_URL)) || Response.error();
+    return (readable(cached) && cached) || (await caches.match(OFFLINE_URL)) || Response.error();
+  }
+}
+
+function readable(response) {
+  // A kept full page only while the access it was served under lasts (the reader's device clock decides offline).
+  if (!response) return false;
+  const until = Number(response.headers.get(ACCESS_UNTIL) || "0");
+  return response.headers.get(ACCESS) !== "full" || !until || Date.now() < until;
+}
+
+async function dropFullText() {
+  for (const name of [ARTICLES, SAVED]) {
+    const cache = await caches.open(name);
+    const keys = await cache.keys();
+    for (const key of keys) {
+      const kept = await cache.match(key);
+      if (kept && kept.headers.get(ACCESS) === "full") await cache.delete(key);
+    }
   }
 }
 
@@ -106,7 +130,7 @@ async function saveThrough(event, pk) {
 async function keepSaved(pk) {
   const path = "/articles/" + pk + "/";
   const response = await fetch(path, { credentials: "same-origin" });
-  if (response.ok) await remember(SAVED, path, response);
+  if (response.ok && response.headers.get(ACCESS) === "full") await remember(SAVED, path, response);
 }
 
 async function dropSaved(pk) {

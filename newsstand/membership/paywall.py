@@ -1,0 +1,72 @@
+"""The paywall: who may read an article's full text, decided by one pure function of (reader, article, time).
+
+Everything that shows article text asks `decide` (the article page, search snippets, the service worker's
+headers); everything else only ever gets the teaser fields (`web.teasers`). Members read everything while their
+membership gives access (`entitlements.has_access`: trial, active, past due within the grace period, canceled until
+the paid period ends); staff read everything, because editors must see what readers would; anonymous readers and
+lapsed members get the headline, the standfirst, the lead image and the first `TEASER_PARAGRAPHS` paragraphs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from newsstand.accounts.models import User
+from newsstand.membership import entitlements, selectors
+from newsstand.membership.entitlements import MembershipData
+
+TEASER_PARAGRAPHS = 2
+STANDFIRST_WORDS = 60  # feeds that carry the whole article in the description must not leak it as a standfirst
+
+
+class Why(StrEnum):
+    MEMBER = "member"
+    STAFF = "staff"
+    ANONYMOUS = "anonymous"  # sign up: fourteen days free
+    LAPSED = "lapsed"  # signed in, no access now: subscribe
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """What the decision needs to know of a reader; `membership` is None for anonymous readers."""
+
+    signed_in: bool = False
+    staff: bool = False
+    membership: MembershipData | None = None
+
+
+ANONYMOUS = Reader()
+
+
+class ArticleData(Protocol):
+    publisher_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    full: bool
+    why: Why
+    until: datetime | None = None  # when full access ends if nothing changes (None: open-ended, or no access)
+
+
+def decide(reader: Reader, article: ArticleData | None, now: datetime) -> Decision:
+    """May this reader read this article's full text at `now` (article None: articles in general, e.g. search
+    passages)? The article is an argument so that free articles (a publisher's open titles, a gift link) can be
+    decided here later, in the same one place."""
+    if reader.staff:
+        return Decision(full=True, why=Why.STAFF)
+    if not reader.signed_in:
+        return Decision(full=False, why=Why.ANONYMOUS)
+    if entitlements.has_access(reader.membership, now):
+        return Decision(full=True, why=Why.MEMBER, until=entitlements.access_ends_at(reader.membership))
+    return Decision(full=False, why=Why.LAPSED)
+
+
+def reader_for(user: User | None) -> Reader:
+    """The `Reader` for a request's user (one query for a signed-in reader, none for an anonymous one)."""
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    return Reader(signed_in=True, staff=bool(user.is_staff), membership=selectors.membership_of(user))

@@ -1,0 +1,262 @@
+"""The paywall: the decision as data, the teaser cut, and the route-by-route proof that full text reaches members
+only. `test_no_route_leaks_full_text` walks every URL pattern the site has: a route added later without a recipe
+below fails the test until it joins it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from newsstand.accounts.models import User
+from newsstand.core import clock
+from newsstand.core.html import first_paragraphs
+from newsstand.membership.models import Membership, Status
+from newsstand.membership.paywall import ANONYMOUS, Reader, Why, decide
+from newsstand.reading import services as reading
+from newsstand.search.services import index_articles
+from tests.web.rows import make_article, make_feed, make_publisher, make_story
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+BODY_SECRET = "zeppelinclause"  # in the body's third paragraph
+SUMMARY_SECRET = "quokkaledger"  # past the 60th word of a feed description that carries the whole article
+# What must not be seen: each secret in its sentence (a search page repeats the bare word it was asked for).
+SECRETS = (f"the {BODY_SECRET} on page four", f"annex names the {SUMMARY_SECRET}")
+
+
+def membership(status: str, **fields) -> SimpleNamespace:
+    data = {"trial_ends_at": None, "current_period_end": None, "past_due_since": None, "provider": "manual"}
+    return SimpleNamespace(status=status, **(data | fields))
+
+
+ARTICLE = SimpleNamespace(publisher_id=1)
+
+
+# -- the decision, as data ------------------------------------------------------------------------------------------
+def test_anonymous_readers_get_the_teaser_and_an_invitation_to_sign_up():
+    assert decide(ANONYMOUS, ARTICLE, NOW) == decide(ANONYMOUS, None, NOW)
+    assert not decide(ANONYMOUS, ARTICLE, NOW).full and decide(ANONYMOUS, ARTICLE, NOW).why == Why.ANONYMOUS
+
+
+@pytest.mark.parametrize(
+    ("member", "full", "until"),
+    [
+        (membership(Status.TRIALING, trial_ends_at=NOW + timedelta(days=3)), True, NOW + timedelta(days=3)),
+        (membership(Status.TRIALING, trial_ends_at=NOW - timedelta(seconds=1)), False, None),
+        (membership(Status.ACTIVE, current_period_end=NOW + timedelta(days=30)), True, NOW + timedelta(days=30)),
+        (membership(Status.ACTIVE), True, None),  # granted without an end
+        (membership(Status.CANCELED, current_period_end=NOW + timedelta(days=1)), True, NOW + timedelta(days=1)),
+        (membership(Status.CANCELED, current_period_end=NOW - timedelta(days=1)), False, None),
+        (membership(Status.EXPIRED), False, None),
+        (None, False, None),  # a signed-in reader with no membership row at all
+    ],
+)
+def test_signed_in_readers_read_in_full_exactly_while_their_membership_gives_access(member, full, until):
+    decision = decide(Reader(signed_in=True, membership=member), ARTICLE, NOW)
+    assert (decision.full, decision.until) == (full, until)
+    assert decision.why == (Why.MEMBER if full else Why.LAPSED)
+
+
+def test_staff_read_everything_whatever_their_membership():
+    assert decide(Reader(signed_in=True, staff=True, membership=membership(Status.EXPIRED)), ARTICLE, NOW).full
+
+
+# -- the teaser's cut -------------------------------------------------------------------------------------------------
+def test_the_teaser_is_the_first_two_paragraphs_with_the_figures_before_them():
+    body = '<p>One.</p><figure><img src="https://i.example/x.jpg"><figcaption>Cap</figcaption></figure><p>Two.</p><p>Three.</p>'
+    assert first_paragraphs(body, 2) == (
+        '<p>One.</p><figure><img src="https://i.example/x.jpg"><figcaption>Cap</figcaption></figure><p>Two.</p>'
+    )
+    assert first_paragraphs("<div><p>A</p><p></p><p>B</p><p>C</p></div>", 2) == "<p>A</p><p></p><p>B</p>"
+
+
+def test_the_teaser_of_markup_without_paragraphs_is_its_opening_words_escaped():
+    assert first_paragraphs("one two <b>three</b> four<br>five", 2, fallback_words=3) == "<p>one two three…</p>"
+    assert first_paragraphs("", 2) == "" and first_paragraphs("<img src=x>", 2) == ""
+
+
+# -- every route, every kind of reader ------------------------------------------------------------------------------
+def _paragraphs(*texts: str) -> str:
+    return "".join(f"<p>{text}</p>" for text in texts)
+
+
+@pytest.fixture
+def world(db):
+    """Two articles whose secrets must stay with members, in every list, story, feed and index the site has."""
+    publisher = make_publisher(name="The Paywall Post", slug="paywall-post")
+    feed = make_feed(publisher, section="World")
+    now = clock.now()
+    in_body = make_article(
+        publisher,
+        feeds=(feed,),
+        title="Harbour talks resume",
+        summary="<p>Negotiators met again at the harbour.</p>",
+        body_html=_paragraphs(
+            "The harbour talks resumed on Monday.",
+            "Both sides sent their chief negotiators.",
+            f"A draft seen by reporters contains the {BODY_SECRET} on page four.",
+            "Talks continue tomorrow.",
+        ),
+        text=f"The harbour talks resumed on Monday. Both sides sent. A draft has the {BODY_SECRET} on page four.",
+        word_count=400,
+        full_text=True,
+        section="World",
+        author="Ann Writer",
+        published_at=now - timedelta(hours=2),
+    )
+    in_summary = make_article(
+        publisher,
+        feeds=(feed,),
+        title="Harbour budget published",
+        summary="<p>" + "The harbour budget runs to many pages. " * 12 + f"Its annex names the {SUMMARY_SECRET}.</p>",
+        text="The harbour budget runs to many pages. " * 12 + f"Its annex names the {SUMMARY_SECRET}.",
+        section="World",
+        author="Ann Writer",
+        published_at=now - timedelta(hours=1),
+    )
+    story = make_story(in_body, in_summary, section="World")
+    index_articles([in_body.pk, in_summary.pk])
+    readers = {
+        "member": _reader("member@example.com", status=Status.ACTIVE, period_end=now + timedelta(days=30)),
+        "expired": _reader("expired@example.com", status=Status.TRIALING, trial_end=now - timedelta(days=1)),
+    }
+    for user in readers.values():
+        for article in (in_body, in_summary):
+            reading.save_article(user, article, now=now)
+            reading.record_read(user, article, now=now)
+    return SimpleNamespace(publisher=publisher, articles=(in_body, in_summary), story=story, readers=readers)
+
+
+def _reader(email: str, *, status: str, trial_end=None, period_end=None) -> User:
+    user = User.objects.create_user(email, password="a long enough passphrase")
+    Membership.objects.update_or_create(
+        user=user,
+        defaults={
+            "status": status,
+            "trial_ends_at": trial_end,
+            "current_period_end": period_end,
+            "created_at": clock.now(),
+            "updated_at": clock.now(),
+        },
+    )
+    return user
+
+
+# How to fill each route's parameters from the world; None: the route is left out, with the reason beside it.
+RECIPES = {
+    "web:article": lambda w: [{"pk": a.pk} for a in w.articles],
+    "web:story": lambda w: [{"pk": w.story.pk}],
+    "web:publisher": lambda w: [{"slug": w.publisher.slug}],
+    "web:section": lambda w: [{"section": "World"}],
+    "web:author": lambda w: [{"name": "Ann Writer"}],
+    "web:save": lambda w: [{"pk": a.pk} for a in w.articles],
+    "web:progress": lambda w: [{"pk": a.pk} for a in w.articles],
+    "web:verify-email": lambda w: [{"token": "not-a-token"}],
+    "web:confirm-email": lambda w: [{"token": "not-a-token"}],
+    "web:password-reset-confirm": lambda w: [{"uidb64": "MQ", "token": "set-password"}],
+    "web:feed-section": lambda w: [{"section": "World"}],
+}
+QUERIES = {"web:search": [f"q={BODY_SECRET}", f"q={SUMMARY_SECRET}", "q=harbour", "q=harbour&section=World"]}
+# POSTs that answer with data (the rest are forms whose answers are redirects or the form again).
+POSTS = {"web:save", "web:progress", "web:follow"}
+
+
+def _routes(resolver: URLResolver, prefix: str = "", namespace: str = ""):
+    """(full name, route template, converters) of every pattern, nested includes (admin) walked."""
+    for pattern in resolver.url_patterns:
+        route = str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _routes(pattern, prefix + route, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name}", prefix + route, pattern.pattern.converters
+
+
+def _urls(world) -> list[tuple[str, str]]:
+    """(name, path) for every route: web routes by their recipe, admin routes (staff only) generically."""
+    from django.urls import reverse
+
+    found: list[tuple[str, str]] = []
+    missing = []
+    for name, route, converters in _routes(get_resolver()):
+        if name.startswith("admin:") or route.startswith("admin/"):
+            path = "/" + route.replace("^", "").replace("$", "").replace("\\", "")
+            for key in converters:
+                path = path.replace(f"<{'path' if key == 'object_id' else 'str'}:{key}>", str(world.articles[0].pk))
+            if "<" not in path and "(?P" not in path:
+                found.append((name, path))
+            continue
+        if not converters:
+            paths = [reverse(name)]
+        elif name in RECIPES:
+            paths = [reverse(name, kwargs=kwargs) for kwargs in RECIPES[name](world)]
+        else:
+            missing.append(name)
+            continue
+        for path in paths:
+            found.append((name, path))
+            found.extend((name, f"{path}?{query}") for query in QUERIES.get(name, []))
+    assert not missing, f"routes without a recipe in this test (add them to RECIPES): {missing}"
+    return found
+
+
+def _body(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8", "replace") + "\n" + "\n".join(f"{k}: {v}" for k, v in response.items())
+
+
+def _client(world, who: str) -> Client:
+    client = Client()
+    if who != "anonymous":
+        client.force_login(world.readers[who])
+    return client
+
+
+def test_no_route_leaks_full_text(world):
+    """Every route, as an anonymous visitor, a reader whose trial ended and a member, as HTML and as JSON; the
+    member first, so a page cached for one kind of reader is then asked for by the others."""
+    caches["default"].clear()
+    urls = _urls(world)
+    assert len(urls) > 40  # the walk found the site (web and admin), not an empty resolver
+    leaks = []
+    seen_by_member = set()
+    for who in ("member", "anonymous", "expired"):
+        client = _client(world, who)
+        for name, path in urls:
+            for accept in ("text/html", "application/json"):
+                body = _body(client.get(path, HTTP_ACCEPT=accept))
+                for secret in SECRETS:
+                    if secret in body:
+                        (seen_by_member.add((name, secret)) if who == "member" else leaks.append((who, path, accept)))
+            if name in POSTS:
+                body = _body(client.post(path, HTTP_ACCEPT="application/json"))
+                if who != "member" and any(secret in body for secret in SECRETS):
+                    leaks.append((who, path, "POST"))
+    assert not leaks, f"full text reached non-members: {leaks}"
+    # ... and members do read it, on the article page (the only place the body is shown).
+    assert {("web:article", SECRETS[0]), ("web:article", SECRETS[1])} <= seen_by_member
+
+
+def test_the_article_page_says_what_the_reader_gets(world):
+    in_body = world.articles[0]
+    anonymous = Client().get(f"/articles/{in_body.pk}/")
+    page = anonymous.content.decode()
+    assert anonymous["X-Newsstand-Access"] == "teaser" and "X-Newsstand-Access-Until" not in anonymous
+    assert "Both sides sent their chief negotiators." in page  # the second paragraph is part of the teaser
+    assert "Sign up to read this article — fourteen days free" in page and "/account/sign-up/?next=" in page
+    assert '"isAccessibleForFree": false' in page and '".story-body"' in page
+    lapsed = _client(world, "expired").get(f"/articles/{in_body.pk}/")
+    assert lapsed["X-Newsstand-Access"] == "teaser" and "Your membership has ended" in lapsed.content.decode()
+    member = _client(world, "member").get(f"/articles/{in_body.pk}/")
+    until = int(member["X-Newsstand-Access-Until"]) / 1000
+    assert member["X-Newsstand-Access"] == "full" and abs(until - (clock.now() + timedelta(days=30)).timestamp()) < 60
+    assert "Sign up to read" not in member.content.decode()
+
+
+def test_sign_out_asks_the_browser_to_forget_kept_pages(world):
+    response = _client(world, "member").post("/account/sign-out/")
+    assert response["Clear-Site-Data"] == '"cache"'
