@@ -61,6 +61,15 @@ def test_an_account_whose_billing_cannot_be_stopped_is_kept(client, fake_stripe,
     assert User.objects.filter(pk=member.pk).exists()
 
 
+def test_the_delete_page_says_so_when_billing_cannot_be_stopped(client, fake_stripe, member, settings):
+    subscribe(client, fake_stripe, member)
+    settings.STRIPE_SECRET_KEY = "sk_test_revoked"
+    client.force_login(member)
+    response = client.post("/account/delete/", {"password": PASSWORD})
+    assert response.status_code == 400 and "nothing was deleted" in response.content.decode()
+    assert User.objects.filter(pk=member.pk).exists()
+
+
 def test_deleting_a_manual_member_calls_nobody(fake_stripe, member):
     services.grant(member, until=datetime(2099, 1, 1, tzinfo=UTC), now=datetime.now(UTC))
     accounts.delete_account(member, password=PASSWORD)

@@ -33,6 +33,7 @@ from newsstand.accounts import forms, mail, services, tokens
 from newsstand.accounts.models import User
 from newsstand.accounts.tokens import Purpose
 from newsstand.core import clock
+from newsstand.membership.providers import BillingError
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 NOT_SENT = "We could not send the email just now. Please try again in a few minutes."
@@ -243,6 +244,12 @@ def delete(request: HttpRequest) -> HttpResponse:
             services.delete_account(request.user, password=form.cleaned_data["password"])
         except ValidationError as exc:
             _attach(form, exc, {}, default="password")
+        except BillingError:  # the subscription could not be canceled: nothing was deleted, nothing will be charged
+            form.add_error(
+                None,
+                "We could not cancel your subscription with the payment provider just now, so nothing was deleted. "
+                "Please try again in a few minutes.",
+            )
         else:
             logout(request)
             return _message(request, "Account deleted", "Your account and everything kept with it are gone.")
