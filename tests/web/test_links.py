@@ -29,8 +29,12 @@ def test_publisher_links(slug):
 
 
 def test_the_filters_are_registered():
-    rendered = engines["django"].from_string("{% load links %}{{ 5|article_url }} {{ 'World'|section_url }}").render()
-    assert rendered == "/articles/5/ /sections/World/"
+    rendered = (
+        engines["django"]
+        .from_string("{% load links %}{{ 5|article_url }} {{ 'World'|section_url }} {% route 'web:manifest' %}")
+        .render()
+    )
+    assert rendered == f"/articles/5/ /sections/World/ {reverse('web:manifest')}"
 
 
 def test_links_follow_the_script_prefix():

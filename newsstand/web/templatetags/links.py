@@ -45,3 +45,14 @@ FILTERS = {
 }
 for _name, _route in FILTERS.items():
     register.filter(_name, partial(link, _route))
+
+
+@register.simple_tag
+def route(name: str) -> str:
+    """`{% route 'web:manifest' %}`: the address of a page that takes no argument, reversed once per process."""
+    return _fixed(name, get_script_prefix())
+
+
+@cache
+def _fixed(name: str, script_prefix: str) -> str:
+    return reverse(name)
