@@ -73,17 +73,23 @@ def database(tag: str) -> Iterator[str | None]:
 
 def seed(env: dict[str, str], feed_base: str, *, users: int) -> dict:
     """Run tests.browser._seed in the site's environment; its JSON report."""
+    return run_in_site(env, "tests.browser._seed", feed_base, str(users), timeout=300)
+
+
+def run_in_site(env: dict[str, str], module: str, *args: str, timeout: float = 60) -> dict:
+    """Run `python -m module args` in the site's environment (its database, its settings); the JSON it printed
+    last. The site's database is not pytest-django's, so this is how a test reaches it."""
     done = subprocess.run(
-        [sys.executable, "-m", "tests.browser._seed", feed_base, str(users)],
+        [sys.executable, "-m", module, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         preexec_fn=die_with_parent,
     )
     if done.returncode:
-        raise RuntimeError(f"seeding the browser-test site failed:\n{done.stderr[-6000:]}")
+        raise RuntimeError(f"{module} {' '.join(args)} failed in the browser-test site:\n{done.stderr[-6000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from newsstand.testing.fake_stripe import FakeStripe
 from newsstand.testing.mailserver import LoopbackSMTP
 from newsstand.testing.webserver import LoopbackWeb, Response
 from tests.browser import _seed
@@ -121,11 +122,19 @@ def mailbox() -> Iterator[LoopbackSMTP]:
 
 
 @pytest.fixture(scope="session")
-def site(feed_host, mailbox, tmp_path_factory, worker_id) -> Iterator[Site]:
+def stripe() -> Iterator[FakeStripe]:
+    """Stripe's API on loopback, which the site bills through: opening a checkout's page pays it."""
+    with FakeStripe() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def site(feed_host, mailbox, stripe, tmp_path_factory, worker_id) -> Iterator[Site]:
     root = tmp_path_factory.mktemp("browser-site")
     with database(f"browser_{worker_id}") as url:
         env = site_env(root, url)
         env["EMAIL_URL"] = mailbox.url
+        env.update(stripe_env(stripe))
         data = seed(env, feed_host.url("").rstrip("/"), users=USERS)
         assert data["database"] == ("postgresql" if url else "sqlite"), f"the site runs on {data['database']}"
         server = Server(env, root / "gunicorn.log").start()
@@ -172,6 +181,18 @@ def page(context):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+def stripe_env(stripe: FakeStripe) -> dict[str, str]:
+    """Stripe billing (as production runs it) against the fake: its key, webhook secret and plan prices."""
+    return {
+        "NEWSSTAND_BILLING": "stripe",
+        "STRIPE_API_BASE": stripe.base_url,
+        "STRIPE_SECRET_KEY": stripe.api_key,
+        "STRIPE_WEBHOOK_SECRET": stripe.webhook_secret,
+        "STRIPE_PRICE_MONTHLY": "price_monthly",
+        "STRIPE_PRICE_ANNUAL": "price_annual",
+    }
 
 
 def sign_in(context, site: Site) -> None:
