@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import uuid
 
 import pytest
@@ -24,6 +25,11 @@ from tests.browser.test_app import WORKER_READY, wait_until_cached
 pytestmark = pytest.mark.xdist_group("browser")
 
 PASSWORD = "a passphrase for the trial"
+# What the worker's caches would show for a path: the kept page's access ("full", "teaser"), or null.
+_KEPT_ACCESS = """async (path) => {
+  const kept = await caches.match(path, {ignoreVary: true});
+  return kept ? kept.headers.get("X-Newsstand-Access") : null;
+}"""
 TEASER_PARAGRAPHS = 2  # membership.paywall.TEASER_PARAGRAPHS: the teaser shows these, never the third
 
 
@@ -38,6 +44,16 @@ def long_article(site, *, skip: int = 0) -> dict:
 
 def paragraphs(page) -> list[str]:
     return [text.strip() for text in page.locator(".story-body p").all_inner_texts() if text.strip()]
+
+
+def wait_until_not_full(page, path: str, *, timeout: float = 10.0) -> None:
+    """The worker drops kept full pages after it has answered the teaser; wait until no cache holds `path` full."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if page.evaluate(_KEPT_ACCESS, path) != "full":
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the service worker still keeps {path} in full")
 
 
 def assert_full(page, response) -> list[str]:
@@ -136,13 +152,7 @@ def test_a_lapsed_members_saved_article_is_not_kept_in_full_offline(browser, sit
         response = page.goto(f"/articles/{other['id']}/")
         assert response.headers.get("x-newsstand-access") == "teaser"
         assert page.locator("aside.paywall").get_by_role("heading", name="Your membership has ended").is_visible()
-        page.wait_for_function(
-            """async (path) => {
-                const kept = await caches.match(path);
-                return !kept || kept.headers.get("X-Newsstand-Access") !== "full";
-            }""",
-            arg=f"/articles/{saved['id']}/",
-        )
+        wait_until_not_full(page, f"/articles/{saved['id']}/")
 
         # Offline again: the saved article's full text is not on the device any more.
         context.set_offline(True)
