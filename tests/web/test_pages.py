@@ -297,6 +297,10 @@ def test_article_page_uses_a_constant_number_of_queries(client, django_assert_ma
     # counts with one)
     with django_assert_max_num_queries(6):
         assert client.get(f"/articles/{article.pk}/").status_code == 200
+    # Another article: the sidebar and the sections are made once a minute, not per page
+    other = make_article(publisher, feeds=tuple(carriers), section="World")
+    with django_assert_max_num_queries(3):
+        assert client.get(f"/articles/{other.pk}/").status_code == 200
 
 
 def test_publisher_page_uses_a_constant_number_of_queries(client, django_assert_max_num_queries, publisher):
