@@ -12,7 +12,8 @@ costs a cache read, not a render. Nothing is invalidated: news may be a minute s
 What may be served from the cache and what may be stored in it:
 
 - a request is served or stored only when `page_variant(request)` names a variant: today "anon", for GET/HEAD
-  requests without a session cookie (without one nobody is signed in). Every other request renders as usual.
+  requests without a session cookie (without one nobody is signed in) and without a pending message (a notice
+  such as "you are signed out" waits in its own cookie). Every other request renders as usual.
 - the key is the variant, the scheme, the host, the path and the query string: `?page=2` and `?q=…` are pages
   of their own.
 - a response is stored only when it is a complete 200 text/html page marked public (see `page_cache_control`)
@@ -28,6 +29,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
@@ -47,7 +49,9 @@ def page_variant(request: HttpRequest) -> str | None:
     request (method, cookies, headers), and it must tell apart every kind of reader whose pages differ: two requests
     with the same variant and URL get the same bytes. The membership issue adds its variants here (e.g. "member"
     from a signed cookie that says so); a variant must never name one person."""
-    if request.method not in _SAFE_METHODS or settings.SESSION_COOKIE_NAME in request.COOKIES:
+    if request.method not in _SAFE_METHODS:
+        return None
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
         return None
     return "anon"
 

@@ -137,6 +137,9 @@ def test_the_variant_hook():
     with_session = factory.get("/")
     with_session.COOKIES[settings.SESSION_COOKIE_NAME] = "abc"
     assert page_variant(with_session) is None
+    with_a_message = factory.get("/")  # e.g. "you are signed out", shown on the next page
+    with_a_message.COOKIES["messages"] = "…"
+    assert page_variant(with_a_message) is None
 
 
 @pytest.mark.parametrize(
