@@ -173,7 +173,9 @@ def test_phrases_and_exclusions(wire):
 def test_snippets_highlight_matches_from_summary_or_body(wire):
     article(wire, title="Museum", summary="<p>The <b>museum</b> reopens with a new dinosaur hall.</p>", text="")
     article(wire, title="Zoo", summary="<p>No match up here.</p>", text="Keepers welcomed a dinosaur puppet show.")
-    snippets = {hit.article.title: str(hit.snippet) for hit in search_articles(q="dinosaur", now=NOW, full_text=True).hits}
+    snippets = {
+        hit.article.title: str(hit.snippet) for hit in search_articles(q="dinosaur", now=NOW, full_text=True).hits
+    }
     assert "<mark>dinosaur</mark> hall" in snippets["Museum"] and "<b>" not in snippets["Museum"]
     assert "<mark>dinosaur</mark> puppet" in snippets["Zoo"]
 
