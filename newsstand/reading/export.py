@@ -11,10 +11,11 @@ from newsstand.accounts import export
 from newsstand.accounts.models import User
 from newsstand.reading.models import Follow, FollowKind, HistoryEntry, SavedArticle
 
-_ARTICLE = ("article_id", "article__title", "article__url", "article__publisher__name")
+ARTICLE_FIELDS = ("article_id", "article__title", "article__url", "article__publisher__name")
 
 
-def _article(row: dict[str, Any]) -> dict[str, Any]:
+def article_of(row: dict[str, Any]) -> dict[str, Any]:
+    """An exported article, from a row holding ARTICLE_FIELDS (other exports of reading activity use it too)."""
     return {
         "id": row["article_id"],
         "title": row["article__title"],
@@ -24,19 +25,19 @@ def _article(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def saved_articles(user: User) -> list[dict[str, Any]]:
-    rows = SavedArticle.objects.filter(user=user).order_by("-saved_at").values("saved_at", *_ARTICLE)
-    return [{"saved_at": row["saved_at"], "article": _article(row)} for row in rows]
+    rows = SavedArticle.objects.filter(user=user).order_by("-saved_at").values("saved_at", *ARTICLE_FIELDS)
+    return [{"saved_at": row["saved_at"], "article": article_of(row)} for row in rows]
 
 
 def history(user: User) -> list[dict[str, Any]]:
     rows = HistoryEntry.objects.filter(user=user).order_by("-last_read_at")
-    rows = rows.values("first_read_at", "last_read_at", "progress", *_ARTICLE)
+    rows = rows.values("first_read_at", "last_read_at", "progress", *ARTICLE_FIELDS)
     return [
         {
             "first_read_at": row["first_read_at"],
             "last_read_at": row["last_read_at"],
             "progress": row["progress"],
-            "article": _article(row),
+            "article": article_of(row),
         }
         for row in rows
     ]

@@ -163,3 +163,16 @@ def test_the_beacon_is_csrf_checked(member, article):
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(member)
     assert strict.post("/reads/", {"token": "t", "dwell": "20", "scroll": "0"}).status_code == 403
+
+
+def test_counted_reads_are_in_the_members_data_export(client, member, article, now):
+    from newsstand.accounts import export
+
+    client.force_login(member)
+    token = open_article(client, article)
+    now.tick(20)
+    assert claim(client, token).json()["counted"]
+    reads = export.collect(member, now=now())["counted_reads"]
+    assert [(r["day"], r["article"]["id"], r["article"]["title"]) for r in reads] == [
+        (date(2031, 3, 10), article.pk, article.title)
+    ]
