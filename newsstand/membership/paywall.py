@@ -56,13 +56,11 @@ def decide(reader: Reader, article: ArticleData | None, now: datetime) -> Decisi
     """May this reader read this article's full text at `now` (article None: articles in general, e.g. search
     passages)? The article is an argument so that free articles (a publisher's open titles, a gift link) can be
     decided here later, in the same one place."""
+    if reader.signed_in and entitlements.has_access(reader.membership, now):
+        return Decision(full=True, why=Why.MEMBER, until=entitlements.access_ends_at(reader.membership))
     if reader.staff:
         return Decision(full=True, why=Why.STAFF)
-    if not reader.signed_in:
-        return Decision(full=False, why=Why.ANONYMOUS)
-    if entitlements.has_access(reader.membership, now):
-        return Decision(full=True, why=Why.MEMBER, until=entitlements.access_ends_at(reader.membership))
-    return Decision(full=False, why=Why.LAPSED)
+    return Decision(full=False, why=Why.LAPSED if reader.signed_in else Why.ANONYMOUS)
 
 
 def reader_for(user: User | None) -> Reader:

@@ -11,6 +11,7 @@ from newsstand.articles.models import Article
 from newsstand.core import clock
 from newsstand.membership import entitlements
 from newsstand.membership import selectors as membership
+from newsstand.membership.paywall import Decision, Why
 from newsstand.readership import rules, tokens
 from newsstand.readership.models import Read
 from newsstand.readership.rules import Claim, Verdict
@@ -24,9 +25,10 @@ def is_member(user: User, now: datetime) -> bool:
     return user.is_authenticated and entitlements.has_access(membership.membership_of(user), now)
 
 
-def view_token(user: User, article: Article, *, now: datetime) -> str | None:
-    """A view token for this page, or None when a read by this reader could not count (anonymous, no member)."""
-    if not is_member(user, now):
+def view_token(user: User, article: Article, *, access: Decision, now: datetime) -> str | None:
+    """A view token for this page, or None when a read by this reader could not count: only members' reads do, as
+    the paywall decided for this page (so the page reads the membership once)."""
+    if access.why is not Why.MEMBER:
         return None
     return tokens.issue(reader=user.pk, article=article.pk, now=now)
 

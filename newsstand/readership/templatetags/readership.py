@@ -1,5 +1,5 @@
-"""`{% read_beacon article %}`: what an article page needs to report a read (the view token and the script that
-sends it back, readership/reads.js), for members only.
+"""`{% read_beacon article access %}`: what an article page needs to report a read (the view token and the script
+that sends it back, readership/reads.js), for members only, as the page's paywall decision (`access`) says.
 
 Renders nothing for anonymous readers and lapsed members, so a page cached for anonymous readers never carries a
 view token (nor would a member's page: it is never cached, a session cookie comes with it)."""
@@ -18,11 +18,11 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def read_beacon(context, article) -> str:
+def read_beacon(context, article, access) -> str:
     request = context.get("request")
     if request is None:
         return ""
-    token = services.view_token(request.user, article, now=clock.now())
+    token = services.view_token(request.user, article, access=access, now=clock.now())
     if token is None:
         return ""
     rules = services.current_rules()
