@@ -272,11 +272,11 @@ def _env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def _newsstand(*args: str, env: dict[str, str]) -> tuple[str, float]:
-    """Run one newsstand command from this tree; (stdout, seconds). Fails loudly with the command's stderr."""
+def _module(module: str, *args: str, env: dict[str, str]) -> tuple[str, float]:
+    """Run `python -m module args` from this tree; (stdout, seconds). Fails loudly with the command's stderr."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "newsstand", *args],
+        [sys.executable, "-m", module, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -284,22 +284,17 @@ def _newsstand(*args: str, env: dict[str, str]) -> tuple[str, float]:
         timeout=STEP_TIMEOUT,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"newsstand {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-4000:]}")
+        raise RuntimeError(f"{module} {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-4000:]}")
     return done.stdout, time.perf_counter() - started
 
 
+def _newsstand(*args: str, env: dict[str, str]) -> tuple[str, float]:
+    return _module("newsstand", *args, env=env)
+
+
 def _runner(step: str, *, env: dict[str, str]) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-m", "bench._stories_runner", step],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=STEP_TIMEOUT,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"bench._stories_runner {step} failed:\n{done.stderr[-4000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    stdout, _ = _module("bench._stories_runner", step, env=env)
+    return json.loads(stdout.strip().splitlines()[-1])
 
 
 @dataclass(slots=True)
