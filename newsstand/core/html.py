@@ -11,6 +11,8 @@ import html
 import re
 
 import nh3
+from lxml import etree
+from lxml import html as lxml_html
 
 # Elements after which plain text gets a paragraph break, and those that get a single line break.
 _PARAGRAPH_TAGS = (
@@ -93,9 +95,6 @@ def first_paragraphs(clean_html: str, count: int, *, fallback_words: int = 80) -
     """The opening of already-sanitised HTML: everything up to and including its `count`-th paragraph (figures and
     headings before it kept), serialised again by lxml, so a cut never leaves a tag open. Markup without paragraphs
     (text with line breaks) gives its first `fallback_words` words as one paragraph. The paywall's teaser."""
-    from lxml import etree
-    from lxml import html as lxml_html
-
     if not clean_html.strip():
         return ""
     try:

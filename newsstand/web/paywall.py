@@ -27,7 +27,6 @@ UNTIL_HEADER = "X-Newsstand-Access-Until"
 class ArticleText:
     standfirst: str
     body_html: SafeString
-    cut: bool  # the body shown is the teaser's, and there was more
 
 
 def article_text(article: Article, decision: Decision) -> ArticleText:
@@ -35,11 +34,10 @@ def article_text(article: Article, decision: Decision) -> ArticleText:
     standfirst = html.plain_text(article.summary) if article.summary else ""
     if decision.full:
         # body_html was sanitised before it was stored: the one field on this site trusted as HTML.
-        return ArticleText(standfirst=standfirst, body_html=mark_safe(article.body_html), cut=False)  # noqa: S308
+        return ArticleText(standfirst=standfirst, body_html=mark_safe(article.body_html))  # noqa: S308
     teaser = html.first_paragraphs(article.body_html, TEASER_PARAGRAPHS)
     short = first_words(standfirst, STANDFIRST_WORDS)
-    cut = len(teaser) < len(article.body_html.strip()) or short != standfirst
-    return ArticleText(standfirst=short, body_html=mark_safe(teaser), cut=cut)  # noqa: S308 (cut from trusted HTML)
+    return ArticleText(standfirst=short, body_html=mark_safe(teaser))  # noqa: S308 (cut from trusted HTML)
 
 
 def set_access_headers(response: HttpResponse, decision: Decision) -> HttpResponse:
