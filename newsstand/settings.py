@@ -88,7 +88,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         },
         TEST={"NAME": str(DATA_DIR / "test.sqlite3")},
     )
-CACHES = conf.caches(conf.env("NEWSSTAND_CACHE_URL"))
+CACHES = conf.caches(conf.env("NEWSSTAND_CACHE_URL"), DATA_DIR)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked-out sign-in before any password is checked.

@@ -5,14 +5,52 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from newsstand.articles.models import Article, ArticleFeed
-from newsstand.sources.models import Publisher
+from newsstand.core.rows import Columns, Query
+from newsstand.sources.models import Feed, Publisher
 
 # Lists never need the body: leaving these out keeps timeline queries small.
 HEAVY_FIELDS = ("body_html", "text")
+
+# The article page's reads are hand-written SQL (newsstand.core.rows: compiling them cost more than running them).
+_ARTICLE = Columns(Article)
+_PUBLISHER = Columns(Publisher)
+_VERSION = Columns(Article, only=("title", "url", "publisher", "duplicate_of", "published_at"))
+_PUBLISHER_NAME = Columns(Publisher, only=("name", "slug"))
+_SIGHTING = Columns(ArticleFeed)
+_SIGHTING_FEED = Columns(Feed, only=("url", "publisher", "title", "section"))
+_DETAIL = Query(
+    lambda c: (
+        f"SELECT {_ARTICLE.select('a', c)}, {_PUBLISHER.select('p', c)} FROM {_ARTICLE.table('a', c)} "
+        f"JOIN {_PUBLISHER.table('p', c)} ON p.id = a.publisher_id WHERE a.id = %s"
+    ),
+    _ARTICLE,
+    _PUBLISHER,
+)
+_VERSIONS = Query(
+    lambda c: (
+        f"SELECT {_VERSION.select('a', c)}, {_PUBLISHER_NAME.select('p', c)} FROM {_VERSION.table('a', c)} "
+        f"JOIN {_PUBLISHER_NAME.table('p', c)} ON p.id = a.publisher_id "
+        "WHERE (a.id = %s OR a.duplicate_of_id = %s) AND a.id <> %s ORDER BY a.published_at, a.id"
+    ),
+    _VERSION,
+    _PUBLISHER_NAME,
+)
+_SOURCES = Query(
+    lambda c: (
+        f"SELECT {_SIGHTING.select('s', c)}, {_SIGHTING_FEED.select('f', c)}, {_PUBLISHER_NAME.select('p', c)} "
+        f"FROM {_SIGHTING.table('s', c)} JOIN {_SIGHTING_FEED.table('f', c)} ON f.id = s.feed_id "
+        f"JOIN {_PUBLISHER_NAME.table('p', c)} ON p.id = f.publisher_id "
+        "WHERE s.article_id = %s ORDER BY s.first_seen_at, s.id"
+    ),
+    _SIGHTING,
+    _SIGHTING_FEED,
+    _PUBLISHER_NAME,
+)
 
 
 def latest_articles(*, section: str | None = None, publisher: Publisher | None = None) -> QuerySet[Article]:
@@ -27,7 +65,24 @@ def latest_articles(*, section: str | None = None, publisher: Publisher | None =
 
 def article_detail(pk: int) -> Article:
     """One article with its publisher; 404 when missing."""
-    return get_object_or_404(Article.objects.select_related("publisher"), pk=pk)
+    found = _DETAIL.rows([pk])
+    if not found:
+        raise Http404("No such article.")
+    article, publisher = found[0]
+    article.publisher = publisher
+    return article
+
+
+def article_versions(article: Article) -> tuple[Article | None, list[Article]]:
+    """The syndicated original (when the article is a copy) and the other copies of the same wire text, in time
+    order, each with its publisher's name and slug, in one query."""
+    root = article.duplicate_of_id or article.pk
+    versions = []
+    for version, publisher in _VERSIONS.rows([root, root, article.pk]):
+        version.publisher = publisher
+        versions.append(version)
+    original = next((version for version in versions if version.pk == root), None)
+    return original, [version for version in versions if version is not original]
 
 
 def publisher_by_slug(slug: str) -> Publisher:
@@ -117,7 +172,11 @@ def export_rows(*, chunk_size: int = 2000) -> Iterator[dict]:
 
 
 def article_sources(article: Article) -> list[ArticleFeed]:
-    """Every feed that carried the article, with the feed's publisher, in one query, first sighting first."""
-    return list(
-        ArticleFeed.objects.filter(article=article).select_related("feed__publisher").order_by("first_seen_at", "id")
-    )
+    """Every feed that carried the article, with the feed's publisher, in one query, first sighting first: the
+    feed's URL, title and section and the publisher's name and slug are loaded, the rest deferred."""
+    found = []
+    for sighting, feed, publisher in _SOURCES.rows([article.pk]):
+        feed.publisher = publisher
+        sighting.feed = feed
+        found.append(sighting)
+    return found

@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 from itertools import groupby
 
 from django.db.models import Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from newsstand.articles.models import Article
 from newsstand.articles.selectors import HEAVY_FIELDS
+from newsstand.core.rows import Columns, Query
+from newsstand.sources.models import Publisher
 from newsstand.stories import ranking
 from newsstand.stories.models import Story
 
@@ -18,6 +20,23 @@ TOP_WINDOW = timedelta(hours=48)
 RELATED_WINDOW = timedelta(days=14)
 _CARD_FIELDS = ("id", "headline", "lead", "lead_image_url", "section", "article_count", "publisher_count",
                 "first_seen_at", "last_seen_at", "rank_key", "representative_id")  # fmt: skip
+
+
+# Reads on every article page are hand-written SQL (newsstand.core.rows: compiling them cost more than running them).
+_STORY = Columns(Story)
+_LISTED = Columns(Article, only=("title", "url", "publisher", "section", "published_at", "story", "duplicate_of"))
+_PUBLISHER = Columns(Publisher, only=("name", "slug"))
+_STORY_BY_ID = Query(lambda c: f"SELECT {_STORY.select('s', c)} FROM {_STORY.table('s', c)} WHERE s.id = %s", _STORY)
+_STORY_NEWEST = Query(
+    lambda c: (
+        f"SELECT {_LISTED.select('a', c)}, {_PUBLISHER.select('p', c)} FROM {_LISTED.table('a', c)} "
+        f"JOIN {_PUBLISHER.table('p', c)} ON p.id = a.publisher_id "
+        "WHERE a.story_id = %s AND a.duplicate_of_id IS NULL AND a.id <> %s AND a.id <> %s "
+        "ORDER BY a.published_at DESC LIMIT %s"
+    ),
+    _LISTED,
+    _PUBLISHER,
+)
 
 
 def live_stories() -> QuerySet[Story]:
@@ -34,12 +53,19 @@ def top_stories(*, now: datetime, limit: int = 12, per_section: int = 4) -> list
 
 def story_detail(pk: int) -> Story:
     """A story; a merged story resolves to the one it was merged into (404 when missing)."""
-    story = get_object_or_404(Story, pk=pk)
+    story = _story(pk)
     seen = {story.pk}
     while story.merged_into_id and story.merged_into_id not in seen:
         seen.add(story.merged_into_id)
-        story = get_object_or_404(Story, pk=story.merged_into_id)
+        story = _story(story.merged_into_id)
     return story
+
+
+def _story(pk: int) -> Story:
+    found = _STORY_BY_ID.rows([pk])
+    if not found:
+        raise Http404("No such story.")
+    return found[0][0]
 
 
 @dataclass
@@ -77,22 +103,17 @@ def coverage_by_publisher(articles: list[Article]) -> list[PublisherCoverage]:
 
 
 def related_for_article(article: Article, *, limit: int = 6) -> list[Article]:
-    """Other publishers' articles on the same story first (one per publisher, copies folded), newest first."""
+    """Other publishers' articles on the same story first (one per publisher, copies folded), newest first: their
+    title, URL, section, publication time and publisher's name and slug (the rest deferred)."""
     if not article.story_id:
         return []
-    others = (
-        Article.objects.filter(story_id=article.story_id, duplicate_of__isnull=True)
-        .exclude(pk=article.pk)
-        .exclude(pk=article.duplicate_of_id or 0)
-        .select_related("publisher")
-        .defer(*HEAVY_FIELDS)
-        .order_by("-published_at")[: limit * 3]
-    )
+    others = _STORY_NEWEST.rows([article.story_id, article.pk, article.duplicate_of_id or 0, limit * 3])
     picked: list[Article] = []
     publishers = {article.publisher_id}
-    for other in others:
+    for other, publisher in others:
         if other.publisher_id not in publishers:
             publishers.add(other.publisher_id)
+            other.publisher = publisher
             picked.append(other)
     return picked[:limit]
 

@@ -4,6 +4,8 @@ it and what never is, through the real middleware stack."""
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -169,14 +171,19 @@ def test_a_used_csrf_token_keeps_a_page_out():
     assert storable(request, response) is False
 
 
-def test_cache_urls():
-    assert conf.caches("locmem://")[PAGE_CACHE]["BACKEND"].endswith("LocMemCache")
-    redis = conf.caches("redis://127.0.0.1:6379/2")
+def test_cache_urls(tmp_path):
+    disk = conf.caches("disk://", tmp_path)
+    assert disk[PAGE_CACHE]["BACKEND"].endswith("DiskCache") and disk[PAGE_CACHE]["LOCATION"] == str(
+        tmp_path / "cache" / PAGE_CACHE
+    )
+    assert conf.caches("disk:///srv/cache", tmp_path)["default"]["LOCATION"] == "/srv/cache/default"
+    assert conf.caches("locmem://", tmp_path)[PAGE_CACHE]["BACKEND"].endswith("LocMemCache")
+    redis = conf.caches("redis://127.0.0.1:6379/2", tmp_path)
     assert redis[PAGE_CACHE]["BACKEND"].endswith("RedisCache") and redis[PAGE_CACHE]["LOCATION"].endswith("/2")
     assert redis["default"]["KEY_PREFIX"] != redis[PAGE_CACHE]["KEY_PREFIX"]
-    assert conf.caches("dummy://")[PAGE_CACHE]["BACKEND"].endswith("DummyCache")
+    assert conf.caches("dummy://", tmp_path)[PAGE_CACHE]["BACKEND"].endswith("DummyCache")
     with pytest.raises(ImproperlyConfigured, match="NEWSSTAND_CACHE_URL"):
-        conf.caches("memcached://127.0.0.1")
+        conf.caches("memcached://127.0.0.1", tmp_path)
 
 
 def _redis_is_up() -> bool:
@@ -191,7 +198,7 @@ def _redis_is_up() -> bool:
 def test_pages_are_shared_through_redis(client, publisher, settings):
     """With NEWSSTAND_CACHE_URL=redis://…, a page stored by one process is a hit for every other."""
     prefix = f"test-{uuid.uuid4().hex}"
-    configured = conf.caches("redis://127.0.0.1:6379/0")
+    configured = conf.caches("redis://127.0.0.1:6379/0", settings.DATA_DIR)
     for alias in configured:
         configured[alias]["KEY_PREFIX"] = f"{prefix}-{alias}"
     settings.CACHES = configured
@@ -205,3 +212,17 @@ def test_pages_are_shared_through_redis(client, publisher, settings):
     finally:
         caches[PAGE_CACHE].delete(key)
         caches["default"].delete(SECTIONS_CACHE_KEY)
+
+
+def test_the_disk_cache_is_shared_by_the_processes_of_a_machine(client, publisher):
+    """The default (disk://): a page one web worker stored is a hit for every other process on the machine."""
+    assert settings.CACHES[PAGE_CACHE]["BACKEND"].endswith("DiskCache")
+    make_article(publisher, title="Shared on disk")
+    assert status(client.get("/")) == "miss"
+    key = page_key(RequestFactory().get("/", HTTP_HOST="testserver"), "anon")
+    other_process = (
+        "import django, sys; django.setup(); from django.core.cache import caches; "
+        f"stored = caches[{PAGE_CACHE!r}].get(sys.argv[1]); print(b'Shared on disk' in stored[1])"
+    )
+    done = subprocess.run([sys.executable, "-c", other_process, key], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "True", done.stderr

@@ -1,7 +1,7 @@
 """Pages: thin views that read through the selectors and render.
 
-Two reads live here until their selectors exist (see `_story_publishers` and `_versions`): each is one query for the
-whole page, never one per item.
+One read lives here until its selector exists (see `_story_publishers`): one query for the whole page, never one
+per item.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Min, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 
@@ -137,7 +137,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     if request.user.is_authenticated:  # the reader's history: one upsert, and nothing at all for anonymous readers
         reading_services.record_read(request.user, item, now=now)
     story = stories.story_detail(item.story_id) if item.story_id else None
-    original, copies = _versions(item)
+    original, copies = selectors.article_versions(item)
     context = {
         "article": item,
         "sources": selectors.article_sources(item),
@@ -266,21 +266,6 @@ def _story_publishers(story_ids: list[int]) -> dict[int, list[str]]:
     for story_id, name in rows:
         names.setdefault(story_id, []).append(name)
     return names
-
-
-def _versions(item: Article) -> tuple[Article | None, list[Article]]:
-    """The syndicated original (when the article is a copy) and the other copies of the same wire text, in time
-    order, in one query. Belongs in articles.selectors (asked for); kept private here meanwhile."""
-    root = item.duplicate_of_id or item.pk
-    versions = list(
-        Article.objects.filter(Q(pk=root) | Q(duplicate_of_id=root))
-        .exclude(pk=item.pk)
-        .select_related("publisher")
-        .only("id", "title", "url", "duplicate_of_id", "publisher__name", "publisher__slug")
-        .order_by("published_at", "id")
-    )
-    original = next((version for version in versions if version.pk == root), None)
-    return original, [version for version in versions if version is not original]
 
 
 def _syndicators(articles: list[Article], *, covered: set[str]) -> list[Article]:
