@@ -7,7 +7,7 @@
 Steps: a fresh SQLite database in a temp data dir (`newsstand migrate`); bench._web_fill writes the articles,
 publishers, feeds and stories in bulk (see its docstring for how stories are made); `newsstand reindex-search
 --bulk` builds the search index; gunicorn serves `newsstand.wsgi` on loopback as production would (DEBUG off,
-gthread, workers = cores + 1, the page cache as configured: `--cache-url`, locmem by default, emptied first);
+gthread, workers = cores + 1, the page cache as configured: `--cache-url`, the product's default disk:// unless given, emptied first);
 each page is warmed up, then measured with `wrk --latency` at 50 connections, a Lua script rotating over many
 article ids, story ids and queries (WRK_LUA below) and counting the page cache's hits and misses (the X-Page-Cache
 header). Prints requests/s, p50, p95 and p99 per page against the targets, and the misses, with the machine, the
@@ -253,7 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="also cProfile each page (bench._web_profile)")
     parser.add_argument("--pages", default="home,article,story,search", help="page kinds to measure, in order")
     parser.add_argument(
-        "--cache-url", default="locmem://", help="the server's NEWSSTAND_CACHE_URL (locmem://, redis://…, dummy://)"
+        "--cache-url",
+        default="disk://",
+        help="the server's NEWSSTAND_CACHE_URL (disk://, locmem://, redis://…, dummy://)",
     )
     parser.add_argument("--json-out", type=Path, default=OUT_DIR / "web.json")
     args = parser.parse_args(argv)

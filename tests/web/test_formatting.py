@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -60,3 +60,16 @@ def test_shorten_cuts_at_a_word_boundary():
 )
 def test_http_url(url, kept):
     assert http_url(url) == (url if kept else "")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [NOW, NOW.replace(microsecond=609192), datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=-5))), None],
+)
+def test_iso_writes_what_the_date_filter_writes_for_c(value):
+    from django.template import engines
+
+    django_engine = engines["django"]
+    ours = django_engine.from_string("{% load formatting %}{{ value|iso }}").render({"value": value})
+    theirs = django_engine.from_string("{{ value|date:'c' }}").render({"value": value})
+    assert ours == theirs
