@@ -50,28 +50,29 @@ init = function(args)
     if #line > 0 then paths[#paths + 1] = line end
   end
   math.randomseed(os.time() + 7919 * (id or 0))
-  hits, misses = 0, 0
+  hits, misses, stale = 0, 0, 0
 end
 request = function()
   return wrk.format("GET", paths[math.random(#paths)])
 end
 response = function(status, headers, body)
   local state = headers["X-Page-Cache"]
-  if state == "hit" then hits = hits + 1 elseif state == "miss" then misses = misses + 1 end
+  if state == "hit" then hits = hits + 1 elseif state == "miss" then misses = misses + 1
+  elseif state == "stale" then stale = stale + 1 end
 end
 done = function(summary, latency, requests)
   local seconds = summary.duration / 1e6
   local e = summary.errors
-  local hit, miss = 0, 0
+  local hit, miss, old = 0, 0, 0
   for _, thread in ipairs(threads) do
-    hit, miss = hit + thread:get("hits"), miss + thread:get("misses")
+    hit, miss, old = hit + thread:get("hits"), miss + thread:get("misses"), old + thread:get("stale")
   end
   io.write(string.format('{"requests": %d, "seconds": %.3f, "rps": %.2f, "p50_ms": %.3f, "p95_ms": %.3f, '
     .. '"p99_ms": %.3f, "max_ms": %.3f, "non_2xx": %d, "socket_errors": %d, "cache_hits": %d, '
-    .. '"cache_misses": %d}\\n',
+    .. '"cache_misses": %d, "cache_stale": %d}\\n',
     summary.requests, seconds, summary.requests / seconds, latency:percentile(50) / 1000,
     latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000, e.status,
-    e.connect + e.read + e.write + e.timeout, hit, miss))
+    e.connect + e.read + e.write + e.timeout, hit, miss, old))
 end
 """
 EMPTY_CACHES = "from django.core.cache import caches\nfor alias in caches: caches[alias].clear()"
@@ -216,7 +217,7 @@ def wrk(
 
 def table(results: dict[str, dict]) -> str:
     lines = [
-        "| page    | URLs rotated | requests/s |  p50 ms |  p95 ms |  p99 ms | non-2xx | cache misses      "
+        "| page    | URLs rotated | requests/s |  p50 ms |  p95 ms |  p99 ms | non-2xx | misses / stale    "
         "| target            |",
         "|---------|-------------:|-----------:|--------:|--------:|--------:|--------:|------------------:"
         "|-------------------|",
@@ -227,9 +228,9 @@ def table(results: dict[str, dict]) -> str:
         if target:
             value = r[f"{target[0]}_ms"]
             verdict = f"{target[0]} ≤ {target[1]:.0f} ms: {'met' if value <= target[1] else 'NOT met'}"
-        misses = r.get("cache_misses", 0)
-        seen = misses + r.get("cache_hits", 0)
-        share = f"{misses:,} ({misses / seen:.1%})" if seen else "not cached"
+        misses, stale = r.get("cache_misses", 0), r.get("cache_stale", 0)
+        seen = misses + stale + r.get("cache_hits", 0)
+        share = f"{misses:,} ({misses / seen:.1%}) / {stale:,}" if seen else "not cached"
         lines.append(
             f"| {page:<7} | {r['urls']:>12,} | {r['rps']:>10,.0f} | {r['p50_ms']:>7.1f} | {r['p95_ms']:>7.1f} "
             f"| {r['p99_ms']:>7.1f} | {r['non_2xx'] + r['socket_errors']:>7,} | {share:>17} | {verdict:<17} |"

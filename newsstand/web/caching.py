@@ -9,6 +9,12 @@ Server side: `PageCacheMiddleware` keeps each anonymous page (in the "pages" cac
 the same minute and answers later requests for it before the session, auth and CSRF middleware do any work: a hit
 costs a cache read, not a render. Nothing is invalidated: news may be a minute stale, as the header already says.
 
+Past its minute a page is kept one more (`STALE_FOR`, announced as `stale-while-revalidate`): the first request to
+find it old gets the old copy at once, and its worker thread makes the page again after sending that response
+(`RenewingResponse`), while a short lock in the cache keeps the other workers and machines from doing the same.
+So on a busy site no reader waits for a page to be made except the first reader of a page nobody asked for in
+two minutes; the cost of making pages stays the same, but it leaves the readers' path (bench/RESULTS.md).
+
 What may be served from the cache and what may be stored in it:
 
 - a request is served or stored only when `page_variant(request)` names a variant: today "anon", for GET/HEAD
@@ -25,20 +31,26 @@ What may be served from the cache and what may be stored in it:
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
+log = logging.getLogger(__name__)
+
 ANONYMOUS_MAX_AGE = 60
-PUBLIC = f"public, max-age={ANONYMOUS_MAX_AGE}"
+STALE_FOR = 60  # seconds an old copy may still answer while the page is made again
+RENEWAL_LOCK_SECONDS = 30  # long enough for any render; a render that dies lets another try after this
+PUBLIC = f"public, max-age={ANONYMOUS_MAX_AGE}, stale-while-revalidate={STALE_FOR}"
 PERSONAL = "private, no-cache"
 PAGE_CACHE = "pages"  # the alias in settings.CACHES (newsstand.conf.caches)
-STATUS_HEADER = "X-Page-Cache"  # "hit" or "miss" on requests the cache could answer; for benchmarks and operators
+STATUS_HEADER = "X-Page-Cache"  # "hit", "stale" or "miss" where the cache could answer; for benchmarks and operators
 _SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 
@@ -104,12 +116,34 @@ class PageCacheMiddleware:
         key = page_key(request, variant)
         stored = pages.get(key)
         if stored is not None:
-            return _thawed(stored)
+            age = time.time() - stored[0]
+            if age < ANONYMOUS_MAX_AGE:
+                return _thawed(stored, HttpResponse, "hit")
+            if age < ANONYMOUS_MAX_AGE + STALE_FOR:
+                if not pages.add(_renewal_key(key), True, RENEWAL_LOCK_SECONDS):
+                    return _thawed(stored, HttpResponse, "stale")  # another worker is making it already
+                response = _thawed(stored, RenewingResponse, "stale")
+                response.renew = lambda: self._renew(request, key)
+                return response
+        return self._store(request, key, miss=True)
+
+    def _store(self, request: HttpRequest, key: str, *, miss: bool) -> HttpResponse:
         response = self._headed(request, self.get_response(request))
         if storable(request, response):
-            pages.set(key, _frozen(response), ANONYMOUS_MAX_AGE)
-        response[STATUS_HEADER] = "miss"
+            caches[PAGE_CACHE].set(key, _frozen(response), ANONYMOUS_MAX_AGE + STALE_FOR)
+        if miss:
+            response[STATUS_HEADER] = "miss"
         return response
+
+    def _renew(self, request: HttpRequest, key: str) -> None:
+        """Make the page again for a request whose old copy has been sent: a new request object from the same
+        WSGI environ (the first one has been through the middleware already). A failure leaves the old copy."""
+        try:
+            self._store(WSGIRequest(request.environ), key, miss=False)
+        except Exception:
+            log.exception("could not renew the cached page %s", request.get_full_path())
+        finally:
+            caches[PAGE_CACHE].delete(_renewal_key(key))
 
     def _headed(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         content_type = response.get("Content-Type", "")
@@ -135,13 +169,30 @@ def _frozen(response: HttpResponse) -> tuple[float, bytes, list[tuple[str, str]]
     return time.time(), response.content, list(response.items())
 
 
-def _thawed(stored: tuple[float, bytes, list[tuple[str, str]]]) -> HttpResponse:
+def _thawed(stored: tuple[float, bytes, list[tuple[str, str]]], kind: type[HttpResponse], state: str) -> HttpResponse:
     """The stored page as a response; `Age` says how old it is, so browsers and proxies keep it no longer than we
     would have."""
     stored_at, content, headers = stored
-    response = HttpResponse(content)
+    response = kind(content)
     for name, value in headers:
         response[name] = value
     response["Age"] = str(max(0, int(time.time() - stored_at)))
-    response[STATUS_HEADER] = "hit"
+    response[STATUS_HEADER] = state
     return response
+
+
+def _renewal_key(key: str) -> str:
+    return f"{key}:renewing"
+
+
+class RenewingResponse(HttpResponse):
+    """An old copy of a page that makes the page again once the server has sent it: WSGI servers call `close()`
+    after the last byte, so the reader does not wait for the render (the worker thread does)."""
+
+    renew: Callable[[], None] = staticmethod(lambda: None)
+
+    def close(self) -> None:
+        try:
+            self.renew()
+        finally:
+            super().close()

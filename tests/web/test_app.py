@@ -367,7 +367,7 @@ def test_home_and_article_pages_weigh_under_100_kb(client, publisher):
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
     [
-        ({}, "public, max-age=60"),
+        ({}, "public, max-age=60, stale-while-revalidate=60"),
         ({"authenticated": True}, "private, no-cache"),
         ({"sets_cookie": True}, "private, no-cache"),
         ({"status": 404}, None),
@@ -391,7 +391,7 @@ def test_page_cache_control(kwargs, expected):
 def test_anonymous_pages_are_cached_briefly_and_vary_by_cookie(client, article, django_user_model):
     for path in ("/", f"/articles/{article.pk}/"):
         response = client.get(path)
-        assert response["Cache-Control"] == "public, max-age=60", path
+        assert response["Cache-Control"] == "public, max-age=60, stale-while-revalidate=60", path
         assert "Cookie" in response["Vary"]
     assert client.get("/sw.js")["Cache-Control"] == "no-cache"  # a view's own header stands
     client.force_login(django_user_model.objects.create_user("reader@example.com", password="x"))

@@ -14,11 +14,20 @@ from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import include, path
 
 from newsstand import conf
-from newsstand.web.caching import PAGE_CACHE, PUBLIC, STATUS_HEADER, page_key, page_variant, storable
+from newsstand.web.caching import (
+    ANONYMOUS_MAX_AGE,
+    PAGE_CACHE,
+    PUBLIC,
+    STALE_FOR,
+    STATUS_HEADER,
+    page_key,
+    page_variant,
+    storable,
+)
 from newsstand.web.templatetags.navigation import SECTIONS_CACHE_KEY
 from tests.web.rows import make_article
 
@@ -59,6 +68,65 @@ def test_a_second_anonymous_request_is_a_hit_that_touches_no_database(client, pu
     assert second["Cache-Control"] == PUBLIC and "Cookie" in second["Vary"]
     assert second["Content-Type"] == first["Content-Type"]
     assert 0 <= int(second["Age"]) <= 60
+
+
+def age_the_page(path: str, seconds: float) -> str:
+    """Make the stored copy of `path` look `seconds` older; returns its key."""
+    key = page_key(RequestFactory().get(path, HTTP_HOST="testserver"), "anon")
+    stored_at, content, headers = caches[PAGE_CACHE].get(key)
+    caches[PAGE_CACHE].set(key, (stored_at - seconds, content, headers), 600)
+    return key
+
+
+def test_an_old_page_is_answered_at_once_and_made_again_after_the_response(client, publisher):
+    make_article(publisher, title="Morning headline")
+    assert status(client.get("/")) == "miss"
+    make_article(publisher, title="Noon headline")
+    age_the_page("/", ANONYMOUS_MAX_AGE + 1)
+
+    old = client.get("/")  # the test client, like a WSGI server, closes the response after reading it
+
+    assert status(old) == "stale" and b"Noon headline" not in old.content
+    assert int(old["Age"]) >= ANONYMOUS_MAX_AGE and f"stale-while-revalidate={STALE_FOR}" in old["Cache-Control"]
+    renewed = client.get("/")
+    assert status(renewed) == "hit" and b"Noon headline" in renewed.content and int(renewed["Age"]) < 5
+
+
+def test_only_one_worker_makes_an_old_page_again(client, publisher):
+    make_article(publisher, title="Morning headline")
+    client.get("/")
+    make_article(publisher, title="Noon headline")
+    key = age_the_page("/", ANONYMOUS_MAX_AGE + 1)
+    caches[PAGE_CACHE].add(f"{key}:renewing", True, 30)  # another worker is at it
+
+    assert status(client.get("/")) == "stale"
+    still = client.get("/")
+    assert status(still) == "stale" and b"Noon headline" not in still.content
+
+
+def test_a_renewal_that_fails_keeps_the_old_copy(publisher, monkeypatch, caplog):
+    client = Client(raise_request_exception=False)  # as a real server: the failing view becomes a logged 500
+    make_article(publisher, title="Morning headline")
+    client.get("/")
+    age_the_page("/", ANONYMOUS_MAX_AGE + 1)
+    monkeypatch.setattr("newsstand.web.views.pages.home", lambda request: 1 / 0)
+
+    old = client.get("/")
+
+    assert old.status_code == 200 and status(old) == "stale" and b"Morning headline" in old.content
+    assert "Internal Server Error: /" in caplog.text
+    again = client.get("/")  # the lock went with the failure: the next reader of the old copy tries again
+    assert again.status_code == 200 and status(again) == "stale"
+    monkeypatch.undo()
+    client.get("/")
+    assert status(client.get("/")) == "hit"
+
+
+def test_a_page_past_its_grace_is_made_for_the_reader(client, publisher):
+    make_article(publisher, title="Morning headline")
+    client.get("/")
+    age_the_page("/", ANONYMOUS_MAX_AGE + STALE_FOR + 1)
+    assert status(client.get("/")) == "miss"
 
 
 def test_query_strings_are_pages_of_their_own(client, publisher):
