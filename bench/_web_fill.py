@@ -9,8 +9,9 @@ with a distinct angle, the item's summary, a real body led by the item's summary
 
 Stories are built synthetically, not by `stories.services.assign_articles` (hours at 200k): articles are cut into
 stories in time order, 1 to 12 articles each (long-tailed, from distinct publishers, within hours of each other),
-and every Story row gets the counts, times, velocity and rank key the clustering pass would store. Clustering
-state (centroids, features) is left empty: the pages never read it.
+and every Story row gets the counts, times, velocity and rank key the clustering pass would store, and a centroid
+and entities made from its first article's headline and lead (`story_state`): related stories read both, so a
+bench without them would skip that work (articles' own features are left out: no page reads them).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import argparse
 import hashlib
 import itertools
 import json
+import math
 import random
 import re
 import sys
@@ -59,6 +61,46 @@ def publisher_names(real: list[str], count: int) -> list[str]:
     return names[:count]
 
 
+def story_state(headline: str, lead_html: str) -> tuple[dict[str, float], dict[str, float]]:
+    """A story's centroid (its 50 strongest terms, unit length, entity keys prefixed as the clustering pass keeps
+    them) and its entities, from one article's headline and lead."""
+    from newsstand.core.html import html_to_text
+    from newsstand.stories import features
+    from newsstand.stories.clustering import ENTITY_PREFIX
+
+    terms = features.compute(title=headline, lead=html_to_text(lead_html) if lead_html else "").terms
+    strongest = sorted(terms.items(), key=lambda item: -item[1])[:50]
+    norm = math.sqrt(sum(weight * weight for _, weight in strongest)) or 1.0
+    centroid = {term: round(weight / norm, 5) for term, weight in strongest}
+    entities = {t.removeprefix(ENTITY_PREFIX): w for t, w in centroid.items() if t.startswith(ENTITY_PREFIX)}
+    return centroid, entities
+
+
+def fill_story_state() -> int:
+    """Give the stories of a database filled before `story_state` existed their centroid and entities."""
+    import django
+
+    django.setup()
+    from django.db import transaction
+
+    from newsstand.stories.models import Story
+    from newsstand.stories.services import index_entities
+
+    done = 0
+    last = 0
+    while True:
+        batch = list(Story.objects.filter(pk__gt=last).order_by("pk")[:2000])
+        if not batch:
+            return done
+        for story in batch:
+            story.centroid, story.entities = story_state(story.headline, story.lead)
+        with transaction.atomic():
+            Story.objects.bulk_update(batch, ["centroid", "entities"], batch_size=500)
+            index_entities(batch)
+        done += len(batch)
+        last = batch[-1].pk
+
+
 def slug(name: str, n: int) -> str:
     return ("-".join("".join(c.lower() if c.isalnum() else " " for c in name).split()) or "publisher")[:60] + f"-{n}"
 
@@ -75,6 +117,7 @@ def fill(*, articles: int, data_dir: Path | None, publishers: int, seed: int) ->
     from newsstand.sources.models import Feed, FeedStatus, Publisher
     from newsstand.stories import ranking
     from newsstand.stories.models import Story
+    from newsstand.stories.services import index_entities
 
     started = time.monotonic()
     rng = random.Random(seed)
@@ -172,6 +215,7 @@ def fill(*, articles: int, data_dir: Path | None, publishers: int, seed: int) ->
                     ArticleFeed(article_id=article_id, feed=feed, guid=url, link=url, first_seen_at=published)
                 )
             first = story_rows[0]
+            centroid, entities = story_state(first.title, first.summary)
             velocity = ranking.velocity([a.published_at for a in story_rows])
             base = ranking.base_score(publisher_weights=[pubs[i].weight for i in story_pubs], velocity=velocity)
             stories.append(
@@ -188,6 +232,8 @@ def fill(*, articles: int, data_dir: Path | None, publishers: int, seed: int) ->
                     last_seen_at=times[-1],
                     velocity=velocity,
                     rank_key=ranking.rank_key(base=base, last_seen=times[-1], now=now),
+                    centroid=centroid,
+                    entities=entities,
                 )
             )
             rows.extend(story_rows)
@@ -195,6 +241,7 @@ def fill(*, articles: int, data_dir: Path | None, publishers: int, seed: int) ->
         with transaction.atomic():
             # Stories and articles point at each other: foreign keys are checked at commit (deferred), so order is free.
             Story.objects.bulk_create(stories, batch_size=500)
+            index_entities(stories)
             Article.objects.bulk_create(rows, batch_size=500)
             ArticleFeed.objects.bulk_create(sightings, batch_size=1000)
         print(f"  {done:,} articles", file=sys.stderr, flush=True)
@@ -225,7 +272,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--publishers", type=int, default=300)
     parser.add_argument("--data", default="/work/shared/data", help="shared data set, or 'none' for generated text")
     parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--story-state", action="store_true", help="only add story_state to a filled database")
     args = parser.parse_args(argv)
+    if args.story_state:
+        print(json.dumps({"stories_with_state": fill_story_state()}))
+        return
     data = None if args.data == "none" else Path(args.data)
     print(json.dumps(fill(articles=args.articles, data_dir=data, publishers=args.publishers, seed=args.seed)))
 

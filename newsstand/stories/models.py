@@ -47,6 +47,27 @@ class Story(models.Model):
         return reverse("web:story", kwargs={"pk": self.pk})
 
 
+ENTITY_LENGTH = 200  # longer names are cut to this in the index (entity names are a few words)
+
+
+class StoryEntity(models.Model):
+    """One named entity of a live story, with the story's time span: the index related stories are found by
+    (stories.selectors.related_stories reads the stories sharing an entity instead of scanning a fortnight of
+    stories). Written with the story (stories.services.index_entities); a merged story's rows go with the merge."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")
+    entity = models.CharField(max_length=ENTITY_LENGTH)
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["story", "entity"], name="story_entity_unique")]
+        indexes = [models.Index(fields=["entity", "last_seen_at"], name="story_entity_window_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.entity} in story {self.story_id}"
+
+
 class ArticleFeatures(models.Model):
     """What clustering computed for an article, kept so that stories can be re-evaluated and rebuilt."""
 

@@ -26,7 +26,7 @@ from newsstand.core import clock, html
 from newsstand.stories import features as feats
 from newsstand.stories import ranking
 from newsstand.stories.clustering import DEFAULT_PARAMS, ENTITY_PREFIX, ArticleInput, Params, StoryEngine
-from newsstand.stories.models import ArticleFeatures, ClusteringState, Story
+from newsstand.stories.models import ENTITY_LENGTH, ArticleFeatures, ClusteringState, Story, StoryEntity
 from newsstand.stories.syndication import SyndicationIndex, Text
 
 SYNDICATION_WINDOW = timedelta(days=2)
@@ -224,6 +224,7 @@ def _assign(*, article_ids: list[int], now: datetime, params: Params, result: As
     for other, into in merged.items():  # one pair of updates per merge: merges are rare
         Article.objects.filter(story_id=other).update(story_id=_follow(into, merged))
         Story.objects.filter(id=other).update(merged_into_id=_follow(into, merged), article_count=0, publisher_count=0)
+        StoryEntity.objects.filter(story_id=other).delete()
     result.stories_merged = len(merged)
     live = {_follow(real.get(s, s), merged) for s in touched} - set(merged)
     _refresh_stories(live, engine=engine, now=now)
@@ -302,6 +303,23 @@ def _refresh_stories(story_ids: Iterable[int], *, engine: StoryEngine, now: date
         ],
         batch_size=BATCH,
     )  # fmt: skip
+    index_entities(stories.values())
+
+
+def index_entities(stories: Iterable[Story]) -> None:
+    """Rewrite the entity index rows (StoryEntity) of these stories from their `entities` and times; a story with
+    no articles, or merged into another, gets none."""
+    stories = list(stories)
+    StoryEntity.objects.filter(story_id__in=[story.pk for story in stories]).delete()
+    StoryEntity.objects.bulk_create(
+        [
+            StoryEntity(story=story, entity=entity, first_seen_at=story.first_seen_at, last_seen_at=story.last_seen_at)
+            for story in stories
+            if story.article_count and not story.merged_into_id
+            for entity in dict.fromkeys(name[:ENTITY_LENGTH] for name in story.entities or {})
+        ],
+        batch_size=BATCH,
+    )
 
 
 def recluster(

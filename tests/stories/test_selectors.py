@@ -5,7 +5,7 @@ from django.http import Http404
 
 from newsstand.articles.models import Article
 from newsstand.sources.models import Publisher
-from newsstand.stories import selectors
+from newsstand.stories import selectors, services
 from newsstand.stories.models import Story
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -56,6 +56,31 @@ def test_related_articles_other_publishers_first_and_copies_folded():
     article(5, a, story=s, duplicate_of=original)  # a copy: folded
     related = selectors.related_for_article(mine)
     assert related == [other_b, original]
+
+
+@pytest.mark.django_db
+def test_related_stories_share_entities_within_the_fortnight_best_first(django_assert_num_queries):
+    def indexed(headline: str, entities: list[str], *, age_hours: float = 30, **kw) -> Story:
+        made = story(headline, age_hours=age_hours, entities=dict.fromkeys(entities, 0.2), **kw)
+        services.index_entities([made])
+        return made
+
+    centroid = {"e:Fed": 0.5, "rates": 0.5, "pause": 0.5}
+    mine = indexed("Fed holds rates", ["Fed", "Powell"], age_hours=1, centroid=centroid)
+    both = indexed("Powell at the Fed", ["Fed", "Powell"], centroid={"rates": 0.1})
+    one_close = indexed("Fed signals a pause", ["Fed"], centroid={"rates": 0.5, "pause": 0.5})
+    one_far = indexed("Fed building renovated", ["Fed"], centroid={"building": 0.9}, age_hours=40)
+    indexed("Long ago", ["Fed", "Powell"], age_hours=24 * 20)  # outside the fortnight
+    indexed("Cup final", ["Wembley"])  # nothing shared
+    indexed("Absorbed", ["Fed", "Powell"], merged_into=mine)  # merged away: never shown
+    empty = indexed("Emptied", ["Fed"])
+    Story.objects.filter(pk=empty.pk).update(article_count=0)
+
+    with django_assert_num_queries(1):
+        related = selectors.related_stories(mine)
+
+    assert related == [both, one_close, one_far]  # two entities first; then the closer terms
+    assert selectors.related_stories(story("No entities")) == []
 
 
 @pytest.mark.django_db

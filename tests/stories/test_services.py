@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from newsstand.articles.models import Article
 from newsstand.sources.models import Publisher
 from newsstand.stories import services
-from newsstand.stories.models import ArticleFeatures, Story
+from newsstand.stories.models import ArticleFeatures, Story, StoryEntity
 
 T0 = datetime(2021, 10, 18, 9, 0, tzinfo=UTC)
 WIRE = (
@@ -90,6 +90,9 @@ def test_articles_on_one_event_share_a_story_and_different_events_do_not(stream)
     assert story.lead_image_url == "https://img/x.jpg" and story.section == "World"
     assert story.rank_key != 0.0 and story.velocity > 0
     assert ArticleFeatures.objects.count() == len(every)
+    indexed = StoryEntity.objects.filter(story=story)  # the entity index, for related stories
+    assert story.entities and {row.entity for row in indexed} == set(story.entities)
+    assert {(row.first_seen_at, row.last_seen_at) for row in indexed} == {(story.first_seen_at, story.last_seen_at)}
 
 
 def test_assigning_again_changes_nothing(stream):
@@ -135,6 +138,8 @@ def test_a_merge_moves_the_articles_and_marks_the_story(publishers):
     (survivor,) = stories_of([a, b, linking])
     gone = Story.objects.get(merged_into=survivor)
     assert gone.article_count == 0 and Story.objects.get(id=survivor).article_count == 3
+    indexed = set(StoryEntity.objects.filter(story=survivor).values_list("entity", flat=True))
+    assert indexed == set(Story.objects.get(id=survivor).entities) and not StoryEntity.objects.filter(story=gone)
 
 
 def test_recluster_rebuilds_the_period(stream):

@@ -9,6 +9,7 @@ from newsstand.articles.models import Article, ArticleFeed
 from newsstand.core import clock
 from newsstand.sources.models import Feed, Publisher
 from newsstand.stories.models import Story
+from newsstand.stories.services import index_entities
 
 _serial = itertools.count(1)
 NOON = datetime(2020, 4, 21, 12, 0, tzinfo=UTC)
@@ -51,6 +52,7 @@ def make_story(*articles: Article, **fields) -> Story:
     fields.setdefault("first_seen_at", min(times))
     fields.setdefault("last_seen_at", max(times))
     story = Story.objects.create(**fields)
+    index_entities([story])
     Article.objects.filter(pk__in=[a.pk for a in articles]).update(story=story)
     for article in articles:
         article.story = story
