@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache as memoize
 from itertools import groupby
 
+from django.core.cache import cache
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -20,6 +21,7 @@ from newsstand.stories.models import ENTITY_LENGTH, Story, StoryEntity
 
 TOP_WINDOW = timedelta(hours=48)
 RELATED_WINDOW = timedelta(days=14)
+RELATED_CACHE_SECONDS = 600
 _CARD_FIELDS = ("id", "headline", "lead", "lead_image_url", "section", "article_count", "publisher_count",
                 "first_seen_at", "last_seen_at", "rank_key", "representative_id")  # fmt: skip
 
@@ -122,7 +124,19 @@ def related_for_article(article: Article, *, limit: int = 6) -> list[Article]:
     return picked[:limit]
 
 
-def related_stories(story: Story, *, limit: int = 5, candidates: int = 15, per_entity: int = 60) -> list[Story]:
+def related_stories(story: Story, *, limit: int = 5) -> list[Story]:
+    """`find_related_stories`, kept for ten minutes per version of the story in the shared cache: every article
+    page of a story shows the same list, and a page made again a minute later needs no new one. A story that
+    changes (`updated_at`) gets a new list at once; other stories joining the fortnight wait at most ten minutes."""
+    key = f"related-stories:{story.pk}:{story.updated_at.timestamp()}:{limit}"
+    found = cache.get(key)
+    if found is None:
+        found = find_related_stories(story, limit=limit)
+        cache.set(key, found, RELATED_CACHE_SECONDS)
+    return found
+
+
+def find_related_stories(story: Story, *, limit: int = 5, candidates: int = 15, per_entity: int = 60) -> list[Story]:
     """Earlier developments and closely related stories: live stories of the fortnight around this one that share
     a named entity with it, scored by shared entities plus overlapping centroid terms.
 
@@ -147,7 +161,8 @@ def related_stories(story: Story, *, limit: int = 5, candidates: int = 15, per_e
     )
     scored = []
     for other, shared_entities in rows:
-        shared_terms = sum(min(w, (other.centroid or {}).get(t, 0.0)) for t, w in terms.items())
+        theirs = other.centroid or {}
+        shared_terms = sum(min(terms[t], theirs[t]) for t in terms.keys() & theirs.keys())
         score = shared_entities + shared_terms
         if score > 0.5:
             scored.append((score, other.last_seen_at, other))
@@ -155,7 +170,7 @@ def related_stories(story: Story, *, limit: int = 5, candidates: int = 15, per_e
     return [other for _, _, other in scored[:limit]]
 
 
-@cache
+@memoize
 def _related_query(entity_count: int) -> Query:
     """Stories sharing the most of `entity_count` entities, by the entity index (one SQL text per count)."""
 

@@ -77,10 +77,26 @@ def test_related_stories_share_entities_within_the_fortnight_best_first(django_a
     Story.objects.filter(pk=empty.pk).update(article_count=0)
 
     with django_assert_num_queries(1):
-        related = selectors.related_stories(mine)
+        related = selectors.find_related_stories(mine)
 
     assert related == [both, one_close, one_far]  # two entities first; then the closer terms
     assert selectors.related_stories(story("No entities")) == []
+
+
+@pytest.mark.django_db
+def test_related_stories_are_kept_per_version_of_the_story(django_assert_num_queries):
+    def indexed(headline: str, **kw) -> Story:
+        made = story(headline, entities={"Fed": 0.3}, **kw)
+        services.index_entities([made])
+        return made
+
+    mine, first = indexed("Fed holds rates"), indexed("Fed signals a pause", age_hours=3)
+    assert selectors.related_stories(mine) == [first]
+    later = indexed("Fed chair speaks", age_hours=2)
+    with django_assert_num_queries(0):
+        assert selectors.related_stories(mine) == [first]  # kept: another story joining waits for the next list
+    mine.save()  # the story changed (updated_at): a new list at once
+    assert selectors.related_stories(mine) == [later, first]
 
 
 @pytest.mark.django_db

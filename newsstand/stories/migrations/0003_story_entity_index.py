@@ -48,7 +48,11 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "indexes": [models.Index(fields=["entity", "last_seen_at"], name="story_entity_window_idx")],
+                "indexes": [
+                    models.Index(
+                        fields=["entity", "last_seen_at", "first_seen_at", "story"], name="story_entity_window_idx"
+                    )
+                ],
                 "constraints": [models.UniqueConstraint(fields=("story", "entity"), name="story_entity_unique")],
             },
         ),
