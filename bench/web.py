@@ -3,15 +3,18 @@
     python -m bench.web                       # 200,000 articles, wrk -t2 -c50 -d15s per page
     python -m bench.web --quick               # 20,000 articles, 5 s per page
     python -m bench.web --articles 300 --duration 2 --data none     # the smoke test's size
+    python -m bench.web --keep DIR --reuse --steady   # a filled site again, in the steady state (~2.5 min a page)
 
 Steps: a fresh SQLite database in a temp data dir (`newsstand migrate`); bench._web_fill writes the articles,
 publishers, feeds and stories in bulk (see its docstring for how stories are made); `newsstand reindex-search
 --bulk` builds the search index; gunicorn serves `newsstand.wsgi` on loopback as production would (DEBUG off,
-gthread, workers = cores + 1, the page cache as configured: `--cache-url`, the product's default disk:// unless given, emptied first);
-each page is warmed up, then measured with `wrk --latency` at 50 connections, a Lua script rotating over many
-article ids, story ids and queries (WRK_LUA below) and counting the page cache's hits and misses (the X-Page-Cache
-header). Prints requests/s, p50, p95 and p99 per page against the targets, and the misses, with the machine, the
-load average and the commit; JSON goes to bench/out/web.json. `--profile` adds a cProfile of each page on a cache
+gthread, workers = cores + 1, the page cache as configured: `--cache-url`, the product's default disk:// unless
+given, emptied first); each page is warmed up (3 s: the caches are still filling, a site's worst minute;
+`--steady`: 125 s, past two page-cache lifetimes, pages renewed as on a site that has been running), then
+measured with `wrk --latency` at 50 connections, a Lua script rotating over many article ids, story ids and
+queries (WRK_LUA below) and counting the page cache's hits, stale answers and misses (the X-Page-Cache header).
+Prints requests/s, p50, p95 and p99 per page against the targets, and the misses, with the machine, the load
+average and the commit; JSON goes to bench/out/web.json. `--profile` adds a cProfile of each page on a cache
 miss (bench._web_profile) for when a target is missed.
 """
 
@@ -244,6 +247,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="20,000 articles and 5 s per page")
     parser.add_argument("--duration", type=float, default=None, help="seconds of wrk per page (default 15)")
     parser.add_argument("--warmup", type=float, default=None, help="seconds of wrk warm-up per page (default 3)")
+    parser.add_argument(
+        "--steady",
+        action="store_true",
+        help="measure the steady state: warm up through two page-cache lifetimes (125 s), then 30 s per page",
+    )
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default cores + 1)")
@@ -261,8 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json-out", type=Path, default=OUT_DIR / "web.json")
     args = parser.parse_args(argv)
     articles = args.articles or (20_000 if args.quick else 200_000)
-    duration = args.duration or (5.0 if args.quick else 15.0)
-    warmup = args.warmup if args.warmup is not None else (1.0 if duration < 5 else 3.0)
+    duration = args.duration or (30.0 if args.steady else 5.0 if args.quick else 15.0)
+    warmup = args.warmup if args.warmup is not None else (125.0 if args.steady else 1.0 if duration < 5 else 3.0)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
     cores = len(os.sched_getaffinity(0))
