@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable
 
@@ -43,6 +44,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
 log = logging.getLogger(__name__)
+_RENEWING = threading.Lock()  # held by the one thread of this process renewing a page (see `_renew`)
 
 ANONYMOUS_MAX_AGE = 60
 STALE_FOR = 60  # seconds an old copy may still answer while the page is made again
@@ -137,11 +139,20 @@ class PageCacheMiddleware:
 
     def _renew(self, request: HttpRequest, key: str) -> None:
         """Make the page again for a request whose old copy has been sent: a new request object from the same
-        WSGI environ (the first one has been through the middleware already). A failure leaves the old copy."""
+        WSGI environ (the first one has been through the middleware already). A failure leaves the old copy.
+
+        One renewal at a time per process: a worker's other threads are answering readers, and Python runs one
+        thread at a time. A renewal that finds another under way is left to a later reader (the old copy may
+        answer for `STALE_FOR` seconds; after that the page is made for its reader, as a miss)."""
         try:
-            self._store(WSGIRequest(request.environ), key, miss=False)
-        except Exception:
-            log.exception("could not renew the cached page %s", request.get_full_path())
+            if not _RENEWING.acquire(blocking=False):
+                return
+            try:
+                self._store(WSGIRequest(request.environ), key, miss=False)
+            except Exception:
+                log.exception("could not renew the cached page %s", request.get_full_path())
+            finally:
+                _RENEWING.release()
         finally:
             caches[PAGE_CACHE].delete(_renewal_key(key))
 

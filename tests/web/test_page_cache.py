@@ -104,6 +104,23 @@ def test_only_one_worker_makes_an_old_page_again(client, publisher):
     assert status(still) == "stale" and b"Noon headline" not in still.content
 
 
+def test_a_worker_renews_one_page_at_a_time(client, publisher):
+    """While one of its threads is making a page again, another thread of the process leaves its old page to a later
+    reader (and takes no lock that would keep other workers from it)."""
+    from newsstand.web import caching
+
+    make_article(publisher, title="Morning headline")
+    client.get("/")
+    make_article(publisher, title="Noon headline")
+    key = age_the_page("/", ANONYMOUS_MAX_AGE + 1)
+    with caching._RENEWING:
+        assert status(client.get("/")) == "stale"
+        assert caches[PAGE_CACHE].get(f"{key}:renewing") is None
+        assert status(client.get("/")) == "stale"
+    assert status(client.get("/")) == "stale"  # the slot is free again: this reader's worker renews it
+    assert b"Noon headline" in client.get("/").content
+
+
 def test_a_renewal_that_fails_keeps_the_old_copy(publisher, monkeypatch, caplog):
     client = Client(raise_request_exception=False)  # as a real server: the failing view becomes a logged 500
     make_article(publisher, title="Morning headline")
