@@ -7,9 +7,9 @@
 
 Steps: a fresh SQLite database in a temp data dir (`newsstand migrate`); bench._web_fill writes the articles,
 publishers, feeds and stories in bulk (see its docstring for how stories are made); `newsstand reindex-search
---bulk` builds the search index; gunicorn serves `newsstand.wsgi` on loopback as production would (DEBUG off,
-gthread, workers = cores + 1, the page cache as configured: `--cache-url`, the product's default disk:// unless
-given, emptied first); each page is warmed up (3 s: the caches are still filling, a site's worst minute;
+--bulk` builds the search index; the web server serves `newsstand.wsgi` on loopback as production would (granian
+through newsstand.core.webserver, DEBUG off, workers = cores + 1, the page cache as configured: `--cache-url`,
+the product's default disk:// unless given, emptied first); each page is warmed up (3 s: the caches are still filling, a site's worst minute;
 `--steady`: 125 s, past two page-cache lifetimes, pages renewed as on a site that has been running), then
 measured with `wrk --latency` at 50 connections, a Lua script rotating over many article ids, story ids and
 queries (WRK_LUA below) and counting the page cache's hits, stale answers and misses (the X-Page-Cache header).
@@ -33,8 +33,11 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from newsstand.core import webserver
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "bench" / "out"
@@ -59,7 +62,7 @@ request = function()
   return wrk.format("GET", paths[math.random(#paths)])
 end
 response = function(status, headers, body)
-  local state = headers["X-Page-Cache"]
+  local state = headers["X-Page-Cache"] or headers["x-page-cache"]  -- some servers send names in lower case
   if state == "hit" then hits = hits + 1 elseif state == "miss" then misses = misses + 1
   elseif state == "stale" then stale = stale + 1 end
 end
@@ -152,7 +155,7 @@ def pick_urls(db: Path, *, count: int, seed: int) -> dict[str, list[str]]:
         "home": ["/"],
         "article": [f"/articles/{i}/" for i in article_ids],
         "story": [f"/stories/{i}/" for (i,) in multi + single],
-        "search": [f"/search/?q={q.replace(' ', '+')}" for q in sorted(queries)],
+        "search": [f"/search/?{urllib.parse.urlencode({'q': q})}" for q in sorted(queries)],
     }
 
 
@@ -162,17 +165,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
-    command = [
-        sys.executable, "-m", "gunicorn", "newsstand.wsgi:application", "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers), "--threads", "4", "--worker-class", "gthread", "--graceful-timeout", "5",
-    ]  # fmt: skip
+def start_server(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
+    """The web server as `newsstand serve` runs it (newsstand.core.webserver), without its access log."""
+    command = webserver.command("newsstand.wsgi:application", host="127.0.0.1", port=port, workers=workers)
     with log.open("ab") as handle:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited:\n{log.read_text()[-4000:]}")
+            raise SystemExit(f"the web server exited:\n{log.read_text()[-4000:]}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30):
                 return server
@@ -182,7 +183,7 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int, log: Path) -> s
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
     server.terminate()
-    raise SystemExit("gunicorn did not start in 60 s")
+    raise SystemExit("the web server did not start in 60 s")
 
 
 def check_pages(base: str, urls: dict[str, list[str]]) -> dict[str, dict]:
@@ -254,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default cores + 1)")
+    parser.add_argument("--workers", type=int, default=None, help="web server processes (default cores + 1)")
     parser.add_argument("--data", default="/work/shared/data", help="shared data set, or 'none' for generated text")
     parser.add_argument("--urls", type=int, default=2000, help="article and story ids rotated over")
     parser.add_argument("--keep", type=Path, default=None, help="build the site in this dir and keep it")
@@ -305,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         run([*cli, "shell", "-c", EMPTY_CACHES], env, what="empty the caches")
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = start_gunicorn(env, port, workers, workdir / "gunicorn.log")
+        server = start_server(env, port, workers, workdir / "server.log")
         try:
             pages = check_pages(base, urls)
             bad = {page: seen for page, seen in pages.items() if seen["status"] != 200}
@@ -345,9 +346,9 @@ def main(argv: list[str] | None = None) -> int:
             "database": {**filled, **counts, "search_indexed": indexed, "size_mb": round(db.stat().st_size / 2**20)},
             "load": {"tool": "wrk", "threads": args.threads, "connections": args.connections, "seconds": duration},
             "server": {
-                "gunicorn_workers": workers,
-                "threads": 4,
-                "worker_class": "gthread",
+                "kind": "granian (newsstand.core.webserver)",
+                "workers": workers,
+                "threads": webserver.THREADS,
                 "debug": False,
                 "cache_url": args.cache_url,
             },
@@ -372,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{report['database']['articles']:,} articles, {report['database']['stories']:,} stories, "
         f"{report['database']['publishers']} publishers, {report['database']['search_indexed']:,} in the search "
         f"index, database {report['database']['size_mb']:,} MB; "
-        f"gunicorn {workers} workers × 4 threads, page cache {args.cache_url}; "
+        f"granian {workers} workers × {webserver.THREADS} threads, page cache {args.cache_url}; "
         f"wrk -t{args.threads} -c{args.connections} -d{duration:.0f}s\n"
     )
     print(table(report["results"]))

@@ -10,10 +10,11 @@ the same minute and answers later requests for it before the session, auth and C
 costs a cache read, not a render. Nothing is invalidated: news may be a minute stale, as the header already says.
 
 Past its minute a page is kept one more (`STALE_FOR`, announced as `stale-while-revalidate`): the first request to
-find it old gets the old copy at once, and its worker thread makes the page again after sending that response
-(`RenewingResponse`), while a short lock in the cache keeps the other workers and machines from doing the same.
-So on a busy site no reader waits for a page to be made except the first reader of a page nobody asked for in
-two minutes; the cost of making pages stays the same, but it leaves the readers' path (bench/RESULTS.md).
+find it old gets the old copy at once, and the worker's renewal thread (`Renewer`) makes the page again, while a
+short lock in the cache keeps the other workers and machines from doing the same. So on a busy site no reader
+waits for a page to be made except the first reader of a page nobody asked for in two minutes; the cost of making
+pages stays the same, but it leaves the readers' path (bench/RESULTS.md). The renewal runs on its own thread, not
+in the response's `close()`: not every WSGI server calls `close()` after the last byte (granian calls it before).
 
 What may be served from the cache and what may be stored in it:
 
@@ -31,20 +32,22 @@ What may be served from the cache and what may be stored in it:
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.core.handlers.wsgi import WSGIRequest
+from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
 log = logging.getLogger(__name__)
-_RENEWING = threading.Lock()  # held by the one thread of this process renewing a page (see `_renew`)
 
 ANONYMOUS_MAX_AGE = 60
 STALE_FOR = 60  # seconds an old copy may still answer while the page is made again
@@ -122,11 +125,11 @@ class PageCacheMiddleware:
             if age < ANONYMOUS_MAX_AGE:
                 return _thawed(stored, HttpResponse, "hit")
             if age < ANONYMOUS_MAX_AGE + STALE_FOR:
-                if not pages.add(_renewal_key(key), True, RENEWAL_LOCK_SECONDS):
-                    return _thawed(stored, HttpResponse, "stale")  # another worker is making it already
-                response = _thawed(stored, RenewingResponse, "stale")
-                response.renew = lambda: self._renew(request, key)
-                return response
+                if pages.add(_renewal_key(key), True, RENEWAL_LOCK_SECONDS):  # else another worker is at it
+                    environ = {**request.environ, "wsgi.input": io.BytesIO()}  # a GET: no body to read again
+                    if not renewer.offer(lambda: self._renew(environ, key)):
+                        pages.delete(_renewal_key(key))  # left to a later reader, maybe another worker's
+                return _thawed(stored, HttpResponse, "stale")
         return self._store(request, key, miss=True)
 
     def _store(self, request: HttpRequest, key: str, *, miss: bool) -> HttpResponse:
@@ -137,22 +140,14 @@ class PageCacheMiddleware:
             response[STATUS_HEADER] = "miss"
         return response
 
-    def _renew(self, request: HttpRequest, key: str) -> None:
-        """Make the page again for a request whose old copy has been sent: a new request object from the same
-        WSGI environ (the first one has been through the middleware already). A failure leaves the old copy.
-
-        One renewal at a time per process: a worker's other threads are answering readers, and Python runs one
-        thread at a time. A renewal that finds another under way is left to a later reader (the old copy may
-        answer for `STALE_FOR` seconds; after that the page is made for its reader, as a miss)."""
+    def _renew(self, environ: dict, key: str) -> None:
+        """Make the page again on the renewal thread, from a copy of the WSGI environ of the request that found it
+        old (a new request object: that one has been through the middleware already). A failure is logged and
+        leaves the old copy; either way the lock goes, so a later reader may try again."""
         try:
-            if not _RENEWING.acquire(blocking=False):
-                return
-            try:
-                self._store(WSGIRequest(request.environ), key, miss=False)
-            except Exception:
-                log.exception("could not renew the cached page %s", request.get_full_path())
-            finally:
-                _RENEWING.release()
+            self._store(WSGIRequest(environ), key, miss=False)
+        except Exception:
+            log.exception("could not renew the cached page %s", environ.get("PATH_INFO"))
         finally:
             caches[PAGE_CACHE].delete(_renewal_key(key))
 
@@ -196,14 +191,53 @@ def _renewal_key(key: str) -> str:
     return f"{key}:renewing"
 
 
-class RenewingResponse(HttpResponse):
-    """An old copy of a page that makes the page again once the server has sent it: WSGI servers call `close()`
-    after the last byte, so the reader does not wait for the render (the worker thread does)."""
+class Renewer:
+    """Where a process makes its old pages again: one thread, one page at a time.
 
-    renew: Callable[[], None] = staticmethod(lambda: None)
+    One at a time because the worker's other threads are answering readers and Python runs one thread at a time: a
+    page offered while another is being made is refused, left to a later reader (the old copy may answer for
+    `STALE_FOR` seconds; after that the page is made for its reader, as a miss). Around each page, database
+    connections are treated as Django treats them around a request (`close_old_connections`).
 
-    def close(self) -> None:
+    `background=False` makes each page at once on the caller's thread, for tests whose database is one
+    connection's open transaction."""
+
+    def __init__(self, *, background: bool = True) -> None:
+        self.background = background
+        self._busy = threading.Lock()
+        self._thread: ThreadPoolExecutor | None = None
+        self._start = threading.Lock()
+
+    def offer(self, make: Callable[[], None]) -> bool:
+        """Make a page with `make` unless one is being made; False when refused."""
+        if not self._busy.acquire(blocking=False):
+            return False
+        if not self.background:
+            self._run(make)
+            return True
         try:
-            self.renew()
+            self._executor().submit(self._run, make)
+        except RuntimeError:  # the interpreter is shutting down
+            self._busy.release()
+            return False
+        return True
+
+    def _run(self, make: Callable[[], None]) -> None:
+        try:
+            if self.background:
+                close_old_connections()
+            make()
         finally:
-            super().close()
+            if self.background:
+                close_old_connections()
+            self._busy.release()
+
+    def _executor(self) -> ThreadPoolExecutor:
+        """Started on first use, so that each worker process (forked or not) gets its own thread."""
+        with self._start:
+            if self._thread is None:
+                self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="page-renewal")
+            return self._thread
+
+
+renewer = Renewer()

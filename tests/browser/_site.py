@@ -1,7 +1,7 @@
-"""The site the browser tests read: its own database, filled through the pipeline, served by gunicorn.
+"""The site the browser tests read: its own database, filled through the pipeline, served as in production.
 
 Why not pytest-django's `live_server`: the offline test must stop the server in the middle of a test, and the
-pages must be served the way production serves them (gunicorn, DEBUG off, WhiteNoise). The site therefore runs
+pages must be served the way production serves them (granian, DEBUG off, WhiteNoise). The site therefore runs
 in child processes against a database of its own (a SQLite file in a temp dir, or a fresh PostgreSQL database
 when the suite runs on PostgreSQL), which also keeps its rows out of every other test's way.
 """
@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from newsstand.core import webserver
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -106,7 +108,7 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    """gunicorn serving the site on a loopback port; `stop()` really stops it (the offline test needs that)."""
+    """The web server of production (newsstand.core.webserver) serving the site on a loopback port; `stop()` really stops it (the offline test needs that)."""
 
     env: dict[str, str]
     log: Path
@@ -118,11 +120,9 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, *, timeout: float = 30.0) -> Server:
-        command = [
-            sys.executable, "-m", "gunicorn", "tests.browser._wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-            "--workers", "2", "--threads", "4", "--worker-class", "gthread", "--graceful-timeout", "2",
-            "--access-logfile", "-",
-        ]  # fmt: skip
+        command = webserver.command(
+            "tests.browser._wsgi:application", host="127.0.0.1", port=self.port, workers=2, access_log=True
+        )
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent
@@ -130,7 +130,7 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}")
+                raise RuntimeError(f"the web server exited with {self.process.returncode}:\n{self.log_tail()}")
             try:
                 with urllib.request.urlopen(f"{self.url}/", timeout=5) as response:
                     if response.status == 200:
@@ -141,7 +141,7 @@ class Server:
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"gunicorn did not answer within {timeout:.0f}s:\n{self.log_tail()}")
+        raise RuntimeError(f"the web server did not answer within {timeout:.0f}s:\n{self.log_tail()}")
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:

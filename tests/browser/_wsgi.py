@@ -1,4 +1,4 @@
-"""The site as gunicorn serves it in the browser tests: the project's own WSGI application, with server errors
+"""The site as the web server serves it in the browser tests: the project's own WSGI application, with server errors
 written to stderr (DEBUG is off, so Django would otherwise only mail them) so that a failing test can show them."""
 
 import logging

@@ -1,6 +1,6 @@
 """Browser tests: Debian's Chromium, driven by Playwright, reading a real site (see tests.browser._site).
 
-One site per test session (seeded through the pipeline, served by gunicorn), one browser per package run, a fresh
+One site per test session (seeded through the pipeline, served as in production), one browser per package run, a fresh
 browser context (its own cookies, storage and service workers) per test. Screenshots go to test-artifacts/browser.
 """
 
@@ -137,7 +137,7 @@ def site(feed_host, mailbox, stripe, tmp_path_factory, worker_id) -> Iterator[Si
         env.update(stripe_env(stripe))
         data = seed(env, feed_host.url("").rstrip("/"), users=USERS)
         assert data["database"] == ("postgresql" if url else "sqlite"), f"the site runs on {data['database']}"
-        server = Server(env, root / "gunicorn.log").start()
+        server = Server(env, root / "server.log").start()
         try:
             yield Site(server, env, data, root)
         finally:

@@ -1,4 +1,4 @@
-"""A reader's account in a real browser, against the site served by gunicorn with its mail going to a real SMTP
+"""A reader's account in a real browser, against the site served as in production with its mail going to a real SMTP
 server on loopback: sign up, verify the address from the mail, sign out, sign in, reset the password."""
 
 from __future__ import annotations

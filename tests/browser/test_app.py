@@ -83,7 +83,7 @@ def test_saved_article_reads_offline_with_the_server_stopped(browser, site, arti
     saved, *others = site.articles_in(story["id"])
     never_read = next(a for a in site.data["articles"] if a["story_id"] != story["id"])
     # A server of our own (its own origin, so its own service worker) that this test may stop.
-    server = Server(site.env, site.logs / "offline-gunicorn.log").start()
+    server = Server(site.env, site.logs / "offline-server.log").start()
     context = browser.new_context(base_url=server.url, bypass_csp=True)
     try:
         context.add_cookies([{"name": "sessionid", "value": site.session_key(), "url": server.url}])

@@ -1,4 +1,4 @@
-"""A reader's membership in a real browser, against the site served by gunicorn, its mail going to an SMTP server
+"""A reader's membership in a real browser, against the site served as in production, its mail going to an SMTP server
 on loopback and its billing to a fake of Stripe's API on loopback (conftest: NEWSSTAND_BILLING=stripe):
 
 - sign up, verify the address from the mail, read a whole article in the trial; the trial ends (its end moved into
@@ -122,7 +122,7 @@ def test_a_lapsed_members_saved_article_is_not_kept_in_full_offline(browser, sit
     saved, other, never_read = long_article(site), long_article(site, skip=1), long_article(site, skip=2)
     session = site.session_key()
     # A server of our own origin, so the worker and its caches are this test's alone.
-    server = Server(site.env, site.logs / "membership-offline-gunicorn.log").start()
+    server = Server(site.env, site.logs / "membership-offline-server.log").start()
     context = browser.new_context(base_url=server.url, bypass_csp=True)
     context.set_default_timeout(8_000)
     try:

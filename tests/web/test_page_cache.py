@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import threading
 import uuid
 
 import pytest
@@ -18,12 +19,14 @@ from django.test import Client, RequestFactory
 from django.urls import include, path
 
 from newsstand import conf
+from newsstand.web import caching
 from newsstand.web.caching import (
     ANONYMOUS_MAX_AGE,
     PAGE_CACHE,
     PUBLIC,
     STALE_FOR,
     STATUS_HEADER,
+    Renewer,
     page_key,
     page_variant,
     storable,
@@ -70,6 +73,13 @@ def test_a_second_anonymous_request_is_a_hit_that_touches_no_database(client, pu
     assert 0 <= int(second["Age"]) <= 60
 
 
+@pytest.fixture(autouse=True)
+def renew_on_the_request_thread(monkeypatch):
+    """The test's database is one connection's open transaction, which a renewal thread would not see: pages are
+    made again at once, on the request's thread (the thread itself is tested below, without a database)."""
+    monkeypatch.setattr(caching, "renewer", Renewer(background=False))
+
+
 def age_the_page(path: str, seconds: float) -> str:
     """Make the stored copy of `path` look `seconds` older; returns its key."""
     key = page_key(RequestFactory().get(path, HTTP_HOST="testserver"), "anon")
@@ -105,20 +115,45 @@ def test_only_one_worker_makes_an_old_page_again(client, publisher):
 
 
 def test_a_worker_renews_one_page_at_a_time(client, publisher):
-    """While one of its threads is making a page again, another thread of the process leaves its old page to a later
-    reader (and takes no lock that would keep other workers from it)."""
-    from newsstand.web import caching
-
+    """While its renewal thread is making a page again, the process leaves another old page to a later reader (and
+    takes no lock that would keep other workers from it)."""
     make_article(publisher, title="Morning headline")
     client.get("/")
     make_article(publisher, title="Noon headline")
     key = age_the_page("/", ANONYMOUS_MAX_AGE + 1)
-    with caching._RENEWING:
+    with caching.renewer._busy:
         assert status(client.get("/")) == "stale"
         assert caches[PAGE_CACHE].get(f"{key}:renewing") is None
         assert status(client.get("/")) == "stale"
-    assert status(client.get("/")) == "stale"  # the slot is free again: this reader's worker renews it
+    assert status(client.get("/")) == "stale"  # the thread is free again: this reader's worker renews it
     assert b"Noon headline" in client.get("/").content
+
+
+def test_the_renewal_thread_makes_pages_after_the_offer_returns_one_at_a_time():
+    renewer = Renewer()
+    started, release, made = threading.Event(), threading.Event(), []
+
+    def slow_page() -> None:
+        started.set()
+        release.wait(10)
+        made.append(threading.current_thread().name)
+
+    assert renewer.offer(slow_page)
+    assert started.wait(10) and made == []  # the offer returned while the page was being made
+    assert not renewer.offer(lambda: made.append("second"))  # refused, not queued
+    release.set()
+    renewer._thread.shutdown(wait=True)
+    assert made == [made[0]] and made[0].startswith("page-renewal")
+
+
+def test_a_failing_renewal_frees_the_thread_for_the_next_page():
+    renewer = Renewer()
+    done = threading.Event()
+
+    assert renewer.offer(lambda: 1 / 0)
+    renewer._thread.submit(lambda: None).result(10)  # the failed page has run
+    assert renewer.offer(done.set)
+    assert done.wait(10)
 
 
 def test_a_renewal_that_fails_keeps_the_old_copy(publisher, monkeypatch, caplog):
@@ -126,15 +161,15 @@ def test_a_renewal_that_fails_keeps_the_old_copy(publisher, monkeypatch, caplog)
     make_article(publisher, title="Morning headline")
     client.get("/")
     age_the_page("/", ANONYMOUS_MAX_AGE + 1)
-    monkeypatch.setattr("newsstand.web.views.pages.home", lambda request: 1 / 0)
+    with monkeypatch.context() as failing:
+        failing.setattr("newsstand.web.views.pages.home", lambda request: 1 / 0)
 
-    old = client.get("/")
+        old = client.get("/")
 
-    assert old.status_code == 200 and status(old) == "stale" and b"Morning headline" in old.content
-    assert "Internal Server Error: /" in caplog.text
-    again = client.get("/")  # the lock went with the failure: the next reader of the old copy tries again
-    assert again.status_code == 200 and status(again) == "stale"
-    monkeypatch.undo()
+        assert old.status_code == 200 and status(old) == "stale" and b"Morning headline" in old.content
+        assert "Internal Server Error: /" in caplog.text
+        again = client.get("/")  # the lock went with the failure: the next reader of the old copy tries again
+        assert again.status_code == 200 and status(again) == "stale"
     client.get("/")
     assert status(client.get("/")) == "hit"
 

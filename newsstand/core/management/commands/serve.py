@@ -15,6 +15,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from newsstand import conf
+from newsstand.core import webserver
 
 
 class Command(BaseCommand):
@@ -30,11 +31,8 @@ class Command(BaseCommand):
         workers = web_workers or (len(os.sched_getaffinity(0)) + 1)
         cli = [sys.executable, "-m", "newsstand"]
         commands = {
-            "web": [
-                sys.executable, "-m", "gunicorn", "newsstand.wsgi:application", "--bind", f"{host}:{port}",
-                "--workers", str(workers), "--threads", "4", "--worker-class", "gthread",
-                "--access-logfile", "-", "--graceful-timeout", "5",
-            ],
+            "web": webserver.command("newsstand.wsgi:application", host=host, port=int(port), workers=workers,
+                                     access_log=True),
         }  # fmt: skip
         if not no_crawl:
             commands["crawler"] = [*cli, "crawl"]
