@@ -125,12 +125,24 @@ class PageCacheMiddleware:
             if age < ANONYMOUS_MAX_AGE:
                 return _thawed(stored, HttpResponse, "hit")
             if age < ANONYMOUS_MAX_AGE + STALE_FOR:
-                if pages.add(_renewal_key(key), True, RENEWAL_LOCK_SECONDS):  # else another worker is at it
-                    environ = {**request.environ, "wsgi.input": io.BytesIO()}  # a GET: no body to read again
-                    if not renewer.offer(lambda: self._renew(environ, key)):
-                        pages.delete(_renewal_key(key))  # left to a later reader, maybe another worker's
+                self._offer_renewal(request, key)
                 return _thawed(stored, HttpResponse, "stale")
         return self._store(request, key, miss=True)
+
+    def _offer_renewal(self, request: HttpRequest, key: str) -> None:
+        """Have the page made again unless this process is busy making one or another worker has taken it on.
+
+        The cheap checks come first: an old page is asked for many times before its new copy is in, and taking
+        the lock is a write, which waits on the cache's write lock (checked the other way round, a busy site
+        spent more on these writes than on the renewals themselves: bench/RESULTS.md)."""
+        pages, lock = caches[PAGE_CACHE], _renewal_key(key)
+        if not renewer.idle() or pages.get(lock) is not None:
+            return
+        if not pages.add(lock, True, RENEWAL_LOCK_SECONDS):
+            return  # another worker took it in between
+        environ = {**request.environ, "wsgi.input": io.BytesIO()}  # a GET: no body to read again
+        if not renewer.offer(lambda: self._renew(environ, key)):
+            pages.delete(lock)  # left to a later reader, maybe another worker's
 
     def _store(self, request: HttpRequest, key: str, *, miss: bool) -> HttpResponse:
         response = self._headed(request, self.get_response(request))
@@ -207,6 +219,9 @@ class Renewer:
         self._busy = threading.Lock()
         self._thread: ThreadPoolExecutor | None = None
         self._start = threading.Lock()
+
+    def idle(self) -> bool:
+        return not self._busy.locked()
 
     def offer(self, make: Callable[[], None]) -> bool:
         """Make a page with `make` unless one is being made; False when refused."""
