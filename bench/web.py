@@ -8,7 +8,7 @@
 Steps: a fresh SQLite database in a temp data dir (`newsstand migrate`); bench._web_fill writes the articles,
 publishers, feeds and stories in bulk (see its docstring for how stories are made); `newsstand reindex-search
 --bulk` builds the search index; the web server serves `newsstand.wsgi` on loopback as production would (granian
-through newsstand.core.webserver, DEBUG off, workers = cores + 1, the page cache as configured: `--cache-url`,
+through newsstand.core.webserver, DEBUG off, one worker per core, the page cache as configured: `--cache-url`,
 the product's default disk:// unless given, emptied first); each page is warmed up (3 s: the caches are still filling, a site's worst minute;
 `--steady`: 125 s, past two page-cache lifetimes, pages renewed as on a site that has been running), then
 measured with `wrk --latency` at 50 connections, a Lua script rotating over many article ids, story ids and
@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=None, help="web server processes (default cores + 1)")
+    parser.add_argument("--workers", type=int, default=None, help="web server processes (default one per core)")
     parser.add_argument("--data", default="/work/shared/data", help="shared data set, or 'none' for generated text")
     parser.add_argument("--urls", type=int, default=2000, help="article and story ids rotated over")
     parser.add_argument("--keep", type=Path, default=None, help="build the site in this dir and keep it")
@@ -274,8 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     warmup = args.warmup if args.warmup is not None else (125.0 if args.steady else 1.0 if duration < 5 else 3.0)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
-    cores = len(os.sched_getaffinity(0))
-    workers = args.workers or cores + 1
+    workers = args.workers or webserver.default_workers()
 
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="newsstand-bench-web-"))
     workdir.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,6 @@ SIGTERM stops them all, and if one exits the others are stopped too, so a superv
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -24,11 +23,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--no-crawl", action="store_true", help="Web (and worker) only.")
         parser.add_argument("--no-worker", action="store_true", help="Do not run the task worker here.")
-        parser.add_argument("--web-workers", type=int, default=None, help="Web server processes (default: cores + 1).")
+        parser.add_argument(
+            "--web-workers", type=int, default=None, help="Web server processes (default: one per core)."
+        )
 
     def handle(self, *args, no_crawl: bool, no_worker: bool, web_workers: int | None, **options):
         host, port = conf.env("HOST"), conf.env("PORT")
-        workers = web_workers or (len(os.sched_getaffinity(0)) + 1)
+        workers = web_workers or webserver.default_workers()
         cli = [sys.executable, "-m", "newsstand"]
         commands = {
             "web": webserver.command("newsstand.wsgi:application", host=host, port=int(port), workers=workers,
