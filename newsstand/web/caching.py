@@ -57,6 +57,9 @@ PERSONAL = "private, no-cache"
 PAGE_CACHE = "pages"  # the alias in settings.CACHES (newsstand.conf.caches)
 STATUS_HEADER = "X-Page-Cache"  # "hit", "stale" or "miss" where the cache could answer; for benchmarks and operators
 _SAFE_METHODS = frozenset({"GET", "HEAD"})
+MISS_WAIT = 5.0  # seconds a reader waits for the copy of a page another thread of its process is making
+_MAKING: dict[str, threading.Event] = {}  # pages this process is making for a reader, by key (see `_made_once`)
+_MAKING_LOCK = threading.Lock()
 
 
 def page_variant(request: HttpRequest) -> str | None:
@@ -127,7 +130,27 @@ class PageCacheMiddleware:
             if age < ANONYMOUS_MAX_AGE + STALE_FOR:
                 self._offer_renewal(request, key)
                 return _thawed(stored, HttpResponse, "stale")
-        return self._store(request, key, miss=True)
+        return self._made_once(request, key)
+
+    def _made_once(self, request: HttpRequest, key: str) -> HttpResponse:
+        """A page not in the cache, made once by this process however many of its readers ask for it at the same
+        moment (a link to a new page going round): the first makes it, the others wait up to `MISS_WAIT` seconds
+        for that copy, then make it themselves (so a page that may not be kept, or a slow one, costs them a wait,
+        never an error). Within one process only: across processes it would take a write to the cache per miss."""
+        with _MAKING_LOCK:
+            underway = _MAKING.get(key)
+            if underway is None:
+                _MAKING[key] = done = threading.Event()
+        if underway is not None:
+            if underway.wait(MISS_WAIT) and (stored := caches[PAGE_CACHE].get(key)) is not None:
+                return _thawed(stored, HttpResponse, "miss")  # the reader waited for a page to be made
+            return self._store(request, key, miss=True)
+        try:
+            return self._store(request, key, miss=True)
+        finally:
+            with _MAKING_LOCK:
+                del _MAKING[key]
+            done.set()
 
     def _offer_renewal(self, request: HttpRequest, key: str) -> None:
         """Have the page made again unless this process is busy making one or another worker has taken it on.

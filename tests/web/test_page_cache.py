@@ -7,7 +7,9 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.conf import settings
@@ -47,10 +49,27 @@ def uses_a_csrf_token(request: HttpRequest) -> HttpResponse:
     return HttpResponse(f'<form method="post"><input name="csrfmiddlewaretoken" value="{get_token(request)}"></form>')
 
 
+SLOW_PAGE_MADE: list[str] = []
+
+
+def a_slow_page(request: HttpRequest) -> HttpResponse:
+    SLOW_PAGE_MADE.append(request.path)
+    time.sleep(0.3)
+    return HttpResponse("<p>made once</p>")
+
+
+def a_slow_feed(request: HttpRequest) -> HttpResponse:
+    SLOW_PAGE_MADE.append(request.path)
+    time.sleep(0.1)
+    return HttpResponse("<rss/>", content_type="application/rss+xml")
+
+
 # The site's pages plus two that a cache must never keep, for the tests that use `@pytest.mark.urls(__name__)`.
 urlpatterns = [
     path("set-cookie/", sets_a_cookie),
     path("csrf-form/", uses_a_csrf_token),
+    path("slow/", a_slow_page),
+    path("slow-feed/", a_slow_feed),
     path("", include("newsstand.urls")),
 ]
 
@@ -346,3 +365,24 @@ def test_the_disk_cache_is_shared_by_the_processes_of_a_machine(client, publishe
     )
     done = subprocess.run([sys.executable, "-c", other_process, key], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "True", done.stderr
+
+
+@pytest.mark.urls(__name__)
+def test_readers_asking_at_once_for_a_page_not_in_the_cache_get_one_render():
+    SLOW_PAGE_MADE.clear()
+    with ThreadPoolExecutor(6) as readers:
+        pages = list(readers.map(lambda _: Client().get("/slow/"), range(6)))
+
+    assert SLOW_PAGE_MADE == ["/slow/"]
+    assert {page.status_code for page in pages} == {200} and {page.content for page in pages} == {b"<p>made once</p>"}
+    assert {status(page) for page in pages} == {"miss"}  # each of them waited for a render
+    assert status(Client().get("/slow/")) == "hit"
+
+
+@pytest.mark.urls(__name__)
+def test_readers_waiting_for_a_response_the_cache_may_not_keep_make_it_themselves():
+    SLOW_PAGE_MADE.clear()
+    with ThreadPoolExecutor(3) as readers:
+        feeds = list(readers.map(lambda _: Client().get("/slow-feed/"), range(3)))
+
+    assert [feed.status_code for feed in feeds] == [200, 200, 200] and len(SLOW_PAGE_MADE) == 3
