@@ -165,9 +165,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
+def start_server(env: dict[str, str], port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:
     """The web server as `newsstand serve` runs it (newsstand.core.webserver), without its access log."""
-    command = webserver.command("newsstand.wsgi:application", host="127.0.0.1", port=port, workers=workers)
+    command = webserver.command(
+        "newsstand.wsgi:application", host="127.0.0.1", port=port, workers=workers, threads=threads
+    )
     with log.open("ab") as handle:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
@@ -256,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=None, help="web server processes (default one per core)")
+    parser.add_argument("--server-threads", type=int, default=webserver.THREADS, help="Python threads per process")
     parser.add_argument("--data", default="/work/shared/data", help="shared data set, or 'none' for generated text")
     parser.add_argument("--urls", type=int, default=2000, help="article and story ids rotated over")
     parser.add_argument("--keep", type=Path, default=None, help="build the site in this dir and keep it")
@@ -305,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         run([*cli, "shell", "-c", EMPTY_CACHES], env, what="empty the caches")
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = start_server(env, port, workers, workdir / "server.log")
+        server = start_server(env, port, workers, args.server_threads, workdir / "server.log")
         try:
             pages = check_pages(base, urls)
             bad = {page: seen for page, seen in pages.items() if seen["status"] != 200}
@@ -347,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
             "server": {
                 "kind": "granian (newsstand.core.webserver)",
                 "workers": workers,
-                "threads": webserver.THREADS,
+                "threads": args.server_threads,
                 "debug": False,
                 "cache_url": args.cache_url,
             },
@@ -372,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{report['database']['articles']:,} articles, {report['database']['stories']:,} stories, "
         f"{report['database']['publishers']} publishers, {report['database']['search_indexed']:,} in the search "
         f"index, database {report['database']['size_mb']:,} MB; "
-        f"granian {workers} workers × {webserver.THREADS} threads, page cache {args.cache_url}; "
+        f"granian {workers} workers × {args.server_threads} threads, page cache {args.cache_url}; "
         f"wrk -t{args.threads} -c{args.connections} -d{duration:.0f}s\n"
     )
     print(table(report["results"]))
