@@ -81,16 +81,16 @@ def test_sign_up_verify_sign_out_sign_in_and_reset_the_password(page, site, mail
     page.get_by_role("link", name="Forgot your password?").click()
     page.get_by_label("Email address").fill(email)
     page.get_by_role("button", name="Send the link").click()
-    assert page.get_by_role("heading", name="Check your email").is_visible()
+    page.get_by_role("heading", name="Check your email").wait_for()  # the answer comes at the same address: wait
     page.goto(mailed_path(mailbox, email, 2))
     page.wait_for_url("**/set-password/")
     page.locator("#id_new_password1").fill(NEW_PASSWORD)
     page.locator("#id_new_password2").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Set the new password").click()
-    assert page.get_by_role("heading", name="Password changed").is_visible()
+    page.get_by_role("heading", name="Password changed").wait_for()
     page.get_by_role("main").get_by_role("link", name="Sign in").click()
     sign_in_with(page, email, PASSWORD)
-    assert page.get_by_text("do not match an account").is_visible()  # the old password is gone
+    page.get_by_text("do not match an account").wait_for()  # the old password is gone
     sign_in_with(page, email, NEW_PASSWORD)
     page.wait_for_url(f"{site.url}/")
     page.goto("/account/")
