@@ -101,6 +101,31 @@ def fill_story_state() -> int:
         last = batch[-1].pk
 
 
+def fill_related_lists() -> int:
+    """Each story's related stories, as the story worker keeps them (stories.services.store_related_stories) on a
+    site whose stories arrived through it; here all at once, after the fill (≈ 1.5 ms a story)."""
+    import django
+
+    django.setup()
+    from django.db import transaction
+
+    from newsstand.core import clock
+    from newsstand.stories.models import Story
+    from newsstand.stories.selectors import find_related_stories
+
+    now, done, last = clock.now(), 0, 0
+    while True:
+        batch = list(Story.objects.filter(pk__gt=last, merged_into=None, article_count__gt=0).order_by("pk")[:2000])
+        if not batch:
+            return done
+        for story in batch:
+            story.related_ids, story.related_at = [found.pk for found in find_related_stories(story)], now
+        with transaction.atomic():
+            Story.objects.bulk_update(batch, ["related_ids", "related_at"], batch_size=500)
+        done += len(batch)
+        last = batch[-1].pk
+
+
 def slug(name: str, n: int) -> str:
     return ("-".join("".join(c.lower() if c.isalnum() else " " for c in name).split()) or "publisher")[:60] + f"-{n}"
 
@@ -251,6 +276,7 @@ def fill(*, articles: int, data_dir: Path | None, publishers: int, seed: int) ->
         [Pick(story=s, position=n, note="Picked by the editors") for n, s in enumerate(top[:3])]
         + [Pick(article_id=s.representative_id, position=3 + n) for n, s in enumerate(top[3:])]
     )
+    fill_related_lists()
     # No ANALYZE: the site never runs one on SQLite, so a live database plans without statistics. (With them,
     # SQLite judges the mostly-NULL duplicate_of index useless and the article page's versions query scans the
     # table: 1-2 s at 200k. Reported to the page owners.)
@@ -273,7 +299,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", default="/work/shared/data", help="shared data set, or 'none' for generated text")
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--story-state", action="store_true", help="only add story_state to a filled database")
+    parser.add_argument("--related", action="store_true", help="only add related lists to a filled database")
     args = parser.parse_args(argv)
+    if args.related:
+        print(json.dumps({"stories_with_related": fill_related_lists()}))
+        return
     if args.story_state:
         print(json.dumps({"stories_with_state": fill_story_state()}))
         return

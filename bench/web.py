@@ -287,9 +287,11 @@ def main(argv: list[str] | None = None) -> int:
     filled: dict = {}
     cli = [sys.executable, "-m", "newsstand"]
     try:
-        if not (args.reuse and db.exists()):
+        reusing = args.reuse and db.exists()
+        if not reusing:
             db.unlink(missing_ok=True)
-            run([*cli, "migrate", "--noinput", "-v", "0"], env, what="migrate")
+        run([*cli, "migrate", "--noinput", "-v", "0"], env, what="migrate")  # a reused database may be older
+        if not reusing:
             filled = json.loads(
                 run(
                     [sys.executable, "-m", "bench._web_fill", "--articles", str(articles), "--data", args.data],

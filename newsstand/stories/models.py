@@ -29,6 +29,10 @@ class Story(models.Model):
     centroid = models.JSONField(default=dict, blank=True)
     entities = models.JSONField(default=dict, blank=True)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged")
+    related_ids = models.JSONField(
+        default=list, blank=True, help_text="Related stories, best first: made by the story worker, read by pages."
+    )
+    related_at = models.DateTimeField(null=True, blank=True, help_text="When related_ids was made; null: never.")
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

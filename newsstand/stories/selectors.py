@@ -22,6 +22,7 @@ from newsstand.stories.models import ENTITY_LENGTH, Story, StoryEntity
 TOP_WINDOW = timedelta(hours=48)
 RELATED_WINDOW = timedelta(days=14)
 RELATED_CACHE_SECONDS = 600
+RELATED_LIMIT = 5  # related stories kept per story (services.store_related_stories) and shown by default
 _CARD_FIELDS = ("id", "headline", "lead", "lead_image_url", "section", "article_count", "publisher_count",
                 "first_seen_at", "last_seen_at", "rank_key", "representative_id")  # fmt: skip
 
@@ -31,6 +32,7 @@ _STORY = Columns(Story)
 _LISTED = Columns(Article, only=("title", "url", "publisher", "section", "published_at", "story", "duplicate_of"))
 _PUBLISHER = Columns(Publisher, only=("name", "slug"))
 _RELATED = Columns(Story, only=(*_CARD_FIELDS, "entities", "centroid"))
+_LINKED = Columns(Story, only=_CARD_FIELDS)
 _ENTITY = Columns(StoryEntity, only=("story",))
 _STORY_BY_ID = Query(lambda c: f"SELECT {_STORY.select('s', c)} FROM {_STORY.table('s', c)} WHERE s.id = %s", _STORY)
 _STORY_NEWEST = Query(
@@ -124,19 +126,43 @@ def related_for_article(article: Article, *, limit: int = 6) -> list[Article]:
     return picked[:limit]
 
 
-def related_stories(story: Story, *, limit: int = 5) -> list[Story]:
-    """`find_related_stories`, kept for ten minutes per version of the story in the shared cache: every article
-    page of a story shows the same list, and a page made again a minute later needs no new one. A story that
-    changes (`updated_at`) gets a new list at once; other stories joining the fortnight wait at most ten minutes."""
+def related_stories(story: Story, *, limit: int = RELATED_LIMIT) -> list[Story]:
+    """The story's related stories as the story worker keeps them (`related_ids`, see
+    services.store_related_stories), or found now for a story it has not reached; kept ten minutes per version of
+    the story in the shared cache either way: every article page of a story shows the same list."""
     key = f"related-stories:{story.pk}:{story.updated_at.timestamp()}:{limit}"
     found = cache.get(key)
     if found is None:
-        found = find_related_stories(story, limit=limit)
+        if story.related_at is not None and limit <= RELATED_LIMIT:
+            found = _stories_by_ids(story.related_ids[:limit])
+        else:
+            found = find_related_stories(story, limit=limit)
         cache.set(key, found, RELATED_CACHE_SECONDS)
     return found
 
 
-def find_related_stories(story: Story, *, limit: int = 5, candidates: int = 15, per_entity: int = 60) -> list[Story]:
+def _stories_by_ids(ids: list[int]) -> list[Story]:
+    """Live stories among `ids`, in that order (a story merged or emptied since the list was made drops out)."""
+    if not ids:
+        return []
+    found = {row[0].pk: row[0] for row in _live_stories_query(len(ids)).rows(ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
+@memoize
+def _live_stories_query(count: int) -> Query:
+    return Query(
+        lambda c: (
+            f"SELECT {_LINKED.select('s', c)} FROM {_LINKED.table('s', c)} WHERE s.id IN ({', '.join(['%s'] * count)}) "
+            "AND s.merged_into_id IS NULL AND s.article_count > 0"
+        ),
+        _LINKED,
+    )
+
+
+def find_related_stories(
+    story: Story, *, limit: int = RELATED_LIMIT, candidates: int = 15, per_entity: int = 60
+) -> list[Story]:
     """Earlier developments and closely related stories: live stories of the fortnight around this one that share
     a named entity with it, scored by shared entities plus overlapping centroid terms.
 

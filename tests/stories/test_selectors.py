@@ -100,6 +100,30 @@ def test_related_stories_are_kept_per_version_of_the_story(django_assert_num_que
 
 
 @pytest.mark.django_db
+def test_the_story_worker_keeps_related_lists_and_pages_read_them(django_assert_num_queries):
+    def indexed(headline: str, **kw) -> Story:
+        made = story(headline, entities={"Fed": 0.3}, **kw)
+        services.index_entities([made])
+        return made
+
+    older, oldest = indexed("Fed signals a pause", age_hours=3), indexed("Fed meets", age_hours=5)
+    services.store_related_stories([older], now=NOW)
+    newest = indexed("Fed holds rates")
+
+    services.store_related_stories([newest], now=NOW)  # and again for the stories it names
+
+    stored = {s.pk: s for s in Story.objects.filter(pk__in=[older.pk, oldest.pk, newest.pk])}
+    assert stored[newest.pk].related_ids == [older.pk, oldest.pk] and stored[newest.pk].related_at == NOW
+    assert stored[older.pk].related_ids == [newest.pk, oldest.pk]  # the older story learned of the newer one
+    with django_assert_num_queries(1):  # the kept list, not a search of the entity index
+        assert selectors.related_stories(stored[newest.pk]) == [older, oldest]
+    Story.objects.filter(pk=older.pk).update(merged_into=oldest)  # merged since the list was made
+    stored[newest.pk].save()  # a new version of the story: not the list kept in the cache
+    assert selectors.related_stories(stored[newest.pk]) == [oldest]
+    assert selectors.related_stories(stored[newest.pk], limit=8) == [oldest]  # more than kept: found afresh
+
+
+@pytest.mark.django_db
 def test_coverage_grouped_by_publisher_in_order_of_first_article():
     a, b = Publisher.objects.create(name="A", slug="a"), Publisher.objects.create(name="B", slug="b")
     s = story("Event")

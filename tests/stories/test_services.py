@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from newsstand.articles.models import Article
 from newsstand.sources.models import Publisher
-from newsstand.stories import services
+from newsstand.stories import selectors, services
 from newsstand.stories.models import ArticleFeatures, Story, StoryEntity
 
 T0 = datetime(2021, 10, 18, 9, 0, tzinfo=UTC)
@@ -93,6 +93,8 @@ def test_articles_on_one_event_share_a_story_and_different_events_do_not(stream)
     indexed = StoryEntity.objects.filter(story=story)  # the entity index, for related stories
     assert story.entities and {row.entity for row in indexed} == set(story.entities)
     assert {(row.first_seen_at, row.last_seen_at) for row in indexed} == {(story.first_seen_at, story.last_seen_at)}
+    assert story.related_at == T0 + timedelta(hours=12)  # its related stories found by the worker, for the pages
+    assert story.related_ids == [found.pk for found in selectors.find_related_stories(story)]
 
 
 def test_assigning_again_changes_nothing(stream):
