@@ -18,6 +18,13 @@ def story(headline: str, *, section: str = "World", key: float = 1.0, age_hours:
     )
 
 
+def fed_story(headline: str, **kw) -> Story:
+    """A story about the Fed, in the entity index."""
+    made = story(headline, entities={"Fed": 0.3}, **kw)
+    services.index_entities([made])
+    return made
+
+
 def article(n: int, publisher: Publisher, *, story: Story | None = None, **kw) -> Article:
     return Article.objects.create(
         identity=f"id{n}", url=f"https://example.com/{n}", title=f"Article {n}", publisher=publisher, story=story,
@@ -85,14 +92,9 @@ def test_related_stories_share_entities_within_the_fortnight_best_first(django_a
 
 @pytest.mark.django_db
 def test_related_stories_are_kept_per_version_of_the_story(django_assert_num_queries):
-    def indexed(headline: str, **kw) -> Story:
-        made = story(headline, entities={"Fed": 0.3}, **kw)
-        services.index_entities([made])
-        return made
-
-    mine, first = indexed("Fed holds rates"), indexed("Fed signals a pause", age_hours=3)
+    mine, first = fed_story("Fed holds rates"), fed_story("Fed signals a pause", age_hours=3)
     assert selectors.related_stories(mine) == [first]
-    later = indexed("Fed chair speaks", age_hours=2)
+    later = fed_story("Fed chair speaks", age_hours=2)
     with django_assert_num_queries(0):
         assert selectors.related_stories(mine) == [first]  # kept: another story joining waits for the next list
     mine.save()  # the story changed (updated_at): a new list at once
@@ -101,14 +103,9 @@ def test_related_stories_are_kept_per_version_of_the_story(django_assert_num_que
 
 @pytest.mark.django_db
 def test_the_story_worker_keeps_related_lists_and_pages_read_them(django_assert_num_queries):
-    def indexed(headline: str, **kw) -> Story:
-        made = story(headline, entities={"Fed": 0.3}, **kw)
-        services.index_entities([made])
-        return made
-
-    older, oldest = indexed("Fed signals a pause", age_hours=3), indexed("Fed meets", age_hours=5)
+    older, oldest = fed_story("Fed signals a pause", age_hours=3), fed_story("Fed meets", age_hours=5)
     services.store_related_stories([older], now=NOW)
-    newest = indexed("Fed holds rates")
+    newest = fed_story("Fed holds rates")
 
     services.store_related_stories([newest], now=NOW)  # and again for the stories it names
 
