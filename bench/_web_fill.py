@@ -25,9 +25,14 @@ import random
 import re
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from html import unescape
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 SECTIONS = [
     "World", "UK", "US", "Politics", "Business", "Technology", "Science", "Health", "Environment", "Sport",
@@ -87,17 +92,21 @@ def fill_story_state() -> int:
     from newsstand.stories.services import index_entities
 
     done = 0
-    last = 0
-    while True:
-        batch = list(Story.objects.filter(pk__gt=last).order_by("pk")[:2000])
-        if not batch:
-            return done
+    for batch in _story_batches(Story.objects.all()):
         for story in batch:
             story.centroid, story.entities = story_state(story.headline, story.lead)
         with transaction.atomic():
             Story.objects.bulk_update(batch, ["centroid", "entities"], batch_size=500)
             index_entities(batch)
         done += len(batch)
+    return done
+
+
+def _story_batches(stories: QuerySet, size: int = 2000) -> Iterator[list]:
+    """The stories in primary-key order, `size` at a time (a batch may be updated before the next is read)."""
+    last = 0
+    while batch := list(stories.filter(pk__gt=last).order_by("pk")[:size]):
+        yield batch
         last = batch[-1].pk
 
 
@@ -113,17 +122,14 @@ def fill_related_lists() -> int:
     from newsstand.stories.models import Story
     from newsstand.stories.selectors import find_related_stories
 
-    now, done, last = clock.now(), 0, 0
-    while True:
-        batch = list(Story.objects.filter(pk__gt=last, merged_into=None, article_count__gt=0).order_by("pk")[:2000])
-        if not batch:
-            return done
+    now, done = clock.now(), 0
+    for batch in _story_batches(Story.objects.filter(merged_into=None, article_count__gt=0)):
         for story in batch:
             story.related_ids, story.related_at = [found.pk for found in find_related_stories(story)], now
         with transaction.atomic():
             Story.objects.bulk_update(batch, ["related_ids", "related_at"], batch_size=500)
         done += len(batch)
-        last = batch[-1].pk
+    return done
 
 
 def slug(name: str, n: int) -> str:

@@ -9,8 +9,8 @@ Steps: a fresh SQLite database in a temp data dir (`newsstand migrate`); bench._
 publishers, feeds and stories in bulk (see its docstring for how stories are made); `newsstand reindex-search
 --bulk` builds the search index; the web server serves `newsstand.wsgi` on loopback as production would (granian
 through newsstand.core.webserver, DEBUG off, one worker per core, the page cache as configured: `--cache-url`,
-the product's default disk:// unless given, emptied first); each page is warmed up (3 s: the caches are still filling, a site's worst minute;
-`--steady`: 125 s, past two page-cache lifetimes, pages renewed as on a site that has been running), then
+the product's default disk:// unless given, emptied first); each page is warmed up (3 s: the caches are still
+filling, a site's worst minute; `--steady`: 125 s, past two page-cache lifetimes, pages renewed as on a site that has been running), then
 measured with `wrk --latency` at 50 connections, a Lua script rotating over many article ids, story ids and
 queries (WRK_LUA below) and counting the page cache's hits, stale answers and misses (the X-Page-Cache header).
 Prints requests/s, p50, p95 and p99 per page against the targets, and the misses, with the machine, the load

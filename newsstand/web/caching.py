@@ -240,8 +240,8 @@ class Renewer:
     def __init__(self, *, background: bool = True) -> None:
         self.background = background
         self._busy = threading.Lock()
-        self._thread: ThreadPoolExecutor | None = None
-        self._start = threading.Lock()
+        # Its thread starts with the first page offered, so each worker process, forked or not, gets its own.
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="page-renewal")
 
     def idle(self) -> bool:
         return not self._busy.locked()
@@ -254,7 +254,7 @@ class Renewer:
             self._run(make)
             return True
         try:
-            self._executor().submit(self._run, make)
+            self._pool.submit(self._run, make)
         except RuntimeError:  # the interpreter is shutting down
             self._busy.release()
             return False
@@ -269,13 +269,6 @@ class Renewer:
             if self.background:
                 close_old_connections()
             self._busy.release()
-
-    def _executor(self) -> ThreadPoolExecutor:
-        """Started on first use, so that each worker process (forked or not) gets its own thread."""
-        with self._start:
-            if self._thread is None:
-                self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="page-renewal")
-            return self._thread
 
 
 renewer = Renewer()

@@ -161,7 +161,7 @@ def test_the_renewal_thread_makes_pages_after_the_offer_returns_one_at_a_time():
     assert started.wait(10) and made == []  # the offer returned while the page was being made
     assert not renewer.offer(lambda: made.append("second"))  # refused, not queued
     release.set()
-    renewer._thread.shutdown(wait=True)
+    renewer._pool.shutdown(wait=True)
     assert made == [made[0]] and made[0].startswith("page-renewal")
 
 
@@ -170,7 +170,7 @@ def test_a_failing_renewal_frees_the_thread_for_the_next_page():
     done = threading.Event()
 
     assert renewer.offer(lambda: 1 / 0)
-    renewer._thread.submit(lambda: None).result(10)  # the failed page has run
+    renewer._pool.submit(lambda: None).result(10)  # the failed page has run
     assert renewer.offer(done.set)
     assert done.wait(10)
 
