@@ -11,6 +11,7 @@ import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Generic, TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -31,6 +32,21 @@ def _bool(raw: str) -> bool:
 
 def _list(raw: str) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+TrustedProxies = int | tuple[IPv4Network | IPv6Network, ...]
+
+
+def trusted_proxies(raw: str) -> TrustedProxies:
+    """NEWSSTAND_TRUSTED_PROXIES: how many proxy hops stand in front of the site, or the proxies' addresses and
+    networks; 0 (or nothing): none, X-Forwarded-For is never read."""
+    text = raw.strip()
+    if not text or text.isdigit():
+        return int(text or "0")
+    try:
+        return tuple(ip_network(item, strict=False) for item in _list(text))
+    except ValueError as exc:
+        raise ValueError(f"expected a number of proxy hops, or addresses like 10.0.0.1,fd00::/8: {exc}") from exc
 
 
 @dataclass(frozen=True)
@@ -96,6 +112,13 @@ REGISTRY: list[Setting] = [
         _bool,
         "0",
         "Served over HTTPS behind a proxy setting X-Forwarded-Proto: Secure cookies, HSTS, http redirected.",
+    ),
+    Setting(
+        "NEWSSTAND_TRUSTED_PROXIES",
+        trusted_proxies,
+        "0",
+        "Proxies whose X-Forwarded-For is believed (sign-in and sign-up limits): a number of hops, or addresses and "
+        "networks, comma-separated; 0: none, the connecting address is the client.",
     ),
     Setting(
         "EMAIL_URL",

@@ -111,6 +111,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in: personal data we have no use for
 AXES_CLIENT_IP_CALLABLE = "newsstand.accounts.lockout.client_ip"
+# Whose X-Forwarded-For entries name the client (accounts.lockout.client_ip); none unless the operator says.
+TRUSTED_PROXIES: conf.TrustedProxies = conf.env("NEWSSTAND_TRUSTED_PROXIES")
 AXES_USERNAME_CALLABLE = "newsstand.accounts.lockout.username"
 AXES_LOCKOUT_CALLABLE = "newsstand.web.views.account.locked_out"
 
