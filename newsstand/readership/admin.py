@@ -1,11 +1,14 @@
-"""Admin for reads: the monthly publisher report with a chart per publisher and CSV export (staff only, through
-the admin site's own login), each month's own revenue pool, and the read rows themselves (read-only)."""
+"""Admin for reads: the monthly publisher report with a chart per publisher and CSV export (staff who may view
+reads, through the admin site's own login), each month's own revenue pool, and the read rows themselves (read-only)."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -39,10 +42,22 @@ class ReadAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("report/", self.admin_site.admin_view(self.report_view), name="readership_read_report"),
-            path("report.csv", self.admin_site.admin_view(self.report_csv), name="readership_read_report_csv"),
+            path("report/", self._for_viewers(self.report_view), name="readership_read_report"),
+            path("report.csv", self._for_viewers(self.report_csv), name="readership_read_report_csv"),
             *super().get_urls(),
         ]
+
+    def _for_viewers(self, view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+        """Staff only (the admin's login), and of them only those who may view reads (`readership.view_read`, or
+        superusers): being staff for another part of the admin does not show what each publisher earns."""
+
+        @wraps(view)
+        def guarded(request: HttpRequest) -> HttpResponse:
+            if not self.has_view_permission(request):
+                raise PermissionDenied
+            return view(request)
+
+        return self.admin_site.admin_view(guarded)
 
     def report_view(self, request: HttpRequest) -> HttpResponse:
         month = self._month(request)

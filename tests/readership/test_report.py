@@ -138,3 +138,19 @@ def test_the_admin_report_is_refused_to_readers_and_anonymous(month, client, nam
     client.force_login(make_reader("reader@example.com"))
     response = client.get(url, {"month": "2031-02"})
     assert response.status_code == 302 and reverse("admin:login") in response["Location"]
+
+
+@pytest.mark.parametrize("name", ["admin:readership_read_report", "admin:readership_read_report_csv"])
+def test_the_admin_report_needs_the_permission_to_view_reads(month, client, name):
+    """Staff see only what their permissions allow: the revenue figures are for those who may view reads."""
+    from django.contrib.auth.models import Permission
+
+    staff = make_reader("staff@example.com")
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
+    response = client.get(reverse(name), {"month": "2031-02"})
+    assert response.status_code == 403 and b"Alpha Times" not in response.content
+    staff.user_permissions.add(Permission.objects.get(codename="view_read", content_type__app_label="readership"))
+    response = client.get(reverse(name), {"month": "2031-02"})
+    assert response.status_code == 200 and b"Alpha Times" in response.content
