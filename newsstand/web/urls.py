@@ -1,21 +1,41 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from newsstand.web.views import account, app, feeds, membership, pages, reading, reads, search
+
+
+class IdConverter:
+    """A row id: digits that fit the 64-bit signed id columns. A larger number matches no route (404) instead of
+    reaching the database, where hand-written SQL (core.rows) would fail to bind it."""
+
+    regex = "[0-9]{1,19}"
+    largest = 2**63 - 1
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > self.largest:
+            raise ValueError(f"{value} is past the largest id")
+        return number
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
 
 app_name = "web"
 urlpatterns = [
     path("", pages.latest, name="latest"),
-    path("articles/<int:pk>/", pages.article, name="article"),
-    path("stories/<int:pk>/", pages.story, name="story"),
+    path("articles/<id:pk>/", pages.article, name="article"),
+    path("stories/<id:pk>/", pages.story, name="story"),
     path("publishers/<slug:slug>/", pages.publisher, name="publisher"),
     # Sections are free text from the feeds ("World", "Arts/Culture"), so any text routes, slashes included.
     path("sections/<path:section>/", pages.section, name="section"),
     path("authors/<path:name>/", pages.author, name="author"),
     path("search/", search.search, name="search"),
     path("saved/", reading.saved, name="saved"),
-    path("saved/<int:pk>/", reading.toggle_save, name="save"),
+    path("saved/<id:pk>/", reading.toggle_save, name="save"),
     path("history/", reading.history, name="history"),
-    path("history/<int:pk>/", reading.record_progress, name="progress"),
+    path("history/<id:pk>/", reading.record_progress, name="progress"),
     path("follow/", reading.toggle_follow, name="follow"),
     path("reads/", reads.record_read, name="read"),
     path("account/", account.account, name="account"),

@@ -287,3 +287,36 @@ def test_events_we_do_not_use_are_recorded_and_ignored(client, fake_stripe, memb
     event = fake_stripe.event("customer.created", {"id": "cus_x", "object": "customer"})
     assert post_event(client, fake_stripe, event).json() == {"outcome": "ignored"}
     assert ProviderEvent.objects.get(event_id=event["id"]).outcome == "ignored"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"created": 1e30},
+        {"created": -1e30},
+        {"created": 10**20},
+        {"created": 253402300800},  # the first second of year 10000
+        {"created": "soon"},
+        {"created": [1]},
+        {"type": 7},
+        {"id": {"evt": 1}},
+        {"data": {"object": "sub_1"}},
+        {"data": []},
+    ],
+)
+def test_a_signed_event_no_calendar_or_shape_can_hold_is_refused(client, fake_stripe, subscribed, member, change):
+    """Signed by the right secret yet unreadable: 400 (Stripe reports it in its dashboard), nothing applied."""
+    event = fake_stripe.event("customer.subscription.updated", fake_stripe.update_subscription(subscribed["id"]))
+    response = post_event(client, fake_stripe, event | change)
+    assert response.status_code == 400
+    assert not ProviderEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "status"), [("current_period_end", "active"), ("cancel_at", "active"), ("ended_at", "canceled")]
+)
+def test_a_subscription_dated_past_the_calendar_is_refused(client, fake_stripe, subscribed, member, field, status):
+    changed = fake_stripe.update_subscription(subscribed["id"], status=status)
+    event = fake_stripe.event("customer.subscription.updated", changed | {field: 1e30})
+    assert post_event(client, fake_stripe, event).status_code == 400
+    assert membership(member).status == Status.ACTIVE

@@ -152,7 +152,13 @@ _STATUSES = {
 
 
 def _time(value: Any) -> datetime | None:
-    return datetime.fromtimestamp(int(value), UTC) if value else None
+    """A Stripe time (seconds since the epoch); ValueError for one that no datetime holds (`1e30`, year 10000)."""
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(int(value), UTC)
+    except (OverflowError, OSError, TypeError) as exc:
+        raise ValueError(f"{value!r} is not a time") from exc
 
 
 def _id(value: Any) -> str | None:
@@ -267,12 +273,17 @@ class StripeProvider:
             event = json.loads(payload)
             event_id, kind, created = event["id"], event["type"], _time(event["created"])
             obj = event["data"]["object"]
+            if not (isinstance(event_id, str) and isinstance(kind, str) and isinstance(obj, dict)):
+                raise TypeError("id and type must be strings, data.object an object")
         except (ValueError, KeyError, TypeError) as exc:
             raise SignatureError(f"signed, but not a Stripe event: {exc}") from exc
         if selectors.event_seen(provider=PROVIDER, event_id=event_id):
             return "duplicate"
         # Remote reads happen here, before the transaction, so no database lock waits on Stripe.
-        membership, state = self._interpret(kind, obj)
+        try:
+            membership, state = self._interpret(kind, obj)
+        except (ValueError, TypeError, AttributeError) as exc:  # a field of the wrong type, a time past the calendar
+            raise SignatureError(f"signed, but not a Stripe object we can read: {exc}") from exc
         with transaction.atomic():
             if not services.record_event(provider=PROVIDER, event_id=event_id, type=kind, created=created, now=now):
                 return "duplicate"

@@ -62,14 +62,22 @@ def read_form(params) -> SearchForm:
     return form
 
 
+# `to` searches up to the midnight after its day, which the calendar must still hold.
+LAST_DAY = date.max - timedelta(days=1)
+
+
 def _day(value: str, errors: list[str], label: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         errors.append(f"{label} date “{value}” is not a date like 2024-05-31; it was left out.")
         return None
+    if day > LAST_DAY:
+        errors.append(f"{label} date “{value}” is past the last day we can search; it was left out.")
+        return None
+    return day
 
 
 # The filter's publisher list (hundreds of rows) changes as rarely as the sections; it is read with them.
