@@ -169,6 +169,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
         "newsstand": {"handlers": ["console"], "level": "INFO"},
+        # Django's own handlers write to the console only under DEBUG (and mail ADMINS, which we do not set):
+        # without this, a server error in production would leave no trace. Its traceback goes with it; outside
+        # DEBUG only errors, not a line per 404.
+        "django": {"handlers": ["console"], "level": "INFO" if DEBUG else "ERROR"},
         # trafilatura warns for every page it cannot extract; the article records that as extraction_error.
         "trafilatura": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "htmldate": {"handlers": ["console"], "level": "ERROR", "propagate": False},

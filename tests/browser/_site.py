@@ -121,7 +121,7 @@ class Server:
 
     def start(self, *, timeout: float = 30.0) -> Server:
         command = webserver.command(
-            "tests.browser._wsgi:application", host="127.0.0.1", port=self.port, workers=2, access_log=True
+            "newsstand.wsgi:application", host="127.0.0.1", port=self.port, workers=2, access_log=True
         )
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
