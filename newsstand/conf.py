@@ -72,7 +72,7 @@ REGISTRY: list[Setting] = [
         "SECRET_KEY",
         str,
         None,
-        "Django secret key; required when DEBUG is off unless one was generated into the data dir.",
+        "Django secret key; required when DEBUG is off (one generated under DEBUG=1 is for development only).",
     ),
     Setting("ALLOWED_HOSTS", _list, "127.0.0.1,localhost", "Comma-separated host names this site answers to."),
     Setting("NEWSSTAND_DATA_DIR", str, "./var", "Where the SQLite database, the generated secret key and caches live."),
@@ -182,18 +182,23 @@ def data_dir() -> Path:
 
 
 def secret_key(*, debug: bool) -> str:
-    """SECRET_KEY from the environment, else one generated once into the data dir (development only)."""
+    """SECRET_KEY from the environment; under DEBUG only, one generated once into the data dir. Without DEBUG that
+    file is never read: it was made for development, wherever the data dir has been since."""
     key = env("SECRET_KEY")
     if key:
         return key
     key_file = data_dir() / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
     if not debug:
+        leftover = (
+            f" The key in {key_file} was made for development (DEBUG=1) and is not used." if key_file.exists() else ""
+        )
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set it in the environment (e.g. `export SECRET_KEY=$(python3 -c "
-            "'import secrets; print(secrets.token_urlsafe(50))')`), or run with DEBUG=1 to generate one."
+            "'import secrets; print(secrets.token_urlsafe(50))')`) and keep it secret, or run with DEBUG=1 for "
+            f"development.{leftover}"
         )
+    if key_file.exists():
+        return key_file.read_text().strip()
     key = secrets.token_urlsafe(50)
     key_file.write_text(key)
     key_file.chmod(0o600)

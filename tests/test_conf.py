@@ -26,7 +26,21 @@ def test_missing_secret_key_is_a_startup_error_without_debug(monkeypatch, tmp_pa
 def test_development_secret_key_is_generated_once(monkeypatch, tmp_path):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("NEWSSTAND_DATA_DIR", str(tmp_path))
-    assert conf.secret_key(debug=True) == conf.secret_key(debug=False)
+    key = conf.secret_key(debug=True)
+    assert len(key) >= 50 and conf.secret_key(debug=True) == key
+
+
+def test_a_key_generated_for_development_is_refused_without_debug(monkeypatch, tmp_path):
+    """Whoever ran the site once with DEBUG=1 has a key in the data dir that was never meant to guard a real one."""
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("NEWSSTAND_DATA_DIR", str(tmp_path))
+    conf.secret_key(debug=True)
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY is not set") as refused:
+        conf.secret_key(debug=False)
+    message = str(refused.value)
+    assert "secrets.token_urlsafe(50)" in message and "made for development (DEBUG=1) and is not used" in message
+    monkeypatch.setenv("SECRET_KEY", "set-by-the-operator-" + "x" * 40)
+    assert conf.secret_key(debug=False) == "set-by-the-operator-" + "x" * 40
 
 
 def test_wildcard_hosts_refused_in_production(monkeypatch):
