@@ -8,23 +8,27 @@ from __future__ import annotations
 
 import gzip
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from newsstand.articles.models import Article, ArticleFeed
+from newsstand.core import clock
 from newsstand.sources.models import Feed, FeedStatus, Publisher
 from newsstand.testing import webserver as w
 from newsstand.testing.commands import command_output as command
 
 PAGES = Path(__file__).resolve().parent.parent / "data" / "pages" / "html"
+# Recent on whatever day the suite runs (one value, so every feed that carries a story dates it alike).
+PUBLISHED = w.http_date(clock.now() - timedelta(hours=2))
 
 
 def rss(items: list[tuple[str, str, str]], *, title: str = "Feed") -> str:
     """items: (guid, link path or URL, body HTML)."""
     entries = "".join(
         f"<item><guid>{guid}</guid><link>{link}</link><title>Headline {guid}</title>"
-        f"<description><![CDATA[{body}]]></description><pubDate>Tue, 24 Nov 2026 10:00:00 GMT</pubDate></item>"
+        f"<description><![CDATA[{body}]]></description><pubDate>{PUBLISHED}</pubDate></item>"
         for guid, link, body in items
     )
     return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>{entries}</channel></rss>'

@@ -4,10 +4,12 @@ copies are folded, and the story page, Top stories and Related stories show them
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
 from newsstand.articles.models import Article
+from newsstand.core import clock
 from newsstand.sources.models import Feed, Publisher
 from newsstand.stories.models import Story
 from newsstand.testing import webserver as w
@@ -50,18 +52,20 @@ def rss(items: list[tuple[str, str, str, str]]) -> str:
 @pytest.mark.django_db(transaction=True)
 def test_ingested_articles_form_stories_with_copies_folded(web, client):
     base = web.url("")
+    now = clock.now()  # the stories must be recent on whatever day the test runs, to be among the Top stories
+
+    def hours_ago(hours: int) -> str:
+        return w.http_date(now - timedelta(hours=hours))
+
     for n, name in enumerate(["Alpha", "Beta", "Gamma"]):
-        items = [
-            (f"{base}/{name}/{event}", EVENTS[event][n], LEADS[event], f"Tue, 24 Nov 2026 1{n}:00:00 GMT")
-            for event in EVENTS
-        ]
+        items = [(f"{base}/{name}/{event}", EVENTS[event][n], LEADS[event], hours_ago(4 - n)) for event in EVENTS]
         if n < 2:  # the same wire story at two publishers, under their own URLs
             items.append(
                 (
                     f"{base}/{name}/norway-rates",
                     "Norway raises rates to 4.75%",
                     WIRE,
-                    f"Tue, 24 Nov 2026 0{n + 8}:00:00 GMT",
+                    hours_ago(6 - n),
                 )
             )
         web.route(f"/{name}.xml", w.conditional(rss(items)))
