@@ -129,6 +129,12 @@ REGISTRY: list[Setting] = [
     Setting("DEFAULT_FROM_EMAIL", str, "Newsstand <noreply@localhost>", "Sender of the mail Newsstand sends."),
     Setting("NEWSSTAND_LOGIN_ATTEMPTS", int, "5", "Failed sign-ins to one account from one client before a lockout."),
     Setting("NEWSSTAND_LOGIN_LOCKOUT_MINUTES", int, "15", "How long a sign-in lockout lasts."),
+    Setting(
+        "NEWSSTAND_SIGNUP_LIMIT",
+        int,
+        "10",
+        "Accounts one client address (an IPv6 /64) may sign up per hour; 0: no limit.",
+    ),
     Setting("NEWSSTAND_BILLING", str, "manual", "Billing provider: `manual` (staff grant memberships) or `stripe`."),
     Setting(
         "NEWSSTAND_SITE_URL",
@@ -136,7 +142,7 @@ REGISTRY: list[Setting] = [
         None,
         "The site's public address, for links in mail sent outside a request (default: http://HOST:PORT).",
     ),
-    Setting("NEWSSTAND_TRIAL_DAYS", int, "14", "Length of the free trial every new account starts with."),
+    Setting("NEWSSTAND_TRIAL_DAYS", int, "14", "Length of the free trial, from when the address is verified."),
     Setting("NEWSSTAND_TRIAL_REMINDER_DAYS", int, "3", "Days before the trial ends that the reminder email goes."),
     Setting("NEWSSTAND_GRACE_DAYS", int, "7", "Days a member whose payment failed (past_due) keeps reading."),
     Setting("NEWSSTAND_PLAN_MONTHLY_NAME", str, "Monthly", "Display name of the monthly plan."),

@@ -115,6 +115,8 @@ AXES_CLIENT_IP_CALLABLE = "newsstand.accounts.lockout.client_ip"
 TRUSTED_PROXIES: conf.TrustedProxies = conf.env("NEWSSTAND_TRUSTED_PROXIES")
 AXES_USERNAME_CALLABLE = "newsstand.accounts.lockout.username"
 AXES_LOCKOUT_CALLABLE = "newsstand.web.views.account.locked_out"
+# Sign-ups: at most this many accounts an hour from one client address (accounts.throttle).
+SIGNUP_LIMIT: int = conf.env("NEWSSTAND_SIGNUP_LIMIT")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

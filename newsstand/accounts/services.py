@@ -2,7 +2,8 @@
 
 Each is a named action with keyword-only arguments. Mail goes through `accounts.mail`; the links in it are built by
 the caller (`link` turns a token into an absolute URL), since URLs belong to the interface, not to this app.
-Validation failures are `django.core.exceptions.ValidationError` with the message a reader should see.
+Validation failures are `django.core.exceptions.ValidationError` with the message a reader should see. Other apps act
+on a verified address through `signals.email_verified` (the membership starts its trial then).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from newsstand.accounts import mail, tokens
+from newsstand.accounts import mail, signals, throttle, tokens
 from newsstand.accounts.models import User, normalize_email
 from newsstand.accounts.tokens import Purpose
 
@@ -28,21 +29,32 @@ Link = Callable[[str], str]  # token -> absolute URL of the page that takes it
 ResetLink = Callable[[str, str], str]  # (uidb64, token) -> absolute URL
 
 MAIL_INTERVAL = 60  # seconds: readers may ask for a link again after this, and not before
+SIGN_UP_WINDOW = 3600  # seconds: NEWSSTAND_SIGNUP_LIMIT counts the sign-ups of one client per clock hour
 EMAIL_TAKEN = "An account with this email address exists already. Sign in, or reset its password."
 WRONG_PASSWORD = "That is not your current password."
 
 
-def sign_up(*, email: str, password: str, now: datetime) -> User:
-    """A new, unverified account. The password must pass the configured validators (AUTH_PASSWORD_VALIDATORS)."""
+def sign_up(*, email: str, password: str, now: datetime, client: str | None = None, verified: bool = False) -> User:
+    """A new account, unverified unless an operator vouches for the address (`verified`). The password must pass
+    the configured validators (AUTH_PASSWORD_VALIDATORS). With `client` (the address a web sign-up comes from), at
+    most NEWSSTAND_SIGNUP_LIMIT accounts an hour are made for it: beyond, throttle.Limited and nothing is made."""
     email = normalize_email(email)
-    validate_password(password, User(email=email))
-    if User.objects.filter(email=email).exists():
-        raise ValidationError(EMAIL_TAKEN, code="email_taken")
-    try:
-        with transaction.atomic():
-            return User.objects.create_user(email, password, date_joined=now)
-    except IntegrityError as exc:  # the same address signed up at the same moment
-        raise ValidationError(EMAIL_TAKEN, code="email_taken") from exc
+    slot = (
+        throttle.slot("sign-up", client, limit=settings.SIGNUP_LIMIT, per=SIGN_UP_WINDOW, now=now)
+        if client
+        else contextlib.nullcontext()
+    )
+    with slot:  # a refused sign-up gives its slot back
+        validate_password(password, User(email=email))
+        if User.objects.filter(email=email).exists():
+            raise ValidationError(EMAIL_TAKEN, code="email_taken")
+        try:
+            with transaction.atomic():
+                return User.objects.create_user(
+                    email, password, date_joined=now, email_verified_at=now if verified else None
+                )
+        except IntegrityError as exc:  # the same address signed up at the same moment
+            raise ValidationError(EMAIL_TAKEN, code="email_taken") from exc
 
 
 def send_verification(user: User, *, link: Link, now: datetime) -> None:
@@ -57,7 +69,9 @@ def verify_email(token: str, *, now: datetime) -> User:
     """Mark the address as the reader's. Raises tokens.TokenError (forged, expired, spent)."""
     user, _ = token_holder(token, purpose=Purpose.VERIFY, now=now)
     user.email_verified_at = now
-    user.save(update_fields=["email_verified_at"])
+    with transaction.atomic():
+        user.save(update_fields=["email_verified_at"])
+        signals.email_verified.send(User, user=user, now=now)
     return user
 
 
@@ -85,6 +99,7 @@ def confirm_email_change(token: str, *, now: datetime) -> User:
     try:
         with transaction.atomic():
             user.save(update_fields=["email", "email_verified_at"])
+            signals.email_verified.send(User, user=user, now=now)
     except IntegrityError as exc:
         raise ValidationError(EMAIL_TAKEN, code="email_taken") from exc
     with contextlib.suppress(mail.MailNotSent):  # a courtesy notice: the change stands without it

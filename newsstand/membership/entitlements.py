@@ -6,9 +6,10 @@ The stored status is the last thing recorded; time moves it on without anyone wr
 - active → expired at the end of a granted period (manual); a provider-billed period that ran out without news
   of the renewal reads as past_due (payment not confirmed yet) for the grace period, then expired;
 - past_due → reads for the grace period from when the payment failed, then expired;
-- canceled → reads until the period it paid for ends, then expired.
+- canceled → reads until the period it paid for ends, then expired;
+- unverified stays unverified: the trial starts (a write: `services.start_trial`) when the address is verified.
 
-`has_access` is true in every state but expired.
+`has_access` is true in every state but expired and unverified.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.conf import settings
 from newsstand.membership.models import Status
 
 RENEWING_PROVIDERS = frozenset({"stripe"})
+NO_ACCESS = frozenset({Status.EXPIRED, Status.UNVERIFIED})
 
 
 class MembershipData(Protocol):
@@ -62,6 +64,8 @@ def timeline(
 
 def state_at(membership: MembershipData | None, now: datetime, *, grace: timedelta | None = None) -> Status:
     """The membership's state at `now` (no membership at all reads as expired)."""
+    if membership is not None and membership.status == Status.UNVERIFIED:
+        return Status.UNVERIFIED
     for state, until in timeline(membership, grace=grace):
         if until is None or now < until:
             return state
@@ -70,7 +74,7 @@ def state_at(membership: MembershipData | None, now: datetime, *, grace: timedel
 
 def has_access(membership: MembershipData | None, now: datetime, *, grace: timedelta | None = None) -> bool:
     """May this member read everything now? The one rule the paywall asks."""
-    return state_at(membership, now, grace=grace) != Status.EXPIRED
+    return state_at(membership, now, grace=grace) not in NO_ACCESS
 
 
 def access_ends_at(membership: MembershipData | None, *, grace: timedelta | None = None) -> datetime | None:

@@ -1,5 +1,6 @@
-"""Membership: one row per reader (trial, plan, state as the billing provider last reported it), the provider
-events already applied (idempotency), the grants staff made (audit) and the notices already emailed (sent once).
+"""Membership: one row per reader (trial, plan, state as the billing provider last reported it), the addresses that
+have had a trial (as keyed hashes), the provider events already applied (idempotency), the grants staff made (audit)
+and the notices already emailed (sent once).
 
 The stored `status` is what was last *recorded*; what it means at a given moment (a lapsed trial has expired, a
 canceled membership reads until its period ends) is decided by `entitlements.state_at`, a pure function.
@@ -12,6 +13,7 @@ from django.db import models
 
 
 class Status(models.TextChoices):
+    UNVERIFIED = "unverified", "Email not verified"  # no trial yet: it starts when the address is verified
     TRIALING = "trialing", "Trial"
     ACTIVE = "active", "Active"
     PAST_DUE = "past_due", "Payment due"
@@ -21,7 +23,7 @@ class Status(models.TextChoices):
 
 class Membership(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.TRIALING)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.UNVERIFIED)
     trial_ends_at = models.DateTimeField(null=True, blank=True)
     # The paid-for (or granted) access runs until here; a canceled membership reads until it too.
     current_period_end = models.DateTimeField(null=True, blank=True)
@@ -46,6 +48,16 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.status})"
+
+
+class TrialAddress(models.Model):
+    """An address that has had its free trial, as `trials.address_key` of it (never the address): kept after the
+    account is deleted, so that signing up again with the address starts no second trial."""
+
+    address_hash = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return self.address_hash[:12]
 
 
 class ProviderEvent(models.Model):

@@ -17,6 +17,7 @@ from typing import Protocol
 from newsstand.accounts.models import User
 from newsstand.membership import entitlements, selectors
 from newsstand.membership.entitlements import MembershipData
+from newsstand.membership.models import Status
 
 TEASER_PARAGRAPHS = 2
 STANDFIRST_WORDS = 60  # feeds that carry the whole article in the description must not leak it as a standfirst
@@ -27,6 +28,7 @@ class Why(StrEnum):
     STAFF = "staff"
     ANONYMOUS = "anonymous"  # sign up: fourteen days free
     LAPSED = "lapsed"  # signed in, no access now: subscribe
+    UNVERIFIED = "unverified"  # signed in, address not verified yet: verify it, and the trial starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +62,11 @@ def decide(reader: Reader, article: ArticleData | None, now: datetime) -> Decisi
         return Decision(full=True, why=Why.MEMBER, until=entitlements.access_ends_at(reader.membership))
     if reader.staff:
         return Decision(full=True, why=Why.STAFF)
-    return Decision(full=False, why=Why.LAPSED if reader.signed_in else Why.ANONYMOUS)
+    if not reader.signed_in:
+        return Decision(full=False, why=Why.ANONYMOUS)
+    if entitlements.state_at(reader.membership, now) == Status.UNVERIFIED:
+        return Decision(full=False, why=Why.UNVERIFIED)
+    return Decision(full=False, why=Why.LAPSED)
 
 
 def reader_for(user: User | None) -> Reader:

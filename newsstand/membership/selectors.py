@@ -87,6 +87,7 @@ class Overview:
     plan: Plan | None
     provider: str
     billing_managed_online: bool  # a provider account exists to manage (the portal)
+    trial_refused: bool = False  # the address had its free trial before (on a deleted account): none this time
 
     @property
     def label(self) -> str:
@@ -105,10 +106,13 @@ def overview(user: User, *, now: datetime) -> Overview | None:
     state = entitlements.state_at(membership, now)
     return Overview(
         state=state,
-        has_access=state != Status.EXPIRED,
+        has_access=state not in entitlements.NO_ACCESS,
         trial_days_left=entitlements.trial_days_left(membership, now),
         access_ends_at=entitlements.access_ends_at(membership),
         plan=get_plan(membership.plan) if membership.plan else None,
         provider=membership.provider,
         billing_managed_online=membership.provider != "manual" and bool(membership.customer_id),
+        trial_refused=membership.status == Status.EXPIRED
+        and membership.trial_ends_at is None
+        and membership.current_period_end is None,
     )

@@ -1,5 +1,6 @@
-"""Writes for membership: start a trial, grant by hand, apply what the billing provider reports, send the
-notices. Interfaces (the sign-up, the admin, `newsstand members`, the webhook, the reminder pass) all call these.
+"""Writes for membership: start a trial (once per address), grant by hand, apply what the billing provider reports,
+send the notices. Interfaces (the sign-up, the admin, `newsstand members`, the webhook, the reminder pass) all call
+these.
 
 Provider state is applied only when it is at least as new as the state applied before (`Membership.state_as_of`),
 so events that arrive late or twice change nothing; each provider event is recorded in the same transaction as
@@ -22,8 +23,8 @@ from django.urls import reverse
 
 from newsstand.accounts import services as accounts
 from newsstand.accounts.models import User
-from newsstand.membership import entitlements, selectors
-from newsstand.membership.models import Grant, Membership, Notice, NoticeKind, ProviderEvent, Status
+from newsstand.membership import entitlements, selectors, trials
+from newsstand.membership.models import Grant, Membership, Notice, NoticeKind, ProviderEvent, Status, TrialAddress
 
 log = logging.getLogger(__name__)
 
@@ -32,27 +33,54 @@ class MembershipError(ValueError):
     """A request the membership rules refuse; the message says what to do instead."""
 
 
-def start_trial(user: User, *, now: datetime) -> Membership:
-    """Give a new user the free trial (NEWSSTAND_TRIAL_DAYS, no card). Idempotent: an existing membership is
-    returned unchanged, so a second call never restarts a trial."""
+def membership_for(user: User, *, now: datetime) -> Membership:
+    """The user's membership row, made (unverified: no trial yet) if it is missing."""
     membership, _ = Membership.objects.get_or_create(
-        user=user,
-        defaults={
-            "status": Status.TRIALING,
-            "trial_ends_at": now + timedelta(days=settings.MEMBERSHIP_TRIAL_DAYS),
-            "created_at": now,
-            "updated_at": now,
-        },
+        user=user, defaults={"status": Status.UNVERIFIED, "created_at": now, "updated_at": now}
     )
     return membership
 
 
+@transaction.atomic
+def start_trial(user: User, *, now: datetime) -> Membership:
+    """Start the free trial (NEWSSTAND_TRIAL_DAYS from `now`, no card) of a user whose address is verified, unless
+    that address had a trial before (on this account or a deleted one): then the membership is expired at once,
+    and the reader can subscribe. Idempotent: a membership past `unverified` is returned unchanged, so a second
+    call never restarts a trial, and an unverified address gets nothing."""
+    membership = _locked(membership_for(user, now=now))
+    if membership.status != Status.UNVERIFIED or not user.email_verified:
+        return membership
+    if remember_trial(email=user.email):
+        membership.status = Status.TRIALING
+        membership.trial_ends_at = now + timedelta(days=settings.MEMBERSHIP_TRIAL_DAYS)
+    else:  # the address had its trial
+        membership.status, membership.trial_ends_at = Status.EXPIRED, None
+    membership.updated_at = now
+    membership.save(update_fields=["status", "trial_ends_at", "updated_at"])
+    return membership
+
+
+def remember_trial(*, email: str) -> bool:
+    """Record that `email` has had its trial (as `trials.address_key`); False when it was recorded already."""
+    _, created = TrialAddress.objects.get_or_create(address_hash=trials.address_key(email))
+    return created
+
+
+def keep_trial_address(user: User) -> None:
+    """Before an account is deleted: an account that had a trial leaves its address's key behind (the address it
+    has now; the one it started the trial with was recorded then), so the address gets no second trial."""
+    membership = Membership.objects.filter(user=user).first()
+    if membership is not None and membership.trial_ends_at is not None:
+        remember_trial(email=user.email)
+
+
 def create_member(*, email: str, password: str, now: datetime) -> User:
-    """A new account with a password (`members create`): sign-up's rules and checks, and its trial."""
+    """A new account with a password (`members create`): sign-up's rules and checks; the operator vouches for the
+    address, so it counts as verified and its trial starts at once."""
     if "@" not in email:
         raise MembershipError(f"{email.strip()!r} is not an email address.")
     try:
-        user = accounts.sign_up(email=email, password=password, now=now)
+        user = accounts.sign_up(email=email, password=password, now=now, verified=True)
     except ValidationError as exc:
         raise MembershipError(" ".join(exc.messages)) from exc
     start_trial(user, now=now)
@@ -68,7 +96,7 @@ def grant(
     A provider subscription the member has is left in place: the provider's next event still applies."""
     if until <= now:
         raise MembershipError(f"The grant must end in the future (got {until:%Y-%m-%d %H:%M} UTC).")
-    membership = _locked(start_trial(user, now=now))
+    membership = _locked(membership_for(user, now=now))
     record = Grant.objects.create(
         membership=membership,
         until=until,
@@ -91,7 +119,7 @@ def grant(
 
 def extend(user: User, *, days: int, now: datetime, by: User | None = None, via: str = "admin") -> Grant:
     """Grant `days` more: from when access would end now (or from now, if it has ended)."""
-    membership = start_trial(user, now=now)
+    membership = membership_for(user, now=now)
     ends = entitlements.access_ends_at(membership) if entitlements.has_access(membership, now) else None
     return grant(
         user, until=max(now, ends or now) + timedelta(days=days), now=now, by=by, via=via, note=f"+{days} days"

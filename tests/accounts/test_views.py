@@ -99,6 +99,27 @@ def test_bad_sign_ups_are_refused_with_the_reason(client, reader, smtp, fields, 
     assert "_auth_user_id" not in client.session
 
 
+def test_sign_ups_from_one_client_address_are_limited(client, smtp, settings):
+    settings.SIGNUP_LIMIT = 2
+
+    def sign_up_from(address: str, email: str, password: str = PASSWORD):
+        return Client(REMOTE_ADDR=address).post(SIGN_UP, {"email": email, "password": password})
+
+    assert sign_up_from("198.51.100.7", "one@example.com").status_code == 302
+    assert sign_up_from("198.51.100.7", "weak@example.com", "short").status_code == 200  # refused: uses no slot
+    assert sign_up_from("198.51.100.7", "two@example.com").status_code == 302
+    over = sign_up_from("198.51.100.7", "three@example.com")
+    assert over.status_code == 429
+    assert "Too many sign-ups" in over.content.decode() and "no-store" in over["Cache-Control"]
+    assert 0 < int(over["Retry-After"]) <= 3600
+    assert not User.objects.filter(email="three@example.com").exists() and not smtp.to("three@example.com")
+    assert sign_up_from("203.0.113.9", "three@example.com").status_code == 302  # another client is not held back
+    # An IPv6 client holds a /64: its other addresses are the same client.
+    assert sign_up_from("2001:db8:1:2::10", "four@example.com").status_code == 302
+    assert sign_up_from("2001:db8:1:2:ffff::1", "five@example.com").status_code == 302
+    assert sign_up_from("2001:db8:1:2::99", "six@example.com").status_code == 429
+
+
 def test_forged_and_expired_verification_links_say_why(signed_in, reader):
     forged = signed_in.get("/account/verify/not-a-real-token/")
     assert forged.status_code == 400 and "not valid" in forged.content.decode()

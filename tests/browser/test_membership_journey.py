@@ -1,9 +1,9 @@
 """A reader's membership in a real browser, against the site served as in production, its mail going to an SMTP server
 on loopback and its billing to a fake of Stripe's API on loopback (conftest: NEWSSTAND_BILLING=stripe):
 
-- sign up, verify the address from the mail, read a whole article in the trial; the trial ends (its end moved into
-  the past in the site's database), the same article is a teaser saying the membership has ended; subscribe
-  through Stripe Checkout and read the whole article again;
+- sign up, read only the teaser until the address is verified, verify it from the mail, read a whole article in
+  the trial; the trial ends (its end moved into the past in the site's database), the same article is a teaser
+  saying the membership has ended; subscribe through Stripe Checkout and read the whole article again;
 - a member saves an article and reads it in full offline; once the membership has lapsed and the network has
   answered a teaser, the service worker no longer has the saved article's full text to show offline.
 """
@@ -78,6 +78,14 @@ def test_sign_up_read_in_the_trial_lapse_subscribe_and_read_again(page, site, ma
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
     page.wait_for_url("**/account/")
+
+    # Before the address is verified, the article is the teaser, which asks for the verification.
+    response = page.goto(path)
+    assert response.headers.get("x-newsstand-access") == "teaser", response.headers
+    paywall = page.locator("aside.paywall")
+    assert paywall.get_by_role("heading", name="Verify your email address to read on").is_visible()
+    assert paywall.get_by_role("button", name="Send the link again").is_visible()
+
     link = mailbox.links(mailbox.wait_for(to=email, count=1))[0]
     page.goto(re.sub(r"^https?://[^/]+", "", link))
     page.get_by_role("button", name=f"Confirm {email}").click()

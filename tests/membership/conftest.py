@@ -5,12 +5,15 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from newsstand.accounts.models import User
+from newsstand.core import clock
 from newsstand.testing.fake_stripe import FakeStripe
 
 
 def make_user(email: str, password: str = "a long enough passphrase") -> User:
-    """A reader by email, whatever the user model names its identity field."""
-    return User.objects.create_user(**{User.USERNAME_FIELD: email, "email": email}, password=password)
+    """A reader by email, whatever the user model names its identity field, with the address verified (so the
+    trial has started: what a member who followed the mailed link has)."""
+    fields = {User.USERNAME_FIELD: email, "email": email, "email_verified_at": clock.now()}
+    return User.objects.create_user(**fields, password=password)
 
 
 @pytest.fixture

@@ -76,3 +76,15 @@ def test_a_user_added_in_the_admin_starts_a_trial(admin_client):
     assert response.status_code == 302, response.content.decode()[:3000]
     user = User.objects.get(**{User.USERNAME_FIELD: "added@example.com"})
     assert Membership.objects.get(user=user).status == Status.TRIALING
+
+
+def test_staff_marking_an_address_verified_starts_its_trial(admin_client):
+    user = User.objects.create_user("unverified@example.com", "a long enough passphrase")
+    assert Membership.objects.get(user=user).status == Status.UNVERIFIED
+    url = reverse("admin:accounts_user_change", args=[user.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}
+    data.update(groups=[], user_permissions=[], email_verified_at_0="2026-03-01", email_verified_at_1="12:00:00")
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Membership.objects.get(user=user).status == Status.TRIALING

@@ -21,7 +21,18 @@ def test_create_makes_an_account_on_trial(db, tmp_path):
     assert out.startswith("Created staff.made@example.com, trial until ")
     user = User.objects.get(email="staff.made@example.com")
     assert user.check_password("a long enough passphrase")
+    assert user.email_verified  # the operator vouches for the address: the trial starts at once
     assert Membership.objects.get(user=user).status == Status.TRIALING
+
+
+def test_create_with_no_trial_days_makes_an_account_whose_trial_is_over(db, tmp_path, settings):
+    settings.MEMBERSHIP_TRIAL_DAYS = 0  # NEWSSTAND_TRIAL_DAYS=0 newsstand members create …
+    password_file = tmp_path / "password"
+    password_file.write_text("a long enough passphrase\n")
+    command_output("members", "create", "lapsed.made@example.com", "--password-file", str(password_file))
+    expired = json.loads(command_output("members", "list", "--json", "--state", "expired"))
+    assert [row["email"] for row in expired] == ["lapsed.made@example.com"]
+    assert json.loads(command_output("members", "list", "--json", "--state", "trialing")) == []
 
 
 @pytest.mark.parametrize(

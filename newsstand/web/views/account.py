@@ -29,7 +29,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from newsstand.accounts import export as data_export
-from newsstand.accounts import forms, mail, services, tokens
+from newsstand.accounts import forms, lockout, mail, services, throttle, tokens
 from newsstand.accounts.models import User
 from newsstand.accounts.tokens import Purpose
 from newsstand.core import clock
@@ -52,10 +52,15 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             user = services.sign_up(
-                email=form.cleaned_data["email"], password=form.cleaned_data["password"], now=clock.now()
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                now=clock.now(),
+                client=lockout.client_ip(request) or "unknown",
             )
         except ValidationError as exc:
             _attach(form, exc, {"email_taken": "email"}, default="password")
+        except throttle.Limited as exc:
+            return _too_many_sign_ups(request, retry_after=exc.retry_after)
         else:
             login(request, user, backend=MODEL_BACKEND)
             _send_verification(request, user)
@@ -95,6 +100,17 @@ def locked_out(
     response = render(request, "web/account/locked_out.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     add_never_cache_headers(response)
+    return response
+
+
+def _too_many_sign_ups(request: HttpRequest, *, retry_after: int) -> HttpResponse:
+    """NEWSSTAND_SIGNUP_LIMIT accounts have been made from this client address this hour: nothing was made."""
+    text = (
+        "Too many accounts have been made from your network this hour, so no account was made. "
+        f"Please try again in {max(1, retry_after // 60)} minute{'s' if retry_after >= 120 else ''}."
+    )
+    response = _message(request, "Too many sign-ups", text, status=429)
+    response["Retry-After"] = str(retry_after)
     return response
 
 

@@ -1,7 +1,8 @@
 """Membership pages: plans and subscribing, the checkout's return pages, the billing portal, Stripe's webhook.
 
-Thin: each view asks one selector or the billing provider and renders. Subscribing needs an account (the trial
-starts at sign-up); under manual billing the page says to contact staff instead of offering checkout.
+Thin: each view asks one selector or the billing provider and renders. Subscribing needs an account (verified or
+not: the trial waits for the address, paying does not); under manual billing the page says to contact staff instead
+of offering checkout.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def checkout_success(request: HttpRequest) -> HttpResponse:
     """Back from a paid checkout: record it now (the webhook will say the same) so the reader reads at once."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    membership = services.start_trial(request.user, now=clock.now())
+    membership = services.membership_for(request.user, now=clock.now())
     session_id = request.GET.get("session_id", "")
     confirmed = False
     if session_id:
@@ -108,7 +109,7 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
 
 def _to_provider(request: HttpRequest, url_at: Callable[[BillingProvider, Membership], str]) -> HttpResponse:
     """Redirect the reader to a page of the billing provider, or back to the membership page saying why not."""
-    membership = services.start_trial(request.user, now=clock.now())
+    membership = services.membership_for(request.user, now=clock.now())
     try:
         url = url_at(get_provider(), membership)
     except BillingUnavailable as exc:
