@@ -40,6 +40,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above the page cache: pages answered from it get the policy too (see web.csp).
+    "newsstand.web.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above the session middleware: a cached page is served before any session work, and on the way out it sees
     # the cookies set below it (see web.caching).

@@ -1,4 +1,5 @@
-"""What the browser tests check with: axe-core, computed colours, and marks for pages still being built."""
+"""What the browser tests check with: axe-core, the Content-Security-Policy's violations, computed colours, and marks
+for pages still being built."""
 
 from __future__ import annotations
 
@@ -26,11 +27,32 @@ _RUN_AXE = """async (only) => {
 
 
 def axe_violations(page, *, colours_only: bool = False) -> list[dict]:
-    """Serious and critical WCAG 2.2 AA violations on the page as it is now (`colours_only`: the colour rules)."""
+    """Serious and critical WCAG 2.2 AA violations on the page as it is now (`colours_only`: the colour rules).
+
+    axe is evaluated from DevTools, not added as a <script>: the page's policy rightly refuses an inline one."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
+        page.evaluate(AXE.read_text(encoding="utf-8"))
     only = {"type": "rule", "values": COLOUR_RULES} if colours_only else {"type": "tag", "values": WCAG_AA}
     return [v for v in page.evaluate(_RUN_AXE, only) if v["impact"] in BLOCKING]
+
+
+# Put in every page before its own scripts run: each violation of the page's policy is said on the console.
+_REPORT_CSP = """addEventListener("securitypolicyviolation", (e) => console.error(
+  `CSP violation: ${e.effectiveDirective} refused ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`
+  + (e.sample ? ` (${e.sample})` : "")));"""
+
+
+def watch_csp(context, into: list[str]) -> list[str]:
+    """Collect into `into` every Content-Security-Policy violation on the pages `context` opens from now on: the
+    pages' `securitypolicyviolation` events and the console's "Refused to … Content Security Policy" errors."""
+    context.add_init_script(_REPORT_CSP)
+
+    def note(message) -> None:
+        if message.type == "error" and ("CSP violation" in message.text or "Content Security Policy" in message.text):
+            into.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    context.on("console", note)
+    return into
 
 
 def describe(violations: list[dict]) -> str:

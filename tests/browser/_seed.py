@@ -113,6 +113,8 @@ def seed(base: str, users: int) -> dict:
         client = Client()
         client.force_login(user)
         sessions.append(client.cookies["sessionid"].value)  # no logout: that would end the session
+    staff = Client()
+    staff.force_login(get_user_model().objects.create_superuser("editor@example.com"))  # for the admin's pages
 
     articles = list(
         Article.objects.values("id", "title", "publisher__slug", "section", "author", "story_id", "full_text")
@@ -126,6 +128,7 @@ def seed(base: str, users: int) -> dict:
         "stories": stories,
         "publishers": list(Publisher.objects.values_list("slug", flat=True)),
         "sessions": sessions,
+        "staff_session": staff.cookies["sessionid"].value,
     }
 
 

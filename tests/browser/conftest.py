@@ -19,6 +19,7 @@ from newsstand.testing.fake_stripe import FakeStripe
 from newsstand.testing.mailserver import LoopbackSMTP
 from newsstand.testing.webserver import LoopbackWeb, Response
 from tests.browser import _seed
+from tests.browser._checks import watch_csp
 from tests.browser._site import ARTIFACTS, CHROMIUM, Server, database, seed, site_env
 
 USERS = 12
@@ -159,17 +160,27 @@ def browser():
 
 
 @pytest.fixture
-def context(browser, site):
-    """A fresh browser context; uncaught script errors on any page fail the test."""
-    opened = browser.new_context(base_url=site.url, viewport=DESKTOP, bypass_csp=True)
+def csp_violations() -> list[str]:
+    """The Content-Security-Policy violations seen by the test's `context` so far (see _checks.watch_csp)."""
+    return []
+
+
+@pytest.fixture
+def context(browser, site, csp_violations):
+    """A fresh browser context that keeps to the pages' Content-Security-Policy; uncaught script errors and
+    violations of the policy on any page fail the test. (The policy refuses eval, so tests wait on locators, not on
+    `wait_for_function` strings.)"""
+    opened = browser.new_context(base_url=site.url, viewport=DESKTOP)
     # Loopback answers in milliseconds: a missing element fails in seconds, not after Playwright's 30 s default.
     opened.set_default_timeout(8_000)
     opened.set_default_navigation_timeout(20_000)
     errors: list[str] = []
     opened.on("weberror", lambda error: errors.append(str(error.error)))
+    watch_csp(opened, csp_violations)
     yield opened
     opened.close()
     assert not errors, f"uncaught script errors: {errors}\nserver log:\n{site.server.log_tail()}"
+    assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(csp_violations)
 
 
 @pytest.fixture

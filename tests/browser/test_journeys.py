@@ -151,8 +151,8 @@ def test_keyboard_moves_through_items_opens_and_saves(context, site):
     button = page.locator("#save-button")
     assert button.get_attribute("aria-pressed") == "false"
     page.keyboard.press("s")
-    page.wait_for_function("document.getElementById('save-button').getAttribute('aria-pressed') === 'true'")
+    page.locator('#save-button[aria-pressed="true"]').wait_for()
     page.reload()
     assert page.locator("#save-button").get_attribute("aria-pressed") == "true", "saved on the server"
     page.keyboard.press("s")
-    page.wait_for_function("document.getElementById('save-button').getAttribute('aria-pressed') === 'false'")
+    page.locator('#save-button[aria-pressed="false"]').wait_for()

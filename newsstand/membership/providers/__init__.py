@@ -27,6 +27,9 @@ class BillingUnavailable(Exception):
 class BillingProvider(Protocol):
     name: str
     self_service: bool  # readers subscribe and manage billing on the site themselves
+    # Origins of the provider's pages that the site's forms redirect readers to (checkout, portal): the pages'
+    # Content-Security-Policy lets forms go there (form-action governs a form's redirects too).
+    page_origins: tuple[str, ...]
 
     def checkout_url(self, membership: Membership, *, plan: Plan, success_url: str, cancel_url: str) -> str:
         """Where to send the reader to pay for `plan`; `success_url` may carry {CHECKOUT_SESSION_ID}."""

@@ -15,6 +15,7 @@ CONTACT_STAFF = "Memberships on this site are granted by its staff: contact them
 class ManualProvider:
     name = "manual"
     self_service = False
+    page_origins: tuple[str, ...] = ()
 
     def checkout_url(self, membership: Membership, *, plan: Plan, success_url: str, cancel_url: str) -> str:
         raise BillingUnavailable(CONTACT_STAFF)

@@ -22,7 +22,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 from django.conf import settings
@@ -35,6 +35,8 @@ from newsstand.membership.providers import BillingError, BillingUnavailable
 
 log = logging.getLogger(__name__)
 PROVIDER = "stripe"
+STRIPE_API = "https://api.stripe.com"
+STRIPE_PAGES = ("https://checkout.stripe.com", "https://billing.stripe.com")  # Checkout, the Customer Portal
 
 
 class StripeError(BillingError):
@@ -195,6 +197,14 @@ def _invoice_subscription(invoice: dict) -> str | None:
     return _id(invoice.get("subscription")) or _id(details.get("subscription"))
 
 
+def origins_for(api_base: str) -> tuple[str, ...]:
+    """Where readers are sent to pay and manage billing, by the API the site talks to: Stripe's pages for Stripe's
+    API; an API elsewhere (the tests' fake) serves those pages at its own origin."""
+    parts = urlsplit(api_base)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return STRIPE_PAGES if origin == STRIPE_API else (origin,)
+
+
 # -- the provider -------------------------------------------------------------------------------------------------
 
 
@@ -205,6 +215,7 @@ class StripeProvider:
     tolerance: int
     name: str = PROVIDER
     self_service: bool = True
+    page_origins: tuple[str, ...] = STRIPE_PAGES
 
     @classmethod
     def from_settings(cls) -> StripeProvider:
@@ -214,6 +225,7 @@ class StripeProvider:
             client=StripeClient(api_key=settings.STRIPE_SECRET_KEY, base_url=settings.STRIPE_API_BASE),
             webhook_secret=settings.STRIPE_WEBHOOK_SECRET,
             tolerance=settings.STRIPE_WEBHOOK_TOLERANCE,
+            page_origins=origins_for(settings.STRIPE_API_BASE),
         )
 
     def checkout_url(self, membership: Membership, *, plan: Plan, success_url: str, cancel_url: str) -> str:
