@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from django.urls import reverse
 
 from newsstand.accounts.models import User
+from newsstand.core import clock
 from newsstand.membership.models import Grant, Membership, Status
 
 
@@ -84,7 +85,10 @@ def test_staff_marking_an_address_verified_starts_its_trial(admin_client):
     url = reverse("admin:accounts_user_change", args=[user.pk])
     form = admin_client.get(url).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}
-    data.update(groups=[], user_permissions=[], email_verified_at_0="2026-03-01", email_verified_at_1="12:00:00")
+    now = clock.now()
+    data.update(
+        groups=[], user_permissions=[], email_verified_at_0=f"{now:%Y-%m-%d}", email_verified_at_1=f"{now:%H:%M:%S}"
+    )
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Membership.objects.get(user=user).status == Status.TRIALING
