@@ -87,36 +87,106 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
-_CONTAINERS = frozenset({"div", "section", "article", "main"})
-_PARAGRAPHS = frozenset({"p", "blockquote", "ul", "ol", "pre", "table", "dl"})
+def first_words(text: str, limit: int) -> str:
+    """The first `limit` words of plain text, with an ellipsis when there were more."""
+    words = text.split()
+    if len(words) <= limit:
+        return " ".join(words)
+    return " ".join(words[:limit]).rstrip(" ,;:.-") + "…"
 
 
-def first_paragraphs(clean_html: str, count: int, *, fallback_words: int = 80) -> str:
-    """The opening of already-sanitised HTML: everything up to and including its `count`-th paragraph (figures and
-    headings before it kept), serialised again by lxml, so a cut never leaves a tag open. Markup without paragraphs
-    (text with line breaks) gives its first `fallback_words` words as one paragraph. The paywall's teaser."""
+# A figure and what stands for one counts once against the figure budget (an <img> inside a counted <figure> is free).
+_MEDIA = frozenset({"figure", "img", "picture"})
+_TEXT_ATTRIBUTES = ("alt", "title")  # attribute text that readers see (tooltips) or hear (screen readers)
+_WORD = re.compile(r"\S+")
+
+
+class _Budget:
+    """Words and figures left while `cut_to_budget` walks a tree; `spent` once the words ran out."""
+
+    def __init__(self, words: int, figures: int) -> None:
+        self.words, self.figures, self.spent = words, figures, words <= 0
+
+    def take_whole(self, text: str) -> bool:
+        """Pay for all of `text` or for none of it (attribute text: half an alt text would still say too much)."""
+        count = len(text.split())
+        if self.spent or count > self.words:
+            return False
+        self.words -= count
+        self.spent = not self.words
+        return True
+
+    def take(self, text: str | None) -> str | None:
+        """The part of `text` the budget allows (cut after the last word it can pay for, with an ellipsis)."""
+        if not text or self.spent:
+            return None if self.spent else text
+        words = list(_WORD.finditer(text))
+        if len(words) <= self.words:
+            self.words -= len(words)
+            self.spent = not self.words  # nothing more fits: what follows is dropped, not kept as empty elements
+            return text
+        self.spent = True
+        if not self.words:
+            return None
+        return text[: words[self.words - 1].end()].rstrip(" ,;:.-") + "…"
+
+
+def cut_to_budget(clean_html: str, *, words: int, figures: int, share: float = 1.0) -> str:
+    """The opening of already-sanitised HTML that holds at most `words` visible words and `figures` figures, whatever
+    its structure: text is counted wherever it sits (paragraphs, `<br>`-separated lines, tables, lists, quotes,
+    headings, alt and title attributes), and the cut may fall inside any element. Everything after it is dropped;
+    lxml serialises what is kept, so no tag is left open. At most `share` of all its words are kept, so that a short
+    text is never given away whole. The paywall's teaser (see `articles.teaser`)."""
     if not clean_html.strip():
         return ""
     try:
-        nodes = lxml_html.fragments_fromstring(clean_html)
+        root = lxml_html.fragment_fromstring(clean_html, create_parent="div")
     except etree.ParserError:
         return ""
-    while len(nodes) == 1 and not isinstance(nodes[0], str) and nodes[0].tag in _CONTAINERS:
-        nodes = [nodes[0].text or "", *nodes[0]] if (nodes[0].text or "").strip() else list(nodes[0])
-    kept: list[str] = []
-    found = 0
-    for node in nodes:
-        if found >= count:
-            break
-        if isinstance(node, str) or node.tag not in _PARAGRAPHS and node.tag not in {"figure", "h2", "h3", "h4"}:
-            continue  # loose text and other elements: only whole paragraphs are shown
-        node.tail = None
-        kept.append(lxml_html.tostring(node, encoding="unicode"))
-        found += node.tag in _PARAGRAPHS and bool(node.text_content().strip())
-    if found:
-        return "".join(kept)
-    words = html_to_text(clean_html).split()
-    if not words:
-        return ""
-    more = "…" if len(words) > fallback_words else ""
-    return f"<p>{html.escape(' '.join(words[:fallback_words]))}{more}</p>"
+    if share < 1.0:
+        words = min(words, int(_visible_words(root) * share))
+    budget = _Budget(words, figures)
+    _cut_element(root, budget, in_figure=False)
+    kept = html.escape(root.text or "", quote=False)
+    return kept + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
+
+
+def _visible_words(root: etree._Element) -> int:
+    """Words of text and of the attributes readers see, everywhere under `root`."""
+    count = 0
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            count += len((element.text or "").split()) + sum(len(element.get(n, "").split()) for n in _TEXT_ATTRIBUTES)
+        count += len((element.tail or "").split()) if element is not root else 0
+    return count
+
+
+def _cut_element(element: etree._Element, budget: _Budget, *, in_figure: bool) -> None:
+    for name in _TEXT_ATTRIBUTES:
+        value = element.get(name)
+        if value is not None and not budget.take_whole(value):
+            del element.attrib[name]
+    element.text = budget.take(element.text)
+    for child in list(element):
+        counted = isinstance(child.tag, str) and child.tag in _MEDIA and not in_figure
+        # Comments and processing instructions are never shown; a figure past the budget goes, the text after it
+        # stays (and is counted); past the last word everything goes.
+        if budget.spent or not isinstance(child.tag, str) or (counted and budget.figures <= 0):
+            _remove(element, child, tail=budget.take(child.tail))
+            continue
+        if counted:
+            budget.figures -= 1
+        _cut_element(child, budget, in_figure=in_figure or counted)
+        child.tail = budget.take(child.tail)
+
+
+def _remove(parent: etree._Element, child: etree._Element, *, tail: str | None) -> None:
+    """Remove `child`, leaving `tail` (what the budget allowed of the text after it) where that text was."""
+    previous = child.getprevious()
+    parent.remove(child)
+    if not tail:
+        return
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail

@@ -4,7 +4,8 @@ Everything that shows article text asks `decide` (the article page, search snipp
 headers); everything else only ever gets the teaser fields (`web.teasers`). Members read everything while their
 membership gives access (`entitlements.has_access`: trial, active, past due within the grace period, canceled until
 the paid period ends); staff read everything, because editors must see what readers would; anonymous readers and
-lapsed members get the headline, the standfirst, the lead image and the first `TEASER_PARAGRAPHS` paragraphs.
+lapsed members get the teaser: the headline, the lead image and what `articles.teaser.BUDGET` allows of the
+standfirst, the caption and the body.
 """
 
 from __future__ import annotations
@@ -18,9 +19,6 @@ from newsstand.accounts.models import User
 from newsstand.membership import entitlements, selectors
 from newsstand.membership.entitlements import MembershipData
 from newsstand.membership.models import Status
-
-TEASER_PARAGRAPHS = 2
-STANDFIRST_WORDS = 60  # feeds that carry the whole article in the description must not leak it as a standfirst
 
 
 class Why(StrEnum):

@@ -35,6 +35,9 @@ class Filters:
     section: str | None = None
     since: datetime | None = None  # published at or after
     until: datetime | None = None  # published before
+    # Match the whole text (readers with access) or only the teaser's words (everyone else: what they may see, so
+    # search cannot confirm a hidden passage word by word). Closed unless the paywall said otherwise.
+    full_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,14 +87,25 @@ class SQLiteFTS5Backend:
     match. The exact date bounds and the recency boost read search_document by rowid."""
 
     vendor = "sqlite"
-    TEXT_COLUMNS = ("title", "summary", "body", "publisher_name", "author")
+    TEXT_COLUMNS = ("title", "summary", "body", "publisher_name", "author")  # what readers with access search
+    TEASER_COLUMNS = ("title", "teaser", "publisher_name", "author")  # what everyone else searches
+    FTS_COLUMNS = importlib.import_module("newsstand.search.migrations.0002_teaser").FTS_COLUMNS
+
+    def _columns(self, filters: Filters) -> tuple[str, ...]:
+        return self.TEXT_COLUMNS if filters.full_text else self.TEASER_COLUMNS
+
+    def _weights(self, filters: Filters) -> str:
+        """bm25 weights for every FTS column, zero for those this reader does not search (so the hidden text cannot
+        even reorder results)."""
+        searched = self._columns(filters)
+        return ", ".join(repr(ranking.COLUMN_WEIGHTS[name] if name in searched else 0.0) for name in self.FTS_COLUMNS)
 
     def __init__(self, connection: BaseDatabaseWrapper) -> None:
         self.connection = connection
 
     def _match(self, query: Query, filters: Filters, *, now: datetime) -> str | None:
         """The MATCH expression, or None when the filters leave nothing to find (an empty date range)."""
-        expression = fts5_expression(query, columns=self.TEXT_COLUMNS)
+        expression = fts5_expression(query, columns=self._columns(filters))
         if filters.publisher_id is not None:
             expression = f'({expression}) AND facets : "{documents.publisher_facet(filters.publisher_id)}"'
         if filters.section:
@@ -136,7 +150,7 @@ class SQLiteFTS5Backend:
         if match is None:
             return []
         dates, params = self._dates(filters)
-        weights = ", ".join(repr(ranking.COLUMN_WEIGHTS[name]) for name in self.TEXT_COLUMNS) + ", 0.0"
+        weights = self._weights(filters)
         julian_now = now.timestamp() / 86400 + 2440587.5
         join = " JOIN search_document d ON d.article_id = search_fts.rowid" if dates else ""
         window = (
@@ -184,7 +198,7 @@ class SQLiteFTS5Backend:
     def bulk_load(self) -> Iterator[None]:
         """Without the triggers, a document costs a plain row insert; FTS5's 'rebuild' then reads every row once.
         The triggers are the migration's own statements, put back in the same transaction."""
-        triggers = importlib.import_module("newsstand.search.migrations.0001_initial").SQLITE_FTS[1:]
+        triggers = importlib.import_module("newsstand.search.migrations.0002_teaser").SQLITE_FTS[1:]
         with self.connection.cursor() as cursor:
             for name in ("search_document_ai", "search_document_ad", "search_document_au"):
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
@@ -201,6 +215,7 @@ class PostgresBackend:
 
     vendor = "postgresql"
     CONFIG = "english"
+    INDEXES = {"search_document_vector_idx": "vector", "search_document_teaser_vector_idx": "teaser_vector"}
 
     def __init__(self, connection: BaseDatabaseWrapper) -> None:
         self.connection = connection
@@ -213,9 +228,15 @@ class PostgresBackend:
         params = [" ".join(phrase) for phrase in (*query.include, *query.exclude)]
         return "(" + " && ".join(parts) + ")", params
 
+    @staticmethod
+    def _vector(filters: Filters) -> str:
+        """The whole text's tsvector, or the teaser's (title, teaser, publisher and author) for readers without
+        access."""
+        return "d.vector" if filters.full_text else "d.teaser_vector"
+
     def _where(self, query: Query, filters: Filters) -> tuple[str, list]:
         tsquery, params = self._tsquery(query)
-        sql = f"d.vector @@ {tsquery}"
+        sql = f"{self._vector(filters)} @@ {tsquery}"
         if filters.publisher_id is not None:
             sql += " AND d.publisher_id = %s"
             params.append(filters.publisher_id)
@@ -253,7 +274,7 @@ class PostgresBackend:
         tsquery, query_params = self._tsquery(query)
         weights = "{" + ",".join(repr(w) for w in ranking.PG_CLASS_WEIGHTS) + "}"
         age = "greatest(0.0, extract(epoch from (%s - d.published_at)) / 86400.0)"
-        score = f"ts_rank_cd('{weights}', d.vector, {tsquery}, 1) * {_recency_sql(age)}"
+        score = f"ts_rank_cd('{weights}', {self._vector(filters)}, {tsquery}, 1) * {_recency_sql(age)}"
         with self.connection.cursor() as cursor:
             cursor.execute(
                 "SELECT d.article_id FROM search_document d WHERE d.article_id IN ("
@@ -286,7 +307,9 @@ class PostgresBackend:
         """The GIN index is dropped for the fill and built once from all the vectors (far cheaper than inserting
         into it row by row); searches wait on the table lock until the transaction commits."""
         with self.connection.cursor() as cursor:
-            cursor.execute("DROP INDEX IF EXISTS search_document_vector_idx")
+            for name in self.INDEXES:
+                cursor.execute(f"DROP INDEX IF EXISTS {name}")
         yield
         with self.connection.cursor() as cursor:
-            cursor.execute("CREATE INDEX search_document_vector_idx ON search_document USING GIN (vector)")
+            for name, column in self.INDEXES.items():
+                cursor.execute(f"CREATE INDEX {name} ON search_document USING GIN ({column})")

@@ -29,6 +29,7 @@ class SearchDocument(models.Model):
     body = models.TextField(blank=True, help_text="Plain text of the body, capped at services.MAX_BODY_CHARS.")
     publisher_name = models.TextField(blank=True)
     author = models.TextField(blank=True)
+    teaser = models.TextField(blank=True, help_text="Plain text of the teaser: what readers without access search.")
     # SQLite only: filter tokens ("p12 s3f2a…") so a publisher or section filter is part of the FTS5 match.
     facets = models.TextField(blank=True)
 

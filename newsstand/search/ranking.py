@@ -30,8 +30,11 @@ RESCORE_POOL = 200  # SQLite: the most relevant of the window that get the recen
 PG_RANK_WINDOW = 500  # ts_rank_cd decompresses each candidate's whole tsvector: ~50 µs a match, not 15
 
 # The indexed fields, most telling first. SQLite weighs columns with bm25(); PostgreSQL has four weight classes.
-COLUMN_WEIGHTS = {"title": 10.0, "summary": 4.0, "body": 1.0, "publisher_name": 2.0, "author": 2.0}
-PG_CLASSES = {"title": "A", "summary": "B", "publisher_name": "C", "author": "C", "body": "D"}
+# `teaser` (what readers without access search instead of summary and body) weighs as the summary does.
+COLUMN_WEIGHTS = {
+    "title": 10.0, "summary": 4.0, "body": 1.0, "publisher_name": 2.0, "author": 2.0, "facets": 0.0, "teaser": 4.0,
+}  # fmt: skip
+PG_CLASSES = {"title": "A", "summary": "B", "teaser": "B", "publisher_name": "C", "author": "C", "body": "D"}
 PG_CLASS_WEIGHTS = (0.1, 0.2, 0.4, 1.0)  # D, C, B, A — the order ts_rank_cd takes them in
 
 

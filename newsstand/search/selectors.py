@@ -87,13 +87,14 @@ def search_articles(
     """Articles matching `q` (reader text, parsed safely) within the filters, best first (see search.ranking).
 
     A page past the last lands on the last, as the site's other lists do. Only readers who may read full text
-    (`full_text`, the paywall's decision) get passages from wherever the words matched; everyone else gets the
-    opening of the standfirst, the same teaser the lists show (a matched passage could be any part of a body)."""
+    (`full_text`, the paywall's decision) search the whole text and get passages from wherever the words matched;
+    everyone else searches only the teaser's words (`articles.teaser`: what they may see) and gets the opening of
+    the standfirst, the same teaser the lists show."""
     query = parse_query(q)
     if not query:
         return SearchResults(query=query, per_page=per_page)
     backend = backend_for(connection)
-    filters = Filters(publisher_id=publisher_id, section=section or None, since=since, until=until)
+    filters = Filters(publisher_id=publisher_id, section=section or None, since=since, until=until, full_text=full_text)
     with transaction.atomic(savepoint=False):  # a backend may set planner options for these two
         total = backend.count(query=query, filters=filters, now=now, cap=COUNT_CAP + 1)
         results = SearchResults(query=query, total=min(total, COUNT_CAP), more=total > COUNT_CAP, per_page=per_page)

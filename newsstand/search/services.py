@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 
+from newsstand.articles import teaser
 from newsstand.articles.models import Article
 from newsstand.core.clock import as_utc
 from newsstand.search import documents
@@ -20,7 +21,9 @@ from newsstand.search.backends import backend_for
 from newsstand.search.models import SearchDocument
 
 BATCH = 500
-_FIELDS = ("id", "title", "summary", "text", "author", "section", "published_at", "publisher_id", "publisher__name")
+_FIELDS = (
+    "id", "title", "summary", "text", "author", "section", "published_at", "publisher_id", "publisher__name", "body_html",
+)  # fmt: skip
 
 
 def index_articles(article_ids: Iterable[int]) -> int:
@@ -42,7 +45,7 @@ def index_articles(article_ids: Iterable[int]) -> int:
 
 
 def _document(row: tuple) -> SearchDocument:
-    pk, title, summary, text, author, section, published_at, publisher_id, publisher_name = row
+    pk, title, summary, text, author, section, published_at, publisher_id, publisher_name, body_html = row
     return SearchDocument(
         article_id=pk,
         publisher_id=publisher_id,
@@ -53,6 +56,7 @@ def _document(row: tuple) -> SearchDocument:
         body=documents.body_text(text),
         publisher_name=documents.line_text(publisher_name),
         author=documents.line_text(author),
+        teaser=documents.clean(teaser.searchable_text(summary, body_html)),
         facets=documents.facets(publisher_id=publisher_id, section=section, published_at=as_utc(published_at)),
     )
 

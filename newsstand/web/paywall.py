@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from django.http import HttpResponse
 from django.utils.safestring import SafeString, mark_safe
 
+from newsstand.articles import teaser
 from newsstand.articles.models import Article
 from newsstand.core import html
-from newsstand.membership.paywall import STANDFIRST_WORDS, TEASER_PARAGRAPHS, Decision
-from newsstand.web.teasers import first_words
+from newsstand.membership.paywall import Decision
+from newsstand.stories.models import Story
 
 ACCESS_HEADER = "X-Newsstand-Access"
 UNTIL_HEADER = "X-Newsstand-Access-Until"
@@ -25,19 +26,26 @@ UNTIL_HEADER = "X-Newsstand-Access-Until"
 
 @dataclass(frozen=True, slots=True)
 class ArticleText:
+    """Every piece of the article's own text that its page shows, as the reader may see it."""
+
     standfirst: str
     body_html: SafeString
+    caption: str
 
 
 def article_text(article: Article, decision: Decision) -> ArticleText:
-    """The standfirst and body this reader may see: all of it, or the opening paragraphs."""
-    standfirst = html.plain_text(article.summary) if article.summary else ""
+    """All of the standfirst, caption and body, or the teaser's share of each (`articles.teaser`)."""
     if decision.full:
         # body_html was sanitised before it was stored: the one field on this site trusted as HTML.
-        return ArticleText(standfirst=standfirst, body_html=mark_safe(article.body_html))  # noqa: S308
-    teaser = html.first_paragraphs(article.body_html, TEASER_PARAGRAPHS)
-    short = first_words(standfirst, STANDFIRST_WORDS)
-    return ArticleText(standfirst=short, body_html=mark_safe(teaser))  # noqa: S308 (cut from trusted HTML)
+        body = mark_safe(article.body_html)  # noqa: S308
+        return ArticleText(html.plain_text(article.summary), body, html.plain_text(article.lead_image_caption))
+    body = mark_safe(teaser.body_html(article.body_html))  # noqa: S308 (cut from trusted HTML)
+    return ArticleText(teaser.standfirst(article.summary), body, teaser.caption(article.lead_image_caption))
+
+
+def story_lead(story: Story, decision: Decision) -> str:
+    """A story's lead is its first article's standfirst: the same budget as that standfirst on the article page."""
+    return html.plain_text(story.lead) if decision.full else teaser.standfirst(story.lead)
 
 
 def set_access_headers(response: HttpResponse, decision: Decision) -> HttpResponse:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from newsstand.articles.models import Article
+from newsstand.core.html import first_words
 from newsstand.stories.models import Story
 from newsstand.web.templatetags.formatting import http_url, plain_text
 
@@ -36,14 +37,6 @@ class Teaser:
     language: str = ""
 
 
-def first_words(text: str, limit: int = TEASER_WORDS) -> str:
-    """The first `limit` words, with an ellipsis when there were more."""
-    words = text.split()
-    if len(words) <= limit:
-        return " ".join(words)
-    return " ".join(words[:limit]).rstrip(" ,;:.-") + "…"
-
-
 def author_names(author: str) -> list[str]:
     """Feeds put several people in one field ("A, B and C", "By A & B"); each becomes a name of its own."""
     names = _AUTHOR_SEPARATORS.split(_BY_PREFIX.sub("", author or ""))
@@ -60,7 +53,7 @@ def article_teaser(article: Article) -> Teaser:
         description = plain_text(article.text) if "text" not in article.get_deferred_fields() else ""
     return Teaser(
         headline=" ".join(article.title.split()),  # titles are plain text already
-        description=first_words(description),
+        description=first_words(description, TEASER_WORDS),
         image=http_url(article.lead_image_url),
         publisher=article.publisher.name,
         publisher_logo=http_url(article.publisher.logo_url),
@@ -76,7 +69,7 @@ def story_teaser(story: Story) -> Teaser:
     """A story is our own page over many publishers' articles: we are its publisher."""
     return Teaser(
         headline=" ".join(story.headline.split()),
-        description=first_words(plain_text(story.lead)),
+        description=first_words(plain_text(story.lead), TEASER_WORDS),
         image=http_url(story.lead_image_url),
         publisher=SITE_NAME,
         published=story.first_seen_at,

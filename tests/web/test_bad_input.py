@@ -77,7 +77,8 @@ def test_the_read_beacon_takes_any_number_without_failing(signed_in, article, dw
 
 
 @pytest.mark.parametrize(
-    "route", ["/admin/articles/article/{}/change/", "/admin/stories/story/{}/change/", "/admin/accounts/user/{}/change/"]
+    "route",
+    ["/admin/articles/article/{}/change/", "/admin/stories/story/{}/change/", "/admin/accounts/user/{}/change/"],
 )
 def test_the_admin_takes_any_id_without_failing(admin_client, article, route):
     admin_client.raise_request_exception = False

@@ -68,7 +68,7 @@ def test_latest_item_without_image_has_no_img(client, publisher):
     assert "<img" not in client.get("/").content.decode()
 
 
-def test_hostile_text_is_escaped_everywhere_but_the_body(client, publisher):
+def test_hostile_text_is_escaped_everywhere_but_the_body(client, member_client, publisher):
     article = make_article(
         publisher,
         title="<script>alert('title')</script>",
@@ -83,7 +83,7 @@ def test_hostile_text_is_escaped_everywhere_but_the_body(client, publisher):
         body = client.get(path).content.decode()
         assert "<script>" not in body, path
         assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;" in body, path
-    page = client.get(f"/articles/{article.pk}/").content.decode()
+    page = member_client.get(f"/articles/{article.pk}/").content.decode()
     assert "&lt;b&gt;Mallory&lt;/b&gt;</a>" in page and "<b>Mallory" not in page  # the byline links to the author
     assert "<p>Trusted <em>body</em></p>" in page
 
@@ -152,7 +152,7 @@ def test_unknown_section_is_404(client, publisher):
 # --- Article -----------------------------------------------------------------------------------------------------
 
 
-def test_article_page_shows_the_whole_article(client, publisher, feed):
+def test_article_page_shows_the_whole_article(member_client, publisher, feed):
     wire = make_publisher(name="Wire Service", slug="wire")
     wire_feed = make_feed(wire, title="Wire: top stories")
     article = make_article(
@@ -170,7 +170,7 @@ def test_article_page_shows_the_whole_article(client, publisher, feed):
         lead_image_caption="The bank's door",
         lead_image_credit="Photo: A. Snapper",
     )
-    response = client.get(f"/articles/{article.pk}/")
+    response = member_client.get(f"/articles/{article.pk}/")
     assert response.status_code == 200
     body = response.content.decode()
     assert "<title>Rates held · The Daily Example · Newsstand</title>" in body

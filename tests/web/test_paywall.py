@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from newsstand.accounts.models import User
 from newsstand.core import clock
-from newsstand.core.html import first_paragraphs
+from newsstand.core.html import cut_to_budget
 from newsstand.membership.models import Membership, Status
 from newsstand.membership.paywall import ANONYMOUS, Reader, Why, decide
 from newsstand.reading import services as reading
@@ -65,18 +65,30 @@ def test_staff_read_everything_whatever_their_membership():
     assert decide(Reader(signed_in=True, staff=True, membership=membership(Status.EXPIRED)), ARTICLE, NOW).full
 
 
-# -- the teaser's cut -------------------------------------------------------------------------------------------------
-def test_the_teaser_is_the_first_two_paragraphs_with_the_figures_before_them():
-    body = '<p>One.</p><figure><img src="https://i.example/x.jpg"><figcaption>Cap</figcaption></figure><p>Two.</p><p>Three.</p>'
-    assert first_paragraphs(body, 2) == (
-        '<p>One.</p><figure><img src="https://i.example/x.jpg"><figcaption>Cap</figcaption></figure><p>Two.</p>'
+# -- the teaser's cut ---------------------------------------------------------------------------------------------------
+def test_the_teaser_is_cut_by_visible_words_whatever_the_structure():
+    assert cut_to_budget("<p>one two<br><br>three four five</p><p>six</p>", words=4, figures=1) == (
+        "<p>one two<br><br>three four…</p>"
     )
-    assert first_paragraphs("<div><p>A</p><p></p><p>B</p><p>C</p></div>", 2) == "<p>A</p><p></p><p>B</p>"
+    assert cut_to_budget("<table><tr><td>a b</td><td>c d</td></tr><tr><td>e</td></tr></table>", words=3, figures=0) == (
+        "<table><tr><td>a b</td><td>c…</td></tr></table>"
+    )
+    assert (
+        cut_to_budget("<ul><li>a</li><li>b</li><li>c</li></ul>", words=2, figures=0) == "<ul><li>a</li><li>b</li></ul>"
+    )
+    assert cut_to_budget("<div><p>A</p><p></p><p>B</p><p>C</p></div>", words=2, figures=0) == (
+        "<div><p>A</p><p></p><p>B</p></div>"
+    )
+    assert cut_to_budget("loose words one two three", words=2, figures=0) == "loose words…"
+    assert cut_to_budget("", words=5, figures=1) == "" and cut_to_budget("<p>x</p>", words=0, figures=1) == ""
 
 
-def test_the_teaser_of_markup_without_paragraphs_is_its_opening_words_escaped():
-    assert first_paragraphs("one two <b>three</b> four<br>five", 2, fallback_words=3) == "<p>one two three…</p>"
-    assert first_paragraphs("", 2) == "" and first_paragraphs("<img src=x>", 2) == ""
+def test_figures_and_attribute_text_count_against_the_budget():
+    body = '<figure><img src="https://i.example/x.jpg" alt="a b"><figcaption>Cap</figcaption></figure><p>one</p>'
+    assert cut_to_budget(body + '<img src="https://i.example/y.jpg"> after', words=9, figures=1) == body + " after"
+    assert cut_to_budget('<p><a href="https://x.example/" title="one two three">four</a></p>', words=2, figures=0) == (
+        '<p><a href="https://x.example/">four</a></p>'
+    )
 
 
 # -- every route, every kind of reader ------------------------------------------------------------------------------
@@ -246,7 +258,7 @@ def test_the_article_page_says_what_the_reader_gets(world):
     anonymous = Client().get(f"/articles/{in_body.pk}/")
     page = anonymous.content.decode()
     assert anonymous["X-Newsstand-Access"] == "teaser" and "X-Newsstand-Access-Until" not in anonymous
-    assert "Both sides sent their chief negotiators." in page  # the second paragraph is part of the teaser
+    assert "Both sides sent their…" in page  # the teaser: 40% of this short body, cut inside its second paragraph
     assert "Sign up to read this article — fourteen days free" in page and "/account/sign-up/?next=" in page
     assert '"isAccessibleForFree": false' in page and '".story-body"' in page
     lapsed = _client(world, "expired").get(f"/articles/{in_body.pk}/")

@@ -23,26 +23,30 @@ class VendorSQL(migrations.RunSQL):
             super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
-_COLUMNS = "title, summary, body, publisher_name, author, facets"
-_NEW = ", ".join(f"new.{name}" for name in _COLUMNS.split(", "))
-_OLD = ", ".join(f"old.{name}" for name in _COLUMNS.split(", "))
+def sqlite_fts(columns: tuple[str, ...]) -> list[str]:
+    """The FTS5 table over these columns of search_document and the triggers that keep it in step."""
+    names = ", ".join(columns)
+    new = ", ".join(f"new.{name}" for name in columns)
+    old = ", ".join(f"old.{name}" for name in columns)
+    # External content: FTS5 stores only the index and reads text for snippet() from search_document by rowid.
+    # Porter stemming over unicode61 (diacritics folded) so "elections" finds "election", as on PostgreSQL.
+    return [
+        f"""CREATE VIRTUAL TABLE search_fts USING fts5({names}, content='search_document',
+            content_rowid='article_id', tokenize='porter unicode61 remove_diacritics 2')""",
+        f"""CREATE TRIGGER search_document_ai AFTER INSERT ON search_document BEGIN
+            INSERT INTO search_fts(rowid, {names}) VALUES (new.article_id, {new});
+        END""",
+        f"""CREATE TRIGGER search_document_ad AFTER DELETE ON search_document BEGIN
+            INSERT INTO search_fts(search_fts, rowid, {names}) VALUES ('delete', old.article_id, {old});
+        END""",
+        f"""CREATE TRIGGER search_document_au AFTER UPDATE ON search_document BEGIN
+            INSERT INTO search_fts(search_fts, rowid, {names}) VALUES ('delete', old.article_id, {old});
+            INSERT INTO search_fts(rowid, {names}) VALUES (new.article_id, {new});
+        END""",
+    ]
 
-# External content: FTS5 stores only the index and reads text for snippet() from search_document by rowid.
-# Porter stemming over unicode61 (diacritics folded) so "elections" finds "election", as on PostgreSQL.
-SQLITE_FTS = [
-    f"""CREATE VIRTUAL TABLE search_fts USING fts5({_COLUMNS}, content='search_document',
-        content_rowid='article_id', tokenize='porter unicode61 remove_diacritics 2')""",
-    f"""CREATE TRIGGER search_document_ai AFTER INSERT ON search_document BEGIN
-        INSERT INTO search_fts(rowid, {_COLUMNS}) VALUES (new.article_id, {_NEW});
-    END""",
-    f"""CREATE TRIGGER search_document_ad AFTER DELETE ON search_document BEGIN
-        INSERT INTO search_fts(search_fts, rowid, {_COLUMNS}) VALUES ('delete', old.article_id, {_OLD});
-    END""",
-    f"""CREATE TRIGGER search_document_au AFTER UPDATE ON search_document BEGIN
-        INSERT INTO search_fts(search_fts, rowid, {_COLUMNS}) VALUES ('delete', old.article_id, {_OLD});
-        INSERT INTO search_fts(rowid, {_COLUMNS}) VALUES (new.article_id, {_NEW});
-    END""",
-]
+
+SQLITE_FTS = sqlite_fts(("title", "summary", "body", "publisher_name", "author", "facets"))
 SQLITE_FTS_REVERSE = [
     "DROP TRIGGER IF EXISTS search_document_au",
     "DROP TRIGGER IF EXISTS search_document_ad",

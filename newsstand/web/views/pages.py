@@ -159,8 +159,10 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponsePermanentRedirect(found.get_absolute_url())
     articles = stories.story_articles(found)
     coverage = stories.coverage_by_publisher(articles)
+    decision = paywall.decide(paywall.reader_for(request.user), None, clock.now())
     context = {
         "story": found,
+        "lead": web_paywall.story_lead(found, decision),
         "articles": articles,
         "coverage": coverage,
         "syndicators": _syndicators(articles, covered={group.publisher_slug for group in coverage}),
