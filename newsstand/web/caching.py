@@ -56,6 +56,9 @@ PUBLIC = f"public, max-age={ANONYMOUS_MAX_AGE}, stale-while-revalidate={STALE_FO
 PERSONAL = "private, no-cache"
 PAGE_CACHE = "pages"  # the alias in settings.CACHES (newsstand.conf.caches)
 STATUS_HEADER = "X-Page-Cache"  # "hit", "stale" or "miss" where the cache could answer; for benchmarks and operators
+# "anonymous" or "signed-in": who asked for an HTML page. The service worker forgets a reader's kept pages when the
+# network answers as to an anonymous reader (signed out elsewhere, session ended).
+READER_HEADER = "X-Newsstand-Reader"
 _SAFE_METHODS = frozenset({"GET", "HEAD"})
 MISS_WAIT = 5.0  # seconds a reader waits for the copy of a page another thread of its process is making
 _MAKING: dict[str, threading.Event] = {}  # pages this process is making for a reader, by key (see `_made_once`)
@@ -191,11 +194,13 @@ class PageCacheMiddleware:
         if not content_type.startswith("text/html"):
             return response  # and request.user stays unread: no session lookup for a feed or a file
         user = getattr(request, "user", None)
+        authenticated = bool(user is not None and user.is_authenticated)
+        response[READER_HEADER] = "signed-in" if authenticated else "anonymous"
         header = page_cache_control(
             method=request.method or "",
             status=response.status_code,
             content_type=content_type,
-            authenticated=bool(user is not None and user.is_authenticated),
+            authenticated=authenticated,
             sets_cookie=bool(response.cookies),
             already_set=response.has_header("Cache-Control"),
         )

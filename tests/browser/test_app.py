@@ -112,6 +112,51 @@ def test_saved_article_reads_offline_with_the_server_stopped(browser, site, arti
         server.stop()
 
 
+def test_signing_out_leaves_nothing_of_the_reader_on_the_device(browser, site, artifacts):
+    """A member reads an article in full, saves it and opens their history; they sign out; offline, the device
+    shows neither the full article nor the history (Chromium keeps a worker's caches through Clear-Site-Data, so
+    the worker must empty them itself), and the offline page it shows instead names nobody."""
+    story = site.story_with_publishers(2)
+    read, *_ = site.articles_in(story["id"])
+    server = Server(site.env, site.logs / "sign-out-offline-server.log").start()
+    context = browser.new_context(base_url=server.url)
+    context.set_default_timeout(8_000)
+    try:
+        context.add_cookies([{"name": "sessionid", "value": site.session_key(), "url": server.url}])
+        page = context.new_page()
+        page.goto(f"/articles/{read['id']}/")
+        page.evaluate(WORKER_READY)
+        if not page.evaluate("navigator.serviceWorker.controller !== null"):
+            page.reload()
+        assert page.reload().headers.get("x-newsstand-access") == "full"
+        page.locator("#save-button").click()
+        page.wait_for_function("document.getElementById('save-button').getAttribute('aria-pressed') === 'true'")
+        wait_until_cached(page, f"/articles/{read['id']}/")
+        page.goto("/history/")
+        assert read["title"].strip() in page.locator("main").inner_text()
+        wait_until_cached(page, "/history/")
+
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_load_state()
+        kept = page.evaluate(
+            "async () => (await Promise.all((await caches.keys()).map(async (name) => "
+            "(await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname)))).flat()"
+        )
+        assert f"/articles/{read['id']}/" not in kept and "/history/" not in kept, kept
+
+        context.set_offline(True)
+        for path in (f"/articles/{read['id']}/", "/history/"):
+            page.goto(path)
+            shown = page.locator("main").inner_text()
+            assert "offline" in shown.lower(), f"offline after signing out, {path} is the offline page"
+            assert read["title"].strip() not in shown
+            assert "reader" not in page.content() or "@example.com" not in page.content()
+        page.screenshot(path=artifacts / "signed-out-offline.jpeg", full_page=True, quality=70)
+    finally:
+        context.close()
+        server.stop()
+
+
 def wait_until_cached(page, path: str, *, timeout: float = 10.0) -> None:
     """The worker keeps a saved article after the save answers; wait until some cache holds it."""
     deadline = time.monotonic() + timeout

@@ -30,7 +30,7 @@ _KEPT_ACCESS = """async (path) => {
   const kept = await caches.match(path, {ignoreVary: true});
   return kept ? kept.headers.get("X-Newsstand-Access") : null;
 }"""
-TEASER_PARAGRAPHS = 2  # membership.paywall.TEASER_PARAGRAPHS: the teaser shows these, never the third
+TEASER_PARAGRAPHS = 2  # of these four-paragraph articles the teaser (articles.teaser.BUDGET) ends within the first two
 
 
 def long_article(site, *, skip: int = 0) -> dict:

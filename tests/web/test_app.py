@@ -397,3 +397,19 @@ def test_anonymous_pages_are_cached_briefly_and_vary_by_cookie(client, article, 
     assert client.get("/sw.js")["Cache-Control"] == "no-cache"  # a view's own header stands
     client.force_login(django_user_model.objects.create_user("reader@example.com", password="x"))
     assert client.get(f"/articles/{article.pk}/")["Cache-Control"] == "private, no-cache"
+
+
+def test_the_offline_page_names_nobody_whoever_asks(member_client):
+    """It is public and kept in the app shell past a sign-out: no email, no token, no reader's links."""
+    response = member_client.get("/offline/")
+    page = response.content.decode()
+    assert "public" in response["Cache-Control"]
+    assert "member@example.com" not in page and "csrf" not in page.lower() and "Sign out" not in page
+
+
+def test_pages_say_whether_they_were_made_for_a_signed_in_reader(client, member_client, article):
+    """The service worker forgets a device's kept pages when a page comes back made for an anonymous reader."""
+    assert client.get(f"/articles/{article.pk}/")["X-Newsstand-Reader"] == "anonymous"
+    assert client.get(f"/articles/{article.pk}/")["X-Page-Cache"] == "hit"  # and so do copies from the page cache
+    assert client.get(f"/articles/{article.pk}/")["X-Newsstand-Reader"] == "anonymous"
+    assert member_client.get(f"/articles/{article.pk}/")["X-Newsstand-Reader"] == "signed-in"

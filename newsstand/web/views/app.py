@@ -12,6 +12,7 @@ import json
 from functools import cache
 from pathlib import Path
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -70,7 +71,9 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cache_control(public=True, max_age=3600)
 def offline(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/offline.html")
+    """The same page for everyone, rendered as for an anonymous reader whoever asks: it is public, and the service
+    worker keeps it in the app shell past a sign-out, so it may hold nothing of a reader (no email, no token)."""
+    return render(request, "web/offline.html", {"user": AnonymousUser(), "messages": ()})
 
 
 @cache
@@ -80,7 +83,10 @@ def _worker_script(shell: tuple[str, ...]) -> str:
     digest = hashlib.sha256(source)
     for path in SHELL_STATIC:
         digest.update(_static_bytes(path))
-    config = f"const VERSION = {json.dumps(digest.hexdigest()[:12])};\nconst SHELL = {json.dumps(list(shell))};\n"
+    config = (
+        f"const VERSION = {json.dumps(digest.hexdigest()[:12])};\nconst SHELL = {json.dumps(list(shell))};\n"
+        f"const SIGN_OUT = {json.dumps(reverse('web:sign-out'))};\n"
+    )
     return config + source.decode("utf-8")
 
 

@@ -1,4 +1,4 @@
-/* Newsstand service worker, served as /sw.js; VERSION and SHELL are prepended by newsstand.web.views.app.
+/* Newsstand service worker, served as /sw.js; VERSION, SHELL and SIGN_OUT are prepended by newsstand.web.views.app.
 
    Strategy:
    - install: precache the app shell (offline page, stylesheet, script, icons) under shell-VERSION;
@@ -10,9 +10,12 @@
 
    The paywall (newsstand.web.paywall): an article page says X-Newsstand-Access: full or teaser. A full page may carry
    X-Newsstand-Access-Until (ms since the epoch): past it, the kept copy is never served. When the network answers
-   an article with a teaser (signed out, membership lapsed), every kept full page is dropped, and keeping a saved
-   article keeps it only if it came full. Sign-out also answers Clear-Site-Data: "cache". So a former member's
-   full text is never shown on the device, online or off. */
+   an article with a teaser (membership lapsed), every kept full page is dropped from every store, and keeping a
+   saved article keeps it only if it came full. Signing out (the POST passes through here), or any page answered
+   as to an anonymous reader (X-Newsstand-Reader: anonymous), empties every store but the app shell: the reader's pages
+   (history, saved, their home) go with the full text. Chromium does not empty a worker's caches on the sign-out's
+   Clear-Site-Data, so the worker does it itself. So neither a former member's full text nor a signed-out
+   reader's pages are ever shown on the device, online or off. */
 
 const SHELL_CACHE = "shell-" + VERSION;
 const OFFLINE_URL = SHELL[0];
@@ -25,6 +28,7 @@ const SAVE_PATH = /^\/saved\/(\d+)\/$/;
 const NEVER_CACHED = /^\/(admin|sw\.js|saved\/\d+|account|membership)/;
 const ACCESS = "X-Newsstand-Access";
 const ACCESS_UNTIL = "X-Newsstand-Access-Until";
+const READER = "X-Newsstand-Reader";  // newsstand.web.caching.READER_HEADER
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -49,7 +53,9 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   const saving = url.pathname.match(SAVE_PATH);
-  if (saving && request.method === "POST") {
+  if (request.method === "POST" && url.pathname === SIGN_OUT) {
+    event.respondWith(forgetThrough(event));
+  } else if (saving && request.method === "POST") {
     event.respondWith(saveThrough(event, saving[1]));
   } else if (request.method !== "GET" || NEVER_CACHED.test(url.pathname)) {
     return;
@@ -83,7 +89,11 @@ async function networkFirst(event, url) {
   const key = url.pathname + url.search;
   try {
     const response = await fetch(event.request);
-    if (response.headers.get(ACCESS) === "teaser") event.waitUntil(dropFullText());
+    if (response.headers.get(READER) === "anonymous") {
+      await forgetReader();  // answered as to an anonymous reader: nobody is signed in on this device now
+    } else if (response.headers.get(ACCESS) === "teaser") {
+      await dropFullText();
+    }
     if (response.ok && response.type === "basic" && !/no-store/.test(response.headers.get("Cache-Control") || "")) {
       const copy = response.clone();
       event.waitUntil(remember(ARTICLE_PATH.test(url.pathname) ? ARTICLES : PAGES, key, copy));
@@ -102,8 +112,18 @@ function readable(response) {
   return response.headers.get(ACCESS) !== "full" || !until || Date.now() < until;
 }
 
+async function forgetThrough(event) {
+  // Before the sign-out reaches the server: even if the answer never comes back, nothing of the reader stays.
+  await forgetReader();
+  return fetch(event.request);
+}
+
+async function forgetReader() {
+  await Promise.all([ARTICLES, PAGES, SAVED].map((name) => caches.delete(name)));
+}
+
 async function dropFullText() {
-  for (const name of [ARTICLES, SAVED]) {
+  for (const name of [ARTICLES, PAGES, SAVED]) {
     const cache = await caches.open(name);
     const keys = await cache.keys();
     for (const key of keys) {
