@@ -24,8 +24,9 @@ from tests.web.rows import make_article, make_feed, make_publisher, make_story
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 BODY_SECRET = "zeppelinclause"  # in the body's third paragraph
 SUMMARY_SECRET = "quokkaledger"  # past the 60th word of a feed description that carries the whole article
+LINES_SECRET = "marmosetcodex"  # at the end of a body that is one paragraph cut by <br>s (as trafilatura gives)
 # What must not be seen: each secret in its sentence (a search page repeats the bare word it was asked for).
-SECRETS = (f"the {BODY_SECRET} on page four", f"annex names the {SUMMARY_SECRET}")
+SECRETS = (f"the {BODY_SECRET} on page four", f"annex names the {SUMMARY_SECRET}", f"closes with the {LINES_SECRET}")
 
 
 def membership(status: str, **fields) -> SimpleNamespace:
@@ -130,17 +131,31 @@ def world(db):
         author="Ann Writer",
         published_at=now - timedelta(hours=1),
     )
-    story = make_story(in_body, in_summary, section="World")
-    index_articles([in_body.pk, in_summary.pk])
+    lines = " ".join(f"Harbour line {n} of the long report." for n in range(40))
+    in_lines = make_article(
+        publisher,
+        feeds=(feed,),
+        title="Harbour report in full",
+        body_html=f"<p>{lines}<br><br>The report closes with the {LINES_SECRET} in its last line.</p>",
+        text=f"{lines} The report closes with the {LINES_SECRET} in its last line.",
+        word_count=300,
+        full_text=True,
+        section="World",
+        author="Ann Writer",
+        published_at=now - timedelta(minutes=30),
+    )
+    # The story's lead is the description that carries a whole article.
+    story = make_story(in_body, in_summary, in_lines, section="World", lead=in_summary.summary)
+    index_articles([in_body.pk, in_summary.pk, in_lines.pk])
     readers = {
         "member": _reader("member@example.com", status=Status.ACTIVE, period_end=now + timedelta(days=30)),
         "expired": _reader("expired@example.com", status=Status.TRIALING, trial_end=now - timedelta(days=1)),
     }
     for user in readers.values():
-        for article in (in_body, in_summary):
+        for article in (in_body, in_summary, in_lines):
             reading.save_article(user, article, now=now)
             reading.record_read(user, article, now=now)
-    return SimpleNamespace(publisher=publisher, articles=(in_body, in_summary), story=story, readers=readers)
+    return SimpleNamespace(publisher=publisher, articles=(in_body, in_summary, in_lines), story=story, readers=readers)
 
 
 def _reader(email: str, *, status: str, trial_end=None, period_end=None) -> User:
@@ -172,7 +187,13 @@ RECIPES = {
     "web:password-reset-confirm": lambda w: [{"uidb64": "MQ", "token": "set-password"}],
     "web:feed-section": lambda w: [{"section": "World"}],
 }
-QUERIES = {"web:search": [f"q={BODY_SECRET}", f"q={SUMMARY_SECRET}", "q=harbour", "q=harbour&section=World"]}
+QUERIES = {
+    "web:search": [
+        *(f"q={secret}" for secret in (BODY_SECRET, SUMMARY_SECRET, LINES_SECRET)),
+        "q=harbour",
+        "q=harbour&section=World",
+    ]
+}
 # POSTs that answer with data (the rest are forms whose answers are redirects or the form again).
 POSTS = {"web:save", "web:progress", "web:follow"}
 
@@ -250,7 +271,7 @@ def test_no_route_leaks_full_text(world):
                     leaks.append((who, path, "POST"))
     assert not leaks, f"full text reached non-members: {leaks}"
     # ... and members do read it, on the article page (the only place the body is shown).
-    assert {("web:article", SECRETS[0]), ("web:article", SECRETS[1])} <= seen_by_member
+    assert {("web:article", secret) for secret in SECRETS} <= seen_by_member
 
 
 def test_the_article_page_says_what_the_reader_gets(world):
