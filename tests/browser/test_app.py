@@ -130,7 +130,7 @@ def test_signing_out_leaves_nothing_of_the_reader_on_the_device(browser, site, a
             page.reload()
         assert page.reload().headers.get("x-newsstand-access") == "full"
         page.locator("#save-button").click()
-        page.wait_for_function("document.getElementById('save-button').getAttribute('aria-pressed') === 'true'")
+        page.wait_for_selector("#save-button[aria-pressed='true']")
         wait_until_cached(page, f"/articles/{read['id']}/")
         page.goto("/history/")
         assert read["title"].strip() in page.locator("main").inner_text()
