@@ -22,6 +22,7 @@ class FeedJob:
     last_modified: str = ""
     interval_seconds: int = 3600
     consecutive_failures: int = 0
+    publisher_guessed: bool = False  # its first successful fetch places it again (sources.identity, rule 4)
 
 
 @dataclass(slots=True)

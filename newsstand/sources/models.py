@@ -43,6 +43,11 @@ class Feed(models.Model):
     full_text = models.CharField(max_length=8, choices=FullTextMode.choices, default=FullTextMode.AUTO)
     active = models.BooleanField(default=True)
     status = models.CharField(max_length=8, choices=FeedStatus.choices, default=FeedStatus.NEW, db_index=True)
+    publisher_guessed = models.BooleanField(
+        default=False,
+        help_text="Placed without knowing the feed's site (no htmlUrl); its first successful fetch places it again "
+        "by the channel's link and title (sources.identity, rule 4).",
+    )
 
     # Conditional GET validators from the last 200.
     etag = models.CharField(max_length=500, blank=True)

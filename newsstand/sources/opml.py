@@ -32,7 +32,11 @@ class OPMLError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class OutlineFeed:
-    """One feed as an OPML outline describes it. Empty strings mean "the document did not say"."""
+    """One feed as an OPML outline describes it. Empty strings mean "the document did not say".
+
+    `section` is only what the document declares (our ``newsstand:section``); `folder` is the category the reader
+    filed the feed under, which the publisher rule (sources.identity) may take as the section.
+    """
 
     url: str
     title: str = ""
@@ -44,6 +48,7 @@ class OutlineFeed:
     section: str = ""
     full_text: str = ""
     active: bool = True
+    folder: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,16 +168,17 @@ def _walk(parent: etree._Element, categories: list[str], feeds: list[OutlineFeed
                 homepage=ours.get("homepage", ""),
                 country=ours.get("country", ""),
                 language=ours.get("language", "") or plain.get("language", ""),
-                section=ours["section"] if "section" in ours else _section(categories, plain.get("category", "")),
+                section=ours.get("section", ""),
                 full_text=ours.get("fulltext", "").lower(),
                 active=ours.get("active", "true").lower() not in {"false", "0", "no"},
+                folder=_folder(categories, plain.get("category", "")),
             )
         )
         if children:  # a feed outline with children is odd but real: keep the children too
             _walk(element, categories, feeds, invalid)
 
 
-def _section(categories: list[str], category_attr: str) -> str:
+def _folder(categories: list[str], category_attr: str) -> str:
     """The innermost named category outline, else the last segment of the first `category` path."""
     for name in reversed(categories):
         if name:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -11,16 +12,33 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from newsstand.core.urls import is_http_url
-from newsstand.sources import opml
+from newsstand.sources import identity, opml
 from newsstand.sources.models import Feed, FeedStatus, FullTextMode, Publisher
 
 MAX_URL_LENGTH = 2000
-# Separators publishers put between their name and the section in feed titles ("NYT > World", "BBC News - UK").
-_TITLE_SEPARATORS = (" - ", " | ", " > ", " – ", " — ", ": ", " :: ")
 
 
 class InvalidSource(ValueError):
     """A feed or publisher we refuse to store; the message says why."""
+
+
+@dataclass(slots=True)
+class PlacedPublisher:
+    """A publisher that an import put feeds in, and the sections of those feeds."""
+
+    name: str
+    new: bool
+    feeds: int = 0
+    sections: dict[str, int] = field(default_factory=dict)  # section ("" for none) → feeds, in first-seen order
+
+
+@dataclass(frozen=True, slots=True)
+class Guess:
+    """A feed placed without knowing its site (sources.identity, rule 4)."""
+
+    url: str
+    publisher: str
+    basis: identity.Basis
 
 
 @dataclass(slots=True)
@@ -29,6 +47,8 @@ class ImportResult:
     existing: int = 0
     invalid: list[opml.InvalidOutline] = field(default_factory=list)
     publishers_created: int = 0
+    placed: dict[int, PlacedPublisher] = field(default_factory=dict)  # publisher id → what went in it
+    guesses: list[Guess] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
@@ -36,15 +56,31 @@ class ImportResult:
             f"{self.publishers_created} new publishers"
         )
 
+    def record_placement(self, publisher: Publisher, *, new: bool, section: str) -> None:
+        placed = self.placed.setdefault(publisher.pk, PlacedPublisher(publisher.name, new))
+        placed.feeds += 1
+        placed.sections[section] = placed.sections.get(section, 0) + 1
+
 
 def _unique_slug(name: str) -> str:
-    return (slugify(name) or "publisher")[:200]
+    """The name's slug; a name with no Latin letters or digits (東京新聞) gets one from its hash, so that two such
+    publishers stay two."""
+    slug = slugify(name)
+    if not slug:
+        slug = "publisher-" + hashlib.sha256(name.strip().casefold().encode()).hexdigest()[:10]
+    return slug[:200]
 
 
 def get_or_create_publisher(
     *, name: str, homepage: str = "", country: str = "", language: str = "", logo_url: str = ""
 ) -> Publisher:
     """The publisher whose slug matches `name`'s; blank details of an existing one are filled in, never overwritten."""
+    return _publisher(name=name, homepage=homepage, country=country, language=language, logo_url=logo_url)[0]
+
+
+def _publisher(
+    *, name: str, homepage: str = "", country: str = "", language: str = "", logo_url: str = ""
+) -> tuple[Publisher, bool]:
     name = name.strip()
     if not name:
         raise InvalidSource("a publisher needs a name")
@@ -54,16 +90,17 @@ def get_or_create_publisher(
         "country": country.strip().upper() if len(country.strip()) == 2 else "",
         "language": language.strip()[:16],
     }
-    publisher, created = Publisher.objects.get_or_create(
-        slug=_unique_slug(name), defaults={"name": name[:200], **details}
-    )
+    slug = _unique_slug(name)
+    if not slugify(name):  # a slug made from the hash: a publisher stored under another slug keeps its feeds
+        slug = Publisher.objects.filter(name=name[:200]).values_list("slug", flat=True).first() or slug
+    publisher, created = Publisher.objects.get_or_create(slug=slug, defaults={"name": name[:200], **details})
     if not created:
         missing = {key: value for key, value in details.items() if value and not getattr(publisher, key)}
         if missing:
             for key, value in missing.items():
                 setattr(publisher, key, value)
             publisher.save(update_fields=list(missing))
-    return publisher
+    return publisher, created
 
 
 def _check_feed_url(url: str) -> str:
@@ -82,7 +119,15 @@ def _check_mode(full_text: str) -> str:
 
 
 def _new_feed(
-    *, url: str, publisher: Publisher, section: str, full_text: str, title: str, active: bool, now: datetime
+    *,
+    url: str,
+    publisher: Publisher,
+    section: str,
+    full_text: str,
+    title: str,
+    active: bool,
+    now: datetime,
+    publisher_guessed: bool = False,
 ) -> Feed:
     """An unsaved feed, due at once, its fields checked and clipped to what the columns hold."""
     return Feed(
@@ -94,6 +139,7 @@ def _new_feed(
         active=active,
         status=FeedStatus.NEW if active else FeedStatus.DISABLED,
         next_fetch_at=now,
+        publisher_guessed=publisher_guessed,
     )
 
 
@@ -130,40 +176,83 @@ def add_feed(
     return feed, True
 
 
-def _host(url: str) -> str:
-    try:
-        host = (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
-    return host.removeprefix("www.")
+def add_fetched_feed(
+    *,
+    url: str,
+    channel_title: str,
+    channel_link: str,
+    language: str = "",
+    publisher: str = "",
+    section: str = "",
+    full_text: str = FullTextMode.AUTO,
+    now: datetime,
+) -> tuple[Feed, bool, identity.Placement]:
+    """A feed whose document was just read (add-feed), placed by sources.identity from what it says of itself, its
+    channel's link and title, unless `publisher` is given. Idempotent on URL like `add_feed`."""
+    facts = replace(
+        identity.channel_facts(feed_url=url, title=channel_title, link=channel_link),
+        publisher=publisher,
+        section=section,
+    )
+    placement = identity.place(facts, known_sites=_sites_on_host_of(facts.site_url))
+    existing = Feed.objects.select_related("publisher").filter(url=url.strip()).first()
+    if existing is not None:  # idempotent, and no publisher made for a feed we have
+        return existing, False, placement
+    owner, _ = _publisher(name=placement.publisher, homepage=placement.homepage, language=language)
+    feed, created = add_feed(
+        url=url,
+        publisher=owner,
+        section=placement.section,
+        full_text=full_text,
+        title=channel_title if channel_title != owner.name else "",
+        now=now,
+    )
+    return feed, created, placement
 
 
-def _common_title_prefix(titles: list[str]) -> str:
-    """ "NYT > World" and "NYT > Business" share "NYT": the publisher's name, when its feeds say it."""
-    for separator in _TITLE_SEPARATORS:
-        heads = {title.split(separator, 1)[0].strip() for title in titles if separator in title}
-        if len(heads) == 1 and all(separator in title for title in titles):
-            return heads.pop()
-    return ""
+def place_fetched_feed(*, feed_id: int, channel_title: str, channel_link: str) -> tuple[int, str] | None:
+    """On a guessed feed's first successful fetch (sources.identity, rule 4), place it again by its channel's link
+    and title; the publisher made by the guess goes when nothing else refers to it. Returns the feed's publisher
+    id and section, for the articles stored with this fetch; None for a feed that is not (or no longer) a guess."""
+    feed = Feed.objects.select_related("publisher").filter(pk=feed_id, publisher_guessed=True).first()
+    if feed is None:
+        return None
+    guessed = feed.publisher
+    # The import's title stands when the channel gives none (unless the guess named it after the feed's address).
+    named = guessed.name if guessed.name != identity.feed_address_name(feed.url) else ""
+    facts = identity.channel_facts(
+        feed_url=feed.url, title=channel_title or feed.title or named, link=channel_link, folder=feed.section
+    )
+    publisher, section = guessed, feed.section
+    if facts.title.strip() or facts.site_url:
+        placement = identity.place(facts, known_sites=_sites_on_host_of(facts.site_url))
+        publisher, _ = _publisher(name=placement.publisher, homepage=placement.homepage)
+        section = placement.section[:100]
+    Feed.objects.filter(pk=feed.pk).update(publisher=publisher, section=section, publisher_guessed=False)
+    if publisher.pk != guessed.pk:
+        _delete_if_unused(guessed)
+    return publisher.pk, section
 
 
-def _publisher_names(outlines: list[opml.OutlineFeed]) -> dict[str, str]:
-    """A publisher name for each site host among outlines that do not name theirs (plain OPML from other readers).
+def _sites_on_host_of(site_url: str) -> dict[str, str]:
+    """Rule 3's lookup for one site: the names of the publishers on its host, by the site key of their homepage."""
+    host = (urlsplit(site_url).hostname or "") if is_http_url(site_url) else ""
+    if not host:
+        return {}
+    rows = Publisher.objects.filter(homepage__icontains=host.removeprefix("www.")).values_list("name", "homepage")
+    return {identity.site_key(homepage): name for name, homepage in rows}
 
-    Feeds of one site are one publisher: their shared title prefix, else the first title, else the host.
-    """
-    by_host: dict[str, list[str]] = {}
-    for outline in outlines:
-        if not outline.publisher:
-            by_host.setdefault(_host(outline.html_url or outline.url), []).append(outline.title)
-    names = {}
-    for host, titles in by_host.items():
-        named = [title for title in titles if title]
-        if len(named) > 1:
-            names[host] = _common_title_prefix(named) or named[0]
-        else:
-            names[host] = (named[0] if named else "") or host
-    return names
+
+def _delete_if_unused(publisher: Publisher) -> None:
+    """Remove a publisher that nothing refers to: no feed, article, follow or read (every relation is asked, so a
+    relation added later is asked too)."""
+    relations = [
+        relation
+        for relation in Publisher._meta.get_fields(include_hidden=True)
+        if relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one)
+    ]
+    if not any(r.related_model._default_manager.filter(**{r.field.name: publisher}).exists() for r in relations):
+        publisher.delete()
 
 
 IMPORT_BATCH = 500  # outlines per transaction: few commits, yet the crawler is never locked out for long
@@ -176,24 +265,25 @@ def import_outlines(
     now: datetime,
     on_each: Callable[[], object] | None = None,
 ) -> ImportResult:
-    """Add every outline's feed. `full_text` overrides the document's modes; None keeps them (default auto)."""
-    outlines = list(outlines)
+    """Add every outline's feed, each placed in its publisher and section by sources.identity; the result says
+    where each went and which placements were guesses. `full_text` overrides the document's modes; None keeps
+    them (default auto)."""
+    outlines = _merge_duplicates(list(outlines))
     result = ImportResult()
     if full_text is not None:
         _check_mode(full_text)
-    guessed = _publisher_names(outlines)
-    publishers_by_host = {_host(p.homepage): p for p in Publisher.objects.exclude(homepage="")}
+    known_sites = {
+        identity.site_key(homepage): name
+        for name, homepage in Publisher.objects.exclude(homepage="").values_list("name", "homepage")
+    }
     known_urls = set(Feed.objects.values_list("url", flat=True))
-    publishers_before = Publisher.objects.count()
-    publishers_by_name: dict[str, Publisher] = {}
+    publishers: dict[str, tuple[Publisher, bool]] = {}  # by slug: one name is one publisher
     for start in range(0, len(outlines), IMPORT_BATCH):
         with transaction.atomic():
             new_feeds: list[Feed] = []
             for outline in outlines[start : start + IMPORT_BATCH]:
                 try:
-                    feed = _feed_from_outline(
-                        outline, full_text, now, guessed, publishers_by_host, publishers_by_name, known_urls
-                    )
+                    feed = _feed_from_outline(outline, full_text, now, known_sites, publishers, known_urls, result)
                 except InvalidSource as exc:
                     result.invalid.append(opml.InvalidOutline(outline.url or outline.title, str(exc)))
                 else:
@@ -205,60 +295,77 @@ def import_outlines(
                     on_each()
             Feed.objects.bulk_create(new_feeds)
             result.created += len(new_feeds)
-    result.publishers_created = Publisher.objects.count() - publishers_before
+    result.publishers_created = sum(1 for _, new in publishers.values() if new)
     return result
+
+
+_MERGED_FIELDS = tuple(f.name for f in fields(opml.OutlineFeed) if f.name not in {"url", "active"})
+
+
+def _merge_duplicates(outlines: list[opml.OutlineFeed]) -> list[opml.OutlineFeed]:
+    """A list that names one feed twice tells us what its outlines say together (the first wins where both
+    say something); the repeats stay in the list, to be counted as already present."""
+    merged: dict[str, opml.OutlineFeed] = {}
+    for outline in outlines:
+        first = merged.setdefault(outline.url.strip(), outline)
+        gaps = {name: getattr(outline, name) for name in _MERGED_FIELDS if not getattr(first, name)}
+        if first is not outline and any(gaps.values()):
+            merged[outline.url.strip()] = replace(first, **gaps)
+    return [merged[outline.url.strip()] for outline in outlines]
 
 
 def _feed_from_outline(
     outline: opml.OutlineFeed,
     full_text: str | None,
     now: datetime,
-    guessed: dict[str, str],
-    publishers_by_host: dict[str, Publisher],
-    publishers_by_name: dict[str, Publisher],
+    known_sites: dict[str, str],
+    publishers: dict[str, tuple[Publisher, bool]],
     known_urls: set[str],
+    result: ImportResult,
 ) -> Feed | None:
     """The unsaved feed for one outline (its publisher found or created), or None when the URL is known."""
     url = _check_feed_url(outline.url)
     if url in known_urls:
         return None
     mode = _check_mode(full_text or outline.full_text or FullTextMode.AUTO)
-    if outline.publisher:
-        publisher = publishers_by_name.get(outline.publisher)
-        if publisher is None:
-            publisher = publishers_by_name[outline.publisher] = get_or_create_publisher(
-                name=outline.publisher,
-                homepage=outline.homepage or outline.html_url,
-                country=outline.country,
-                language=outline.language,
-            )
-    else:
-        host = _host(outline.html_url or outline.url)
-        publisher = publishers_by_host.get(host) or get_or_create_publisher(
-            name=guessed.get(host) or host,
-            homepage=_site_root(outline.html_url) if outline.html_url else "",
+    placement = identity.place(
+        identity.FeedFacts(
+            feed_url=url,
+            title=outline.title,
+            site_url=outline.html_url,
+            publisher=outline.publisher,
+            homepage=outline.homepage,
+            section=outline.section,
+            folder=outline.folder,
+        ),
+        known_sites=known_sites,
+    )
+    slug = _unique_slug(placement.publisher)
+    if slug not in publishers:
+        publishers[slug] = _publisher(
+            name=placement.publisher,
+            homepage=placement.homepage,
+            country=outline.country,
             language=outline.language,
         )
-        publishers_by_host.setdefault(host, publisher)
+    publisher, new = publishers[slug]
+    if publisher.homepage:
+        known_sites.setdefault(identity.site_key(publisher.homepage), publisher.name)
     known_urls.add(url)
-    # Keep the feed's own title only when it says more than the publisher's name.
-    return _new_feed(
+    feed = _new_feed(
         url=url,
         publisher=publisher,
-        section=outline.section,
+        section=placement.section,
         full_text=mode,
-        title=outline.title if outline.title != publisher.name else "",
+        title=outline.title if outline.title != publisher.name else "",  # only when it says more than the name
         active=outline.active,
         now=now,
+        publisher_guessed=placement.guessed,
     )
-
-
-def _site_root(url: str) -> str:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme in {"http", "https"} and parts.netloc else ""
+    result.record_placement(publisher, new=new, section=feed.section)
+    if placement.guessed:
+        result.guesses.append(Guess(url, publisher.name, placement.basis))
+    return feed
 
 
 def import_opml(*, source: str | bytes, full_text: str | None, now: datetime) -> ImportResult:

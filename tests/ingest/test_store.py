@@ -1,12 +1,13 @@
 """The store stage: one row per identity, linked to every feed, updated in place, idempotent."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from newsstand.articles.models import Article, ArticleFeed
 from newsstand.ingest.stages import store
-from newsstand.ingest.types import Entry, FeedJob, FetchResult
+from newsstand.ingest.types import Entry, FeedJob, FeedMeta, FetchResult
 from newsstand.sources.models import Feed, FeedStatus, Publisher
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -130,3 +131,19 @@ def test_permanent_redirect_onto_another_feed_keeps_both(jobs):
     store.record_success(job=jobs[0], result=result(permanent_url=jobs[1].url), meta=None, now=NOW)
     feed = Feed.objects.get(pk=jobs[0].feed_id)
     assert feed.url == jobs[0].url and feed.last_error_code == "duplicate_redirect"
+
+
+def test_first_fetch_of_a_guessed_feed_places_it_and_its_articles_by_the_channel(jobs):
+    """sources.identity rule 4: the channel's link and title name the publisher an import could only guess."""
+    Feed.objects.filter(pk=jobs[0].feed_id).update(publisher_guessed=True)
+    meta = FeedMeta(title="Malmö Post — World", site_url="/malmo-post/world")  # relative: against the feed's URL
+    guessed = replace(jobs[0], publisher_guessed=True)
+    store.write_feed(store.FeedWrite(job=guessed, now=NOW, result=result(), meta=meta, entries=[entry(1)]))
+    article = Article.objects.select_related("publisher").get()
+    assert (article.publisher.name, article.section) == ("Malmö Post", "World")
+    assert article.publisher.homepage == "http://127.0.0.1:1/malmo-post/"
+    assert not Feed.objects.get(pk=jobs[0].feed_id).publisher_guessed
+    assert not Publisher.objects.filter(slug="wire").exists()  # the guess, now referred to by nothing
+    # A feed placed by what it declared or by its htmlUrl stays where it is, whatever its channel says.
+    store.write_feed(store.FeedWrite(job=jobs[1], now=NOW, result=result(), meta=meta, entries=[entry(2)]))
+    assert Article.objects.get(identity="id2").publisher.slug == "paper"

@@ -47,13 +47,28 @@ def test_add_feed_from_a_page_that_advertises_it():
         assert feed.url == web.url("/news/rss.xml")
         assert (feed.section, feed.full_text, feed.status) == ("World", "always", FeedStatus.NEW)
         assert feed.next_fetch_at is not None
-        assert feed.publisher.name == "Example News - World"
+        # The publisher part of the channel's title, at the channel's link (sources.identity).
+        assert (feed.publisher.name, feed.title) == ("Example News", "Example News - World")
         assert feed.publisher.homepage == "https://news.example/"
+        assert "(Example News · World, 2 entries now)" in out
 
         # The same feed again, by its own URL and with a publisher named: nothing changes.
         out, _ = run("add_feed", web.url("/news/rss.xml"), "--publisher", "Example")
         assert "Already present" in out
         assert Feed.objects.count() == 1
+        assert not Publisher.objects.filter(name="Example").exists()  # no publisher made for a feed we have
+
+
+@pytest.mark.django_db
+def test_add_feed_that_names_no_site_says_its_publisher_is_a_guess(web):
+    web.route(
+        "/x/rss",
+        Response(body=RSS_BODY.replace(b"<link>https://news.example/</link>", b""), content_type="application/rss+xml"),
+    )
+    out, err = run("add_feed", web.url("/x/rss"))
+    assert "(Example News · World, 2 entries now)" in out
+    assert "no channel link" in err and "Example News" in err and "--publisher" in err
+    assert Feed.objects.get().publisher.homepage == ""
 
 
 @pytest.mark.django_db
@@ -78,14 +93,18 @@ def test_import_opml_from_file_and_url(tmp_path):
     path = tmp_path / "subs.opml"
     path.write_bytes(OPML_BODY)
     out, err = run("import_opml", str(path), "--full-text", "never")
-    assert out.strip() == "1 feeds added, 0 already present, 1 invalid, 1 new publishers"
+    assert out.splitlines() == [
+        "1 feeds added, 0 already present, 1 invalid, 1 new publishers",
+        "Publishers of the 1 feeds added (1):",
+        "  Ars (new): 1 feed — Tech",
+    ]
     assert "skipped broken: the outline has no xmlUrl" in err
     feed = Feed.objects.get()
     assert (feed.section, feed.full_text, feed.publisher.name) == ("Tech", "never", "Ars")
     with LoopbackWeb() as web:
         web.route("/subs.opml", Response(body=OPML_BODY, content_type="text/x-opml"))
         out, _ = run("import_opml", web.url("/subs.opml"))
-    assert out.startswith("0 feeds added, 1 already present")
+    assert out.strip() == "0 feeds added, 1 already present, 1 invalid, 0 new publishers"
     with pytest.raises(CommandError, match="XML|opml"):
         bad = tmp_path / "bad.opml"
         bad.write_text("<html>nope</html>")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -55,15 +56,16 @@ def test_parse_messy_document():
     assert document.title == "My feeds & more"
     by_url = {feed.url: feed for feed in document.feeds}
     world = by_url["https://feeds.bbci.co.uk/news/world/rss.xml"]
-    assert (world.title, world.section, world.html_url) == (
+    assert (world.title, world.folder, world.section, world.html_url) == (
         "BBC News - World",
         "World",
+        "",  # only our own attribute declares a section; folders are the reader's
         "https://www.bbc.co.uk/news/world",
     )
-    assert by_url["https://feeds.bbci.co.uk/news/uk/rss.xml"].section == "News"
-    assert by_url["https://example.org/feed.xml"].section == "Tech"
+    assert by_url["https://feeds.bbci.co.uk/news/uk/rss.xml"].folder == "News"
+    assert by_url["https://example.org/feed.xml"].folder == "Tech"
     assert by_url["https://cafe.example/rss"].title == "Café loose"
-    assert by_url["https://cafe.example/rss"].section == "Coffee"
+    assert by_url["https://cafe.example/rss"].folder == "Coffee"
     # Bare ampersands and HTML entities, common in hand-written OPML, survive instead of vanishing.
     assert by_url["https://www.lemonde.fr/rss/une.xml?a=1&b=2"].title == "Le Monde \u00e9co\u00a0& &bogus; more"
     # Duplicates and bad URLs are the importer's business; the parser reports only what is not a feed outline.
@@ -78,10 +80,12 @@ def test_import_messy_document_counts_and_reasons():
     reasons = {item.label: item.reason for item in result.invalid}
     assert set(reasons) == {"no url at all", "javascript:alert(1)", "/feed"}
     assert "not an http(s) URL" in reasons["/feed"]
-    # The two BBC feeds share a site, so they share a publisher, named by their common title prefix.
-    bbc = Feed.objects.get(url="https://feeds.bbci.co.uk/news/uk/rss.xml").publisher
-    assert bbc.name == "BBC News"
-    assert bbc.feeds.count() == 2
+    # The two BBC feeds' titles name one publisher and each its section (the reader's folders aside).
+    uk = Feed.objects.get(url="https://feeds.bbci.co.uk/news/uk/rss.xml")
+    assert (uk.publisher.name, uk.section, uk.publisher.homepage) == ("BBC News", "UK", "https://www.bbc.co.uk/news/")
+    assert uk.publisher.feeds.count() == 2
+    assert Feed.objects.get(url="https://feeds.bbci.co.uk/news/world/rss.xml").section == "World"
+    # One feed listed twice: the outline with a title names it.
     assert Feed.objects.get(url="https://example.org/feed.xml").publisher.name == "Example Org"
     assert Feed.objects.get(url="https://cafe.example/rss").publisher.name == "Café loose"
     feed = Feed.objects.get(url="https://cafe.example/rss")
@@ -89,6 +93,23 @@ def test_import_messy_document_counts_and_reasons():
     # Importing again changes nothing.
     again = services.import_opml(source=MESSY, full_text=None, now=NOW)
     assert (again.created, again.existing, again.publishers_created) == (0, 6, 0)
+
+
+@pytest.mark.django_db
+def test_publishers_named_in_other_scripts_stay_apart():
+    """Their names have no Latin slug: each gets its own (from the name's hash), never one shared "publisher"."""
+    document = (
+        '<opml version="2.0"><body>'
+        '<outline text="東京新聞 — 国際" xmlUrl="https://a.example/world.rss" htmlUrl="https://a.example/world"/>'
+        '<outline text="東京新聞 — 経済" xmlUrl="https://a.example/economy.rss" htmlUrl="https://a.example/economy"/>'
+        '<outline text="Новая газета" xmlUrl="https://b.example/rss" htmlUrl="https://b.example/"/>'
+        "</body></opml>"
+    )
+    result = services.import_opml(source=document, full_text=None, now=NOW)
+    assert result.publishers_created == 2
+    placed = sorted(Feed.objects.values_list("publisher__name", "section"))
+    assert placed == [("Новая газета", ""), ("東京新聞", "国際"), ("東京新聞", "経済")]
+    assert all(slug.startswith("publisher-") for slug in Publisher.objects.values_list("slug", flat=True))
 
 
 @pytest.mark.parametrize("document", [XXE, BILLION_LAUGHS], ids=["xxe", "billion-laughs"])
@@ -136,6 +157,7 @@ def test_write_then_parse_is_identity():
         opml.OutlineFeed(url="https://b.example/feed", title="B feed", publisher="B", full_text="always", active=False),
     ]
     document = opml.parse_opml(opml.write_opml(feeds, now=NOW))
+    feeds[0] = replace(feeds[0], folder="World")  # the section is written as the reader's folder too
     assert {f.url: f for f in document.feeds} == {f.url: f for f in feeds}
     assert document.invalid == []
 

@@ -3,7 +3,8 @@ and the feed's fetch state and schedule are recorded — all idempotent, so a cr
 second crawler racing for the same syndicated article leave exactly one row.
 
 Per feed this costs a constant number of queries (select known, bulk insert, select ids, bulk update,
-bulk link, feed update), never one per entry.
+bulk link, feed update), never one per entry; a feed whose publisher was guessed adds a few more once, on its
+first successful fetch, when its channel places it (sources.services.place_fetched_feed).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
@@ -20,6 +21,7 @@ from newsstand.articles.models import Article, ArticleFeed
 from newsstand.ingest.types import Entry, FeedJob, FeedMeta, FetchResult, StoreOutcome
 from newsstand.search import services as search_index
 from newsstand.sources import schedule
+from newsstand.sources import services as sources
 from newsstand.sources.models import Feed, FeedStatus
 from newsstand.stories import tasks as story_tasks
 
@@ -281,13 +283,21 @@ def write_feed(write: FeedWrite) -> tuple[StoreOutcome, list[int]]:
             retry_after=write.retry_after, now=write.now,
         )  # fmt: skip
         return StoreOutcome(), []
+    job = write.job
+    if job.publisher_guessed and write.meta is not None:
+        # The feed's own channel names its publisher: placed again before its articles are stored under it.
+        placed = sources.place_fetched_feed(
+            feed_id=job.feed_id, channel_title=write.meta.title, channel_link=write.meta.site_url
+        )
+        if placed is not None:
+            job = replace(job, publisher_id=placed[0], section=placed[1], publisher_guessed=False)
     outcome, touched = StoreOutcome(), []
     if write.entries or write.unchanged_ids:
         outcome, touched = store_entries(
-            job=write.job, entries=write.entries, unchanged_ids=write.unchanged_ids, known=write.known, now=write.now
+            job=job, entries=write.entries, unchanged_ids=write.unchanged_ids, known=write.known, now=write.now
         )
     assert write.result is not None
-    record_success(job=write.job, result=write.result, meta=write.meta, now=write.now)
+    record_success(job=job, result=write.result, meta=write.meta, now=write.now)
     return outcome, touched
 
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from django.core.management.base import BaseCommand, CommandError
 
 from newsstand.core import clock
-from newsstand.sources import services
+from newsstand.sources import identity, services
 from newsstand.sources.discovery import FeedNotFound, FoundFeed, find_feed
 from newsstand.sources.models import FullTextMode
 
@@ -25,7 +25,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("url", help="The feed's URL, or a site page that advertises its feed.")
-        parser.add_argument("--publisher", default="", help="Publisher name (default: the feed's title).")
+        parser.add_argument(
+            "--publisher", default="", help="Publisher name (default: the publisher part of the feed's title)."
+        )
         parser.add_argument("--section", default="", help="Section the feed's articles belong to, e.g. World.")
         parser.add_argument(
             "--full-text",
@@ -41,19 +43,29 @@ class Command(BaseCommand):
             found = asyncio.run(_find(url))
         except FeedNotFound as exc:
             raise CommandError(str(exc)) from exc
-        homepage = found.feed.link
-        name = publisher or found.feed.title or urlsplit(homepage or found.url).hostname or found.url
         try:
-            owner = services.get_or_create_publisher(name=name, homepage=homepage, language=found.feed.language)
-            feed, created = services.add_feed(
+            feed, created, placement = services.add_fetched_feed(
                 url=found.url,
-                publisher=owner,
+                channel_title=found.feed.title,
+                channel_link=found.feed.link,
+                language=found.feed.language,
+                publisher=publisher,
                 section=section,
                 full_text=full_text,
-                title=found.feed.title if found.feed.title != owner.name else "",
                 now=clock.now(),
             )
         except services.InvalidSource as exc:
             raise CommandError(str(exc)) from exc
-        verb = "Added" if created else "Already present:"
-        self.stdout.write(f"{verb} {feed.url} ({owner.name}, {len(found.feed.entries)} entries now)")
+        if not created:
+            self.stdout.write(
+                f"Already present: {feed.url} ({feed.publisher.name}, {len(found.feed.entries)} entries now)"
+            )
+            return
+        where = " · ".join(filter(None, [feed.publisher.name, feed.section]))
+        self.stdout.write(f"Added {feed.url} ({where}, {len(found.feed.entries)} entries now)")
+        if placement.guessed:
+            self.stderr.write(
+                f"warning: the feed names no site (no channel link), so its publisher, {feed.publisher.name}, was "
+                f"{'named from its title' if placement.basis == identity.Basis.TITLE else 'named after its address'}"
+                "; pass --publisher to name it."
+            )

@@ -1,4 +1,9 @@
-"""`newsstand import-opml PATH_OR_URL`: add every feed of an OPML subscription list."""
+"""`newsstand import-opml PATH_OR_URL`: add every feed of an OPML subscription list, and say where each went.
+
+Each feed is placed by sources.identity (the site it describes, never the host serving it); the command prints
+the publishers it decided, their sections and how many feeds each got, and warns about every feed whose publisher
+it had to guess.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from tqdm import tqdm
 
 from newsstand.core import clock
 from newsstand.core.urls import is_http_url
-from newsstand.sources import opml, services
+from newsstand.sources import identity, opml, services
 from newsstand.sources.models import FullTextMode
 
 
@@ -63,3 +68,41 @@ class Command(BaseCommand):
             for item in result.invalid:
                 self.stderr.write(f"skipped {item.label}: {item.reason}")
         self.stdout.write(result.summary())
+        for line in decisions(result):
+            self.stdout.write(line)
+        for line in warnings(result):
+            self.stderr.write(line)
+
+
+def decisions(result: services.ImportResult) -> list[str]:
+    """One line per publisher that got feeds: its name, whether it is new, its feed count and their sections."""
+    if not result.placed:
+        return []
+    placed = sorted(result.placed.values(), key=lambda p: p.name.casefold())
+    lines = [f"Publishers of the {result.created} feeds added ({len(placed)}):"]
+    for publisher in placed:
+        sections = ", ".join(
+            (f"{name or '(no section)'} ×{count}" if count > 1 else name or "(no section)")
+            for name, count in publisher.sections.items()
+        )
+        feeds = f"{publisher.feeds} feed{'s' if publisher.feeds != 1 else ''}"
+        lines.append(f"  {publisher.name}{' (new)' if publisher.new else ''}: {feeds} — {sections}")
+    return lines
+
+
+_BASIS = {
+    identity.Basis.TITLE: "named from its title",
+    identity.Basis.FEED_ADDRESS: "named after the feed's own address",
+}
+
+
+def warnings(result: services.ImportResult) -> list[str]:
+    """The guesses: feeds with no htmlUrl, whose site (and so publisher) is unknown until their first fetch."""
+    if not result.guesses:
+        return []
+    lines = [
+        f"warning: {len(result.guesses)} feeds have no htmlUrl, so their publisher was guessed; the first fetch of "
+        "each places it again by the feed's own link and title (`newsstand feeds` shows where they are):"
+    ]
+    lines += [f"  {g.url} → {g.publisher} ({_BASIS.get(g.basis, g.basis)})" for g in result.guesses]
+    return lines
