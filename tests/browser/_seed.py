@@ -20,6 +20,8 @@ from email.utils import format_datetime
 from html import escape
 from pathlib import Path
 
+from tests.browser import _group
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 ALLSIDES = DATA / "bench" / "allsides_sample.jsonl"
 REAL_FEEDS = {  # file → (publisher, section)
@@ -97,6 +99,8 @@ def seed(base: str, users: int) -> dict:
         Feed.objects.create(url=f"{base}/real/{file}", publisher=publisher, full_text="never", section=section)
     extracted = Publisher.objects.create(name="Page Extract Weekly", slug="page-extract-weekly")
     Feed.objects.create(url=f"{base}/summaries.xml", publisher=extracted, full_text="always", section="Features")
+    # A group's titles, all served from this one host, as an operator imports them (placed by sources.identity).
+    call_command("import_opml", f"{base}{_group.OPML_PATH}", "--full-text", "never", **quiet)
 
     call_command("crawl", "--once", **quiet)
     call_command("worker", "--batch", **quiet)
@@ -137,6 +141,7 @@ def feeds_to_serve(base: str) -> dict[str, bytes]:
     served = {path: xml.encode() for path, xml in event_feeds(base, datetime.now(UTC)).values()}
     for file in REAL_FEEDS:
         served[f"/real/{file}"] = gzip.decompress((DATA / "feeds" / file).read_bytes())
+    served.update(_group.feeds(base, datetime.now(UTC)))
     page = sorted((DATA / "pages" / "html").glob("*.html.gz"))[0]
     served["/page/1"] = gzip.decompress(page.read_bytes())
     served["/summaries.xml"] = (
