@@ -7,22 +7,50 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from newsstand.articles.models import Article
 from newsstand.articles.selectors import HEAVY_FIELDS
 from newsstand.editorial.models import Pick
+from newsstand.stories.models import Story
+
+
+def _showing_at(now: datetime) -> Q:
+    """A pick shows from its start until its end (open-ended without one)."""
+    return Q(starts_at__lte=now) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
 
 
 def current_picks(*, now: datetime, limit: int = 6) -> list[Pick]:
     """The picks showing at `now`, in the editors' order, with what each points at: one query."""
     return list(
-        Pick.objects.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now), starts_at__lte=now)
+        Pick.objects.filter(_showing_at(now))
         .select_related("article__publisher", "story")
         .defer(*(f"article__{name}" for name in HEAVY_FIELDS), "story__centroid", "story__entities")
         .order_by("position", "-starts_at", "id")[:limit]
     )
+
+
+
+def showing(*, article: Article | None = None, story: Story | None = None, now: datetime) -> QuerySet[Pick]:
+    """The picks of this article (or this story) showing at `now`: usually none or one."""
+    if (article is None) == (story is None):
+        raise ValueError("pass an article or a story")
+    target = Q(article=article) if article is not None else Q(story=story)
+    return Pick.objects.filter(target, _showing_at(now)).order_by("id")
+
+
+def is_picked(*, article: Article | None = None, story: Story | None = None, now: datetime) -> bool:
+    """Whether the article (or the story) is in Our Picks at `now`: one query."""
+    return showing(article=article, story=story, now=now).exists()
+
+
+def pick_changes_after(now: datetime) -> list[datetime]:
+    """The moments after `now` at which Our Picks change by the clock alone (a pick starts or ends), soonest
+    first: what a copy of a page that shows the picks must not outlive. One query over a short table."""
+    starts = Pick.objects.filter(starts_at__gt=now).order_by().values_list("starts_at", flat=True)
+    ends = Pick.objects.filter(ends_at__gt=now).order_by().values_list("ends_at", flat=True)
+    return sorted(set(starts.union(ends, all=True)))
 
 
 @dataclass

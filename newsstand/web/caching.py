@@ -7,7 +7,9 @@ out of what anonymous readers get. Static files are not ours to set: whitenoise 
 
 Server side: `PageCacheMiddleware` keeps each anonymous page (in the "pages" cache, see NEWSSTAND_CACHE_URL) for
 the same minute and answers later requests for it before the session, auth and CSRF middleware do any work: a hit
-costs a cache read, not a render. Nothing is invalidated: news may be a minute stale, as the header already says.
+costs a cache read, not a render. News may be a minute stale, as the header already says; Our Picks may not: every
+stored page carries the picks' generation it was made under and is out of date as soon as an editor changes a pick
+or a pick starts or ends by the clock (web.page_generation), which costs a hit no second cache read.
 
 Past its minute a page is kept one more (`STALE_FOR`, announced as `stale-while-revalidate`): the first request to
 find it old gets the old copy at once, and the worker's renewal thread (`Renewer`) makes the page again, while a
@@ -46,6 +48,8 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
+
+from newsstand.web import page_generation
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +130,7 @@ class PageCacheMiddleware:
         pages = caches[PAGE_CACHE]
         key = page_key(request, variant)
         stored = pages.get(key)
-        if stored is not None:
+        if stored is not None and _picks_current(stored):
             age = time.time() - stored[0]
             if age < ANONYMOUS_MAX_AGE:
                 return _thawed(stored, HttpResponse, "hit")
@@ -171,9 +175,11 @@ class PageCacheMiddleware:
             pages.delete(lock)  # left to a later reader, maybe another worker's
 
     def _store(self, request: HttpRequest, key: str, *, miss: bool) -> HttpResponse:
+        # Read before the page is made: a change of the picks while it is made leaves it out of date, never good.
+        stamp = (page_generation.for_render().token, page_generation.now())
         response = self._headed(request, self.get_response(request))
         if storable(request, response):
-            caches[PAGE_CACHE].set(key, _frozen(response), ANONYMOUS_MAX_AGE + STALE_FOR)
+            caches[PAGE_CACHE].set(key, _frozen(response, stamp), ANONYMOUS_MAX_AGE + STALE_FOR)
         if miss:
             response[STATUS_HEADER] = "miss"
         return response
@@ -210,15 +216,28 @@ class PageCacheMiddleware:
         return response
 
 
-def _frozen(response: HttpResponse) -> tuple[float, bytes, list[tuple[str, str]]]:
-    """What the cache keeps of a page: when, the body and the headers (plain data: cheap to pickle and load)."""
-    return time.time(), response.content, list(response.items())
+Stored = tuple[float, bytes, list[tuple[str, str]], tuple[str, float]]
 
 
-def _thawed(stored: tuple[float, bytes, list[tuple[str, str]]], kind: type[HttpResponse], state: str) -> HttpResponse:
+def _frozen(response: HttpResponse, stamp: tuple[str, float]) -> Stored:
+    """What the cache keeps of a page: when, the body, the headers and the picks' generation it was made under with
+    when its making began (plain data: cheap to pickle and load)."""
+    return time.time(), response.content, list(response.items()), stamp
+
+
+def _picks_current(stored: Stored) -> bool:
+    """Whether the stored page still shows Our Picks as they are (see web.page_generation): no query."""
+    generation = page_generation.current()
+    if generation is None or len(stored) != 4:
+        return False
+    token, made_at = stored[3]
+    return generation.covers(token, made_at, page_generation.now())
+
+
+def _thawed(stored: Stored, kind: type[HttpResponse], state: str) -> HttpResponse:
     """The stored page as a response; `Age` says how old it is, so browsers and proxies keep it no longer than we
     would have."""
-    stored_at, content, headers = stored
+    stored_at, content, headers, _ = stored
     response = kind(content)
     for name, value in headers:
         response[name] = value

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from newsstand.web.views import account, app, feeds, membership, pages, reading, reads, search
+from newsstand.web.views import account, app, editorial, feeds, membership, pages, reading, reads, search
 
 
 class IdConverter:
@@ -27,6 +27,8 @@ urlpatterns = [
     path("", pages.latest, name="latest"),
     path("articles/<id:pk>/", pages.article, name="article"),
     path("stories/<id:pk>/", pages.story, name="story"),
+    path("articles/<id:pk>/pick/", editorial.pick_article, name="pick-article"),
+    path("stories/<id:pk>/pick/", editorial.pick_story, name="pick-story"),
     path("publishers/<slug:slug>/", pages.publisher, name="publisher"),
     # Sections are free text from the feeds ("World", "Arts/Culture"), so any text routes, slashes included.
     path("sections/<path:section>/", pages.section, name="section"),

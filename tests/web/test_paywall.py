@@ -177,6 +177,8 @@ def _reader(email: str, *, status: str, trial_end=None, period_end=None) -> User
 RECIPES = {
     "web:article": lambda w: [{"pk": a.pk} for a in w.articles],
     "web:story": lambda w: [{"pk": w.story.pk}],
+    "web:pick-article": lambda w: [{"pk": a.pk} for a in w.articles],
+    "web:pick-story": lambda w: [{"pk": w.story.pk}],
     "web:publisher": lambda w: [{"slug": w.publisher.slug}],
     "web:section": lambda w: [{"section": "World"}],
     "web:author": lambda w: [{"name": "Ann Writer"}],

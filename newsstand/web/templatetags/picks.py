@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from newsstand.core import clock
 from newsstand.editorial import selectors as editorial
 from newsstand.stories import selectors as stories
+from newsstand.web import page_generation
 from newsstand.web.caching import ANONYMOUS_MAX_AGE
 from newsstand.web.templatetags.formatting import http_url
 
@@ -65,13 +66,16 @@ def our_picks(limit: int = PICKS_LIMIT, heading_level: int = 2) -> dict[str, obj
 @register.simple_tag
 def article_sidebar() -> SafeString:
     """The same for every article and every reader, so made at most once a minute per cache (as stale as a cached
-    page may be): two queries and a render that most article pages skip."""
-    html = cache.get(SIDEBAR_CACHE_KEY)
+    page may be): two queries and a render that most article pages skip. Kept under the picks' generation and no
+    longer than until a pick starts or ends, so a changed pick shows at once (web.page_generation)."""
+    generation = page_generation.for_render()
+    key = f"{SIDEBAR_CACHE_KEY}:{generation.token}"
+    html = cache.get(key)
     if html is None:
         context = {
             "top_now": stories.top_stories(now=clock.now(), limit=SIDEBAR_TOP_STORIES),
             "picks": current_picks(PICKS_LIMIT),
         }
         html = render_to_string("web/_article_sidebar.html", context)
-        cache.set(SIDEBAR_CACHE_KEY, html, ANONYMOUS_MAX_AGE)
+        cache.set(key, html, generation.seconds_left(page_generation.now(), at_most=ANONYMOUS_MAX_AGE))
     return mark_safe(html)  # rendered by our template, which escaped every value
