@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -53,14 +54,51 @@ _SOURCES = Query(
 )
 
 
-def latest_articles(*, section: str | None = None, publisher: Publisher | None = None) -> QuerySet[Article]:
+def latest_articles(
+    *, section: str | None = None, publisher: Publisher | None = None, author: str | None = None
+) -> QuerySet[Article]:
     """Newest first, with the publisher joined and the body fields deferred; slice it to page."""
     articles = Article.objects.select_related("publisher").defer(*HEAVY_FIELDS).order_by("-published_at", "-id")
     if section:
         articles = articles.filter(section=section)
     if publisher is not None:
         articles = articles.filter(publisher=publisher)
+    if author is not None:
+        articles = articles.filter(author=author)
     return articles
+
+
+def listed_articles(
+    *, section: str | None = None, publisher: Publisher | None = None, author: str | None = None
+) -> QuerySet[Article]:
+    """A list as readers see it: `latest_articles` with syndicated copies folded into their originals
+    (articles.folding), each with its "also in" (`with_also_in`). Still one query a page, plus the page count."""
+    return with_also_in(without_folded_copies(latest_articles(section=section, publisher=publisher, author=author)))
+
+
+def listed_original(articles: QuerySet[Article]) -> Exists:
+    """Whether a row's original is among `articles` and is no copy itself: the row folds away (articles.folding,
+    rule 1). False for an original."""
+    return Exists(articles.filter(pk=OuterRef("duplicate_of_id"), duplicate_of__isnull=True))
+
+
+def without_folded_copies(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """`articles` less the copies whose original is among them (articles.folding): a filter, so slices, pages and
+    counts are of what the list shows. A plain NOT EXISTS, which PostgreSQL runs as an anti-join probing the
+    primary key row by row under a LIMIT (ORed with `duplicate_of IS NULL` it hashed every original first)."""
+    return articles.filter(~listed_original(articles))
+
+
+_COPIES = Article.objects.filter(duplicate_of=OuterRef("pk")).order_by()
+
+
+def with_also_in(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """Each article with its copies counted (`copy_count`) and the first copy's publisher (`first_copy_publisher`),
+    for "Also in The Courier and 2 more": two subqueries on the copies' index in the list's own query."""
+    return articles.annotate(
+        copy_count=Coalesce(Subquery(_COPIES.values("duplicate_of").annotate(n=Count("pk")).values("n")), 0),
+        first_copy_publisher=Subquery(_COPIES.order_by("published_at", "id").values("publisher__name")[:1]),
+    )
 
 
 def article_detail(pk: int) -> Article:

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from newsstand.articles.models import Article
-from newsstand.articles.selectors import HEAVY_FIELDS
+from newsstand.articles.selectors import HEAVY_FIELDS, listed_original, with_also_in, without_folded_copies
 from newsstand.editorial.models import Pick
 from newsstand.stories.models import Story
 
@@ -63,22 +63,34 @@ class FrontLists:
     rows: dict[str, list[Article]] = field(default_factory=dict)
 
 
+_SECTION = "\x00section\x00"  # stands for each section's name in the section part's parameters; no name holds NUL
+
+
 def front_lists(*, latest: int, sections: Sequence[str], per_section: int) -> FrontLists:
     """Latest and the section rows in ONE query: `id IN (newest N UNION ALL newest k of section 1 UNION ALL …)`,
     each part a bounded scan of an index (published_at; section + published_at), then split here by `split_front`.
+    Each part folds syndicated copies as its own list does (articles.folding), and every row carries its "also in"
+    and whether it folds away in Latest (`folds_in_latest`), which `split_front` needs: a section row may hold a
+    copy whose original is in another section, and so in Latest.
 
     Written as SQL because Django will not slice the parts of a UNION on SQLite; each part is still built by the
-    ORM, so quoting and parameters stay Django's."""
+    ORM, so quoting and parameters stay Django's. The section parts differ only in their parameters, so one is
+    built and its SQL used for all: building a part cost more than running it."""
     newest = Article.objects.order_by("-published_at", "-id").values("id")
-    parts = [newest[: latest + 1]] + [newest.filter(section=name)[:per_section] for name in sections]
+    latest_sql, latest_params = without_folded_copies(newest)[: latest + 1].query.sql_with_params()
+    section_sql, section_params = (
+        without_folded_copies(newest.filter(section=_SECTION))[:per_section].query.sql_with_params()
+    )
+    parts = [(latest_sql, list(latest_params))] + [
+        (section_sql, [name if value == _SECTION else value for value in section_params]) for name in sections
+    ]
     sqls, params = [], []
-    for n, part in enumerate(parts):
-        sql, part_params = part.query.sql_with_params()
+    for n, (sql, part_params) in enumerate(parts):
         sqls.append(f"SELECT * FROM ({sql}) AS {connection.ops.quote_name(f'part{n}')}")
         params.extend(part_params)
     found = list(
-        Article.objects.select_related("publisher")
-        .defer(*HEAVY_FIELDS)
+        with_also_in(Article.objects.select_related("publisher").defer(*HEAVY_FIELDS))
+        .annotate(folds_in_latest=listed_original(Article.objects.all()))
         .filter(id__in=RawSQL(" UNION ALL ".join(sqls), params))
         .order_by("-published_at", "-id")
     )
@@ -86,15 +98,18 @@ def front_lists(*, latest: int, sections: Sequence[str], per_section: int) -> Fr
 
 
 def split_front(found: Sequence[Article], *, latest: int, sections: Sequence[str], per_section: int) -> FrontLists:
-    """Split the union back into its lists. `found` is newest first and holds the newest `latest + 1` overall and
-    the newest `per_section` of each section, so the newest of each kind in `found` are exactly those."""
+    """Split the union back into its lists. `found` is newest first and holds the newest `latest + 1` of Latest and
+    the newest `per_section` of each section, so the newest of each kind in `found` are exactly those. A row in
+    `found` always belongs in its section's list (a copy folding away there folds away in Latest too, so only a
+    section's own part could have brought it, and that part left it out); Latest leaves out `folds_in_latest`."""
     rows: dict[str, list[Article]] = {name: [] for name in sections}
     for item in found:
         row = rows.get(item.section)
         if row is not None and len(row) < per_section:
             row.append(item)
+    newest = [item for item in found if not item.folds_in_latest]
     return FrontLists(
-        latest=list(found[:latest]),
-        has_more=len(found) > latest,
+        latest=newest[:latest],
+        has_more=len(newest) > latest,
         rows={name: row for name, row in rows.items() if row},
     )

@@ -12,8 +12,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, FilteredRelation, Q, QuerySet
 
 from newsstand.accounts.models import User
+from newsstand.articles.folding import folded_away
 from newsstand.articles.models import Article
-from newsstand.articles.selectors import HEAVY_FIELDS
+from newsstand.articles.selectors import HEAVY_FIELDS, with_also_in, without_folded_copies
 from newsstand.reading import ranking
 from newsstand.reading.models import Follow, FollowKind, HistoryEntry, SavedArticle
 
@@ -85,7 +86,8 @@ def for_you(
     user: Reader, *, now: datetime, limit: int = 10, followed: ranking.Interests | None = None
 ) -> list[Article]:
     """The latest from what the reader follows, lightly widened by what they read most (see reading.ranking),
-    leaving out what they have read. Empty for anonymous readers and for readers who follow nothing.
+    leaving out what they have read, syndicated copies folded (articles.folding). Empty for anonymous readers and
+    for readers who follow nothing.
 
     Pass `followed` when the page has read the follows already. Queries: follows (unless passed), the recent
     reads, then one bounded list for the follows and, when the reads say something, one for the reads."""
@@ -104,18 +106,20 @@ def for_you(
     extra_slots = int(limit * ranking.READ_SHARE)
     chosen = _latest_matching(user, followed, now=now, limit=limit)
     extra = _latest_matching(user, widened, now=now, limit=2 * extra_slots) if widened and extra_slots else []
-    return ranking.blend(chosen, extra, limit=limit)
+    blended = ranking.blend(chosen, extra, limit=limit)
+    # A copy in one list, its original in the other.
+    away = folded_away((item.pk, item.duplicate_of_id) for item in blended)
+    return [item for item in blended if item.pk not in away]
 
 
 def _latest_matching(user: User, interests: ranking.Interests, *, now: datetime, limit: int) -> list[Article]:
-    """The newest articles, published in the window, from any of the publishers or sections, not read yet."""
+    """The newest articles, published in the window, from any of the publishers or sections, not read yet (nor
+    their original: a copy of what the reader read is read), copies folded."""
     match = Q(publisher_id__in=interests.publisher_ids) | Q(section__in=interests.sections)
-    unread = ~Q(id__in=HistoryEntry.objects.filter(user=user).values("article_id"))
-    return list(
-        _articles()
-        .filter(match, unread, published_at__gte=now - FOR_YOU_WINDOW, published_at__lte=now)
-        .order_by("-published_at", "-id")[:limit]
-    )
+    read = HistoryEntry.objects.filter(user=user).values("article_id")
+    unread = ~Q(id__in=read) & ~Q(duplicate_of_id__in=read)
+    candidates = _articles().filter(match, unread, published_at__gte=now - FOR_YOU_WINDOW, published_at__lte=now)
+    return list(with_also_in(without_folded_copies(candidates)).order_by("-published_at", "-id")[:limit])
 
 
 def is_following(user: Reader, *, publisher_id: int | None = None, section: str = "") -> bool:

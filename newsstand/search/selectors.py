@@ -1,8 +1,13 @@
 """Reads for search: one page of ranked results with their teasers, the same for every interface.
 
 A page costs four queries whatever it holds: the count, the page's ids in score order, their snippets and the
-articles themselves (publisher joined, bodies left behind); PostgreSQL adds one to pin the plan to its index.
-An empty query costs none.
+articles themselves (publisher joined, bodies left behind, copies counted); PostgreSQL adds one to pin the plan to
+its index. An empty query costs none.
+
+Syndicated copies are folded within the page (articles.folding): a copy and its original carry the same words,
+rank side by side and so land on the same page, where the original stands for both. Folding before ranking would
+cost a lookup of every match's original in the count and the ranking; the price of folding after is a page that
+may show fewer than `PAGE_SIZE` results, under a count that includes the copies.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils.safestring import SafeString, mark_safe
 
+from newsstand.articles.folding import folded_away
 from newsstand.articles.models import Article
+from newsstand.articles.selectors import with_also_in
 from newsstand.core.html import plain_text
 from newsstand.search import documents
 from newsstand.search.backends import Filters, Snippet, backend_for
@@ -103,11 +110,13 @@ def search_articles(
         results.number = min(max(1, page), results.num_pages)
         ids = backend.rank(query=query, filters=filters, now=now, limit=per_page, offset=results.offset)
     snippets = backend.snippets(query=query, article_ids=ids) if full_text else {}
-    articles = Article.objects.select_related("publisher").defer("body_html", "text", "categories").in_bulk(ids)
+    articles = with_also_in(Article.objects.select_related("publisher").defer("body_html", "text", "categories"))
+    found = articles.in_bulk(ids)
+    away = folded_away((pk, found[pk].duplicate_of_id) for pk in ids if pk in found)
     results.hits = [
-        Hit(articles[pk], teaser_html(snippets.get(pk)) if full_text else opening_html(articles[pk].summary, query))
+        Hit(found[pk], teaser_html(snippets.get(pk)) if full_text else opening_html(found[pk].summary, query))
         for pk in ids
-        if pk in articles
+        if pk in found and pk not in away
     ]
     return results
 

@@ -74,10 +74,16 @@ def test_front_lists_say_when_there_is_no_older_page():
 
 def test_split_front_takes_the_newest_of_each_kind():
     class A:
-        def __init__(self, pk, section):
-            self.pk, self.section = pk, section
+        def __init__(self, pk, section, folds_in_latest=False):
+            self.pk, self.section, self.folds_in_latest = pk, section, folds_in_latest
 
     found = [A(1, "W"), A(2, "S"), A(3, "W"), A(4, "W"), A(5, "S")]
     lists = split_front(found, latest=2, sections=["W", "S", "X"], per_section=2)
     assert [a.pk for a in lists.latest] == [1, 2] and lists.has_more
     assert {k: [a.pk for a in v] for k, v in lists.rows.items()} == {"W": [1, 3], "S": [2, 5]}
+    # a copy whose original is in another section: its section's row has it, Latest folds it away
+    lists = split_front(
+        [A(1, "W", folds_in_latest=True), A(2, "S"), A(3, "W")], latest=2, sections=["W"], per_section=2
+    )
+    assert [a.pk for a in lists.latest] == [2, 3] and not lists.has_more
+    assert [a.pk for a in lists.rows["W"]] == [1, 3]

@@ -58,10 +58,10 @@ def latest(request: HttpRequest) -> HttpResponse:
     if section is None and not slug and _first_page(request.GET.get("page")):
         return home(request)
     publisher = selectors.publisher_by_slug(slug) if slug else None
-    page = _page(request, selectors.latest_articles(section=section, publisher=publisher))
+    page = _page(request, selectors.listed_articles(section=section, publisher=publisher))
     context = {
         "page": page,
-        "articles": fold_copies(page.object_list),
+        "articles": page.object_list,
         "section": section,
         "publisher": publisher,
         "heading": "Latest",
@@ -88,10 +88,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "top_stories": top,
         "picks": editorial.current_picks(now=now, limit=HOME_PICKS),
         "follows_anything": bool(followed),
-        "for_you": fold_copies(reading.for_you(request.user, now=now, limit=HOME_FOR_YOU, followed=followed)),
-        "articles": fold_copies(lists.latest),
+        "for_you": reading.for_you(request.user, now=now, limit=HOME_FOR_YOU, followed=followed),
+        "articles": lists.latest,
         "has_more": lists.has_more,
-        "section_rows": [(name, fold_copies(items)) for name, items in lists.rows.items()],
+        "section_rows": list(lists.rows.items()),
         "sign_in_url": settings.LOGIN_URL,
     }
     return render(request, "web/latest.html", context)
@@ -106,12 +106,12 @@ def front_sections(known: Sequence[str], *, leading: Sequence[str], limit: int) 
 
 
 def section(request: HttpRequest, section: str) -> HttpResponse:
-    page = _page(request, selectors.latest_articles(section=section))
+    page = _page(request, selectors.listed_articles(section=section))
     if not page.paginator.count:
         raise Http404("No articles in this section.")
     context = {
         "page": page,
-        "articles": fold_copies(page.object_list),
+        "articles": page.object_list,
         "section": section,
         "publisher": None,
         "heading": section,
@@ -122,10 +122,10 @@ def section(request: HttpRequest, section: str) -> HttpResponse:
 
 def author(request: HttpRequest, name: str) -> HttpResponse:
     """Articles under this byline, exactly as the feed spelled it (a byline naming two people is its own page)."""
-    page = _page(request, selectors.latest_articles().filter(author=name))
+    page = _page(request, selectors.listed_articles(author=name))
     if not page.paginator.count:
         raise Http404("No articles by this author.")
-    context = {"author": name, "page": page, "articles": fold_copies(page.object_list)}
+    context = {"author": name, "page": page, "articles": page.object_list}
     return render(request, "web/author.html", context)
 
 
@@ -173,12 +173,12 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
 
 def publisher(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.publisher_by_slug(slug)
-    page = _page(request, selectors.latest_articles(publisher=found))
+    page = _page(request, selectors.listed_articles(publisher=found))
     context = {
         "publisher": found,
         "feeds": list(found.feeds.all()),
         "page": page,
-        "articles": list(page.object_list),
+        "articles": page.object_list,
         "follow": _follow_state(request, kind="publisher", value=found.slug, label=found.name, publisher_id=found.pk),
     }
     return render(request, "web/publisher.html", context)
@@ -204,35 +204,6 @@ def _follow_state(
     user = request.user
     following = reading.is_following(user, publisher_id=publisher_id, section="" if publisher_id else value)
     return FollowState(kind, value, label, following, user.is_authenticated, settings.LOGIN_URL)
-
-
-def fold_copies(articles: Sequence[Article]) -> list[Article]:
-    """Show a syndicated copy once: when its original is in the same list, the copy goes under the original's
-    `syndicated_copies` ("also in …") instead of taking a line of its own. Copies of absent originals stay."""
-    articles = list(articles)
-    by_pk = {item.pk: item for item in articles}
-    shown: list[Article] = []
-    for item in articles:
-        item.syndicated_copies = []
-    for item in articles:
-        original = _shown_original(item, by_pk)
-        if original is None:
-            shown.append(item)
-        else:
-            original.syndicated_copies.append(item)
-    return shown
-
-
-def _shown_original(item: Article, by_pk: dict[int, Article]) -> Article | None:
-    """The first article up the `duplicate_of` chain that is in the list and is no copy of one that is."""
-    seen = {item.pk}
-    original = None
-    parent = by_pk.get(item.duplicate_of_id) if item.duplicate_of_id else None
-    while parent is not None and parent.pk not in seen:
-        seen.add(parent.pk)
-        original = parent
-        parent = by_pk.get(parent.duplicate_of_id) if parent.duplicate_of_id else None
-    return original
 
 
 def _first_page(raw: str | None) -> bool:

@@ -1,0 +1,113 @@
+"""Syndicated copies folded into their originals: the rule as a function, and the same rule in SQL (a property)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsstand.articles import selectors
+from newsstand.articles.folding import folded_away
+from newsstand.articles.models import Article
+from newsstand.editorial.selectors import front_lists
+from newsstand.sources.models import Publisher
+from tests.web.rows import NOON, make_article, make_publisher
+
+
+def test_a_copy_folds_into_its_original_when_both_are_listed():
+    assert folded_away([(1, None), (2, 1), (3, 1)]) == {2, 3}
+
+
+def test_a_copy_whose_original_is_not_listed_stays():
+    assert folded_away([(2, 1), (3, None)]) == set()
+
+
+def test_only_an_original_that_is_no_copy_takes_copies_in():
+    # 2 copies 1 and 4 copies 2: 2 folds into 1, and 4 stays (it folds only into a root, so no chain hides it)
+    assert folded_away([(1, None), (2, 1), (4, 2)]) == {2}
+    assert folded_away([(2, 1), (4, 2)]) == set()
+
+
+def test_a_cycle_hides_nothing():
+    assert folded_away([(1, 2), (2, 1)]) == set()
+    assert folded_away([]) == set()
+
+
+# --- The same rule in SQL ----------------------------------------------------------------------------------------
+
+SECTIONS = ("World", "Sport", "")
+AUTHORS = ("Ann", "")
+
+
+@st.composite
+def archives(draw):
+    """Articles newest last, each maybe a copy of an earlier one (or, rarely, of a later one: a broken link)."""
+    size = draw(st.integers(min_value=0, max_value=14))
+    rows = []
+    for n in range(size):
+        original = draw(st.none() | st.integers(min_value=0, max_value=max(0, size - 1)))
+        rows.append(
+            {
+                "publisher": draw(st.integers(min_value=0, max_value=2)),
+                "section": draw(st.sampled_from(SECTIONS)),
+                "author": draw(st.sampled_from(AUTHORS)),
+                "original": None if original == n else original,
+                "minutes": draw(st.integers(min_value=0, max_value=6)),  # ties in time happen
+            }
+        )
+    return rows
+
+
+def _store(rows: list[dict]) -> tuple[list[Publisher], list[Article]]:
+    Article.objects.all().delete()
+    publishers = list(Publisher.objects.order_by("slug")) or [make_publisher(slug=f"fold-{n}") for n in range(3)]
+    made = [
+        make_article(
+            publishers[row["publisher"]],
+            section=row["section"],
+            author=row["author"],
+            published_at=NOON - timedelta(minutes=row["minutes"]),
+        )
+        for row in rows
+    ]
+    for row, article in zip(rows, made, strict=True):
+        if row["original"] is not None:
+            article.duplicate_of = made[row["original"]]
+            article.save(update_fields=["duplicate_of"])
+    return publishers, made
+
+
+def _expected(made: list[Article], keep) -> list[int]:
+    """The pure rule over the list the filter makes, newest first."""
+    listed = sorted((a for a in made if keep(a)), key=lambda a: (a.published_at, a.pk), reverse=True)
+    away = folded_away((a.pk, a.duplicate_of_id) for a in listed)
+    return [a.pk for a in listed if a.pk not in away]
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=archives())
+def test_every_list_folds_in_sql_as_the_rule_says(rows):
+    publishers, made = _store(rows)
+    lists = {
+        "latest": (selectors.listed_articles(), lambda a: True),
+        "world": (selectors.listed_articles(section="World"), lambda a: a.section == "World"),
+        "publisher": (selectors.listed_articles(publisher=publishers[0]), lambda a: a.publisher_id == publishers[0].pk),
+        "author": (selectors.listed_articles(author="Ann"), lambda a: a.author == "Ann"),
+    }
+    copies = {a.pk: sum(1 for b in made if b.duplicate_of_id == a.pk) for a in made}
+    for name, (query, keep) in lists.items():
+        shown = list(query)
+        assert [a.pk for a in shown] == _expected(made, keep), name
+        assert query.count() == len(shown), name  # so pagination counts what it shows
+        assert all(a.copy_count == copies[a.pk] for a in shown), name
+
+    front = front_lists(latest=5, sections=["World", "Sport"], per_section=3)
+    assert [a.pk for a in front.latest] == _expected(made, lambda a: True)[:5]
+    assert front.has_more == (len(_expected(made, lambda a: True)) > 5)
+    for section in ("World", "Sport"):
+        expected = _expected(made, lambda a, s=section: a.section == s)[:3]
+        assert [a.pk for a in front.rows.get(section, [])] == expected, section
+    assert all(a.copy_count == copies[a.pk] for a in front.latest)
