@@ -30,5 +30,7 @@ def command(
     return [
         sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
         "--workers", str(workers), "--blocking-threads", str(threads), "--workers-kill-timeout", "5",
-        "--respawn-failed-workers", "--access-log" if access_log else "--no-access-log", app,
+        "--respawn-failed-workers", "--access-log" if access_log else "--no-access-log",
+        "--no-ws",  # WSGI has no websockets; left on, granian says so at every start
+        app,
     ]  # fmt: skip
