@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 
 import nh3
 from lxml import etree
@@ -37,6 +38,28 @@ _ANY_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 # ~10x faster than any whitespace regex on real articles.
 _PARAGRAPH_MARK = "\ue000"
 _LINE_MARK = "\ue001"
+
+
+_SRCSET_URL = re.compile(r"[\s,]*(\S+)")
+_SRCSET_DESCRIPTORS = re.compile(r"((?:[^,(]|\([^)]*\))*),?")
+
+
+def srcset_candidates(value: str) -> Iterator[tuple[str, str]]:
+    """(URL, descriptor) for each image candidate of a `srcset`, parsed as the HTML spec does: a URL runs to the
+    next whitespace (it may contain commas; trailing commas end the candidate), then the descriptor ("640w",
+    "2x", or "") runs to the next comma outside parentheses. URLs are returned as written, unresolved."""
+    position = 0
+    while match := _SRCSET_URL.match(value, position):
+        url, position = match.group(1), match.end()
+        descriptor = ""
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            descriptors = _SRCSET_DESCRIPTORS.match(value, position)
+            assert descriptors is not None  # the pattern matches the empty string
+            descriptor, position = descriptors.group(1).strip(), descriptors.end()
+        if url:
+            yield url, descriptor
 
 
 def text_of_clean_html(clean_html: str) -> str:

@@ -80,8 +80,6 @@ _IMG_EXTRA = '<img loading="lazy" referrerpolicy="no-referrer"'
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _LEADING_IMAGE = re.compile(r"\s*(?:<figure>(?:(?!</figure>).)*</figure>|<p><img [^>]*></p>|<img [^>]*>)", re.DOTALL)
 _SRC = re.compile(r' src="([^"]*)"')
-_SRCSET_URL = re.compile(r"[\s,]*(\S+)")
-_SRCSET_DESCRIPTORS = re.compile(r"((?:[^,(]|\([^)]*\))*),?")
 _VALID_DESCRIPTOR = re.compile(r"\d+(?:\.\d+)?[wx]")
 
 
@@ -99,21 +97,10 @@ def _absolute(base_url: str, url: str, schemes: frozenset[str]) -> str | None:
 
 
 def _srcset(base_url: str, value: str) -> str | None:
-    """A srcset with every candidate made absolute; candidates with other schemes (data:) dropped.
-
-    Parsed as the HTML spec does: a URL runs to the next whitespace (it may contain commas; trailing commas end
-    the candidate), then descriptors run to the next comma outside parentheses."""
+    """A srcset with every candidate made absolute; candidates with other schemes (data:) dropped."""
     kept = []
-    position = 0
-    while match := _SRCSET_URL.match(value, position):
-        url, position = match.group(1), match.end()
-        descriptor = ""
-        if url.endswith(","):
-            url = url.rstrip(",")
-        else:
-            descriptors = _SRCSET_DESCRIPTORS.match(value, position)
-            descriptor, position = descriptors.group(1).strip(), descriptors.end()
-        resolved = _absolute(base_url, url, IMAGE_SCHEMES) if url else None
+    for url, descriptor in html_text.srcset_candidates(value):
+        resolved = _absolute(base_url, url, IMAGE_SCHEMES)
         if resolved and not resolved.endswith(","):
             kept.append(f"{resolved} {descriptor}" if _VALID_DESCRIPTOR.fullmatch(descriptor) else resolved)
     return ", ".join(kept) or None
