@@ -83,8 +83,8 @@ REGISTRY: list[Setting] = [
         "NEWSSTAND_CACHE_URL",
         str,
         "disk://",
-        "Page and lookup cache: disk:// (one per machine, in the data dir; disk:///path elsewhere), locmem:// (each "
-        "process its own), redis://host:port/db (shared by all machines), dummy://.",
+        "Page, lookup and image cache: disk:// (one per machine, in the data dir; disk:///path elsewhere), "
+        "locmem:// (each process its own), redis://host:port/db (shared by all machines), dummy://.",
     ),
     Setting(
         "NEWSSTAND_FETCH_ALLOW_PRIVATE",
@@ -105,6 +105,14 @@ REGISTRY: list[Setting] = [
     Setting(
         "NEWSSTAND_FETCH_TIMEOUT", float, "30", "Total seconds allowed for one request, connect and body included."
     ),
+    Setting(
+        "NEWSSTAND_IMAGE_PROXY",
+        _bool,
+        "1",
+        "Serve publishers' images through the site's image proxy (signed /img/ addresses, resized, cached); 0: "
+        "pages link the publishers' images directly.",
+    ),
+    Setting("NEWSSTAND_IMAGE_MAX_BYTES", int, str(8 * 1024 * 1024), "Largest image the image proxy fetches, in bytes."),
     Setting("NEWSSTAND_CPU_WORKERS", int, "0", "Processes that parse and extract (0: one per core)."),
     Setting("NEWSSTAND_CRAWL_BATCH", int, "500", "Feeds a crawler claims at once."),
     Setting(
@@ -213,7 +221,7 @@ def secret_key(*, debug: bool) -> str:
 
 def caches(url: str, data: Path) -> dict[str, dict]:
     """Django's CACHES from NEWSSTAND_CACHE_URL: "default" for small lookups, "pages" for whole anonymous pages
-    (newsstand.web.caching).
+    (newsstand.web.caching), "images" for what the image proxy made (newsstand.images).
 
     disk:// (the default; disk:///abs/path, or `cache/` in the data dir) is one cache shared by every process of
     one machine, in SQLite files through `diskcache` (chosen over writing our own: process-safe, reads ≈ 20 µs,
@@ -225,23 +233,27 @@ def caches(url: str, data: Path) -> dict[str, dict]:
     scheme = scheme.lower()
     if scheme == "disk":
         where = Path(rest) if rest else data / "cache"
-        return {alias: _disk_cache(where / alias, size) for alias, size in (("default", 2**28), ("pages", 2**30))}
+        sizes = (("default", 2**28), ("pages", 2**30), ("images", 2**31))
+        return {alias: _disk_cache(where / alias, size) for alias, size in sizes}
     if scheme == "locmem":
         locmem = "django.core.cache.backends.locmem.LocMemCache"
         return {
             "default": {"BACKEND": locmem, "LOCATION": "default"},
             # Pages are 10-60 KB and live a minute: at most a few hundred MB per process.
             "pages": {"BACKEND": locmem, "LOCATION": "pages", "OPTIONS": {"MAX_ENTRIES": 6000}},
+            # Images are 5-150 KB: at most some hundred MB per process.
+            "images": {"BACKEND": locmem, "LOCATION": "images", "OPTIONS": {"MAX_ENTRIES": 2000}},
         }
     if scheme in {"redis", "rediss", "unix"}:
         redis = "django.core.cache.backends.redis.RedisCache"
         return {
             "default": {"BACKEND": redis, "LOCATION": url, "KEY_PREFIX": "newsstand"},
             "pages": {"BACKEND": redis, "LOCATION": url, "KEY_PREFIX": "newsstand-pages"},
+            "images": {"BACKEND": redis, "LOCATION": url, "KEY_PREFIX": "newsstand-images"},
         }
     if scheme == "dummy":
         dummy = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-        return {"default": dummy, "pages": dummy}
+        return {"default": dummy, "pages": dummy, "images": dummy}
     raise ImproperlyConfigured(
         f"NEWSSTAND_CACHE_URL={url!r}: use disk:// (or disk:///path), locmem://, redis://host:port/db (rediss:// "
         "with TLS) or dummy://."

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "newsstand.editorial",
     "newsstand.membership",
     "newsstand.readership",
+    "newsstand.images",
     "newsstand.web",
 ]
 
@@ -184,6 +185,10 @@ LOGGING = {
 }
 
 NEWSSTAND_FETCH_ALLOW_PRIVATE: bool = conf.env("NEWSSTAND_FETCH_ALLOW_PRIVATE")
+
+# The image proxy (newsstand.images): pages give /img/ addresses instead of the publishers' (web.image_urls).
+IMAGE_PROXY: bool = conf.env("NEWSSTAND_IMAGE_PROXY")
+IMAGE_MAX_BYTES: int = conf.env("NEWSSTAND_IMAGE_MAX_BYTES")
 
 # Membership and billing (newsstand.membership); each variable is documented in newsstand.conf.
 BILLING_PROVIDER: str = conf.env("NEWSSTAND_BILLING")
