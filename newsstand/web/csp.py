@@ -6,7 +6,9 @@ into a page (a sanitiser's miss, a template's mistake) can neither run script no
   applies a stored dark-mode or text-size choice before the stylesheet paints (a file loaded from the head would
   hold up the first paint by a request). Hashes, not nonces: the page cache gives every anonymous reader the same
   bytes, so a per-request nonce could not match. No style is inline: a page's styles are in the stylesheets.
-- Images may come from anywhere over http(s) or as data: lead images and figures are the publishers'.
+- Images come from the site (publishers' images through its image proxy, newsstand.web.image_urls) or as data:;
+  from anywhere over http(s) only when the proxy is turned off (NEWSSTAND_IMAGE_PROXY=0) and pages link the
+  publishers' images directly.
 - Forms go to the site, and to the billing provider's pages that the site redirects a form to (Stripe Checkout,
   the Customer Portal): browsers hold a form's redirects to form-action as well.
 - Nothing may frame the site, and no plugin or `<base>` elsewhere may load.
@@ -36,14 +38,14 @@ HEADER = "Content-Security-Policy"
 INLINE_SCRIPTS = ("web/prepaint.js",)  # static files a page may run inline, allowed by hash
 
 
-def directives(*, script_hashes: Iterable[str], form_targets: Iterable[str]) -> dict[str, list[str]]:
+def directives(*, script_hashes: Iterable[str], form_targets: Iterable[str], image_proxy: bool) -> dict[str, list[str]]:
     """The policy as data: `script_hashes` are the inline scripts' sources ('sha256-…'), `form_targets` the origins
-    forms may be redirected to besides the site."""
+    forms may be redirected to besides the site, `image_proxy` whether publishers' images come through the site."""
     return {
         "default-src": ["'self'"],
         "script-src": ["'self'", *script_hashes],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "https:", "http:"],
+        "img-src": ["'self'", "data:"] if image_proxy else ["'self'", "data:", "https:", "http:"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
@@ -78,7 +80,9 @@ def header() -> str:
     except BillingUnavailable:  # Stripe chosen but not configured: nothing to send forms to
         form_targets = ()
     policy = directives(
-        script_hashes=[source_hash(inline_script(name)) for name in INLINE_SCRIPTS], form_targets=form_targets
+        script_hashes=[source_hash(inline_script(name)) for name in INLINE_SCRIPTS],
+        form_targets=form_targets,
+        image_proxy=settings.IMAGE_PROXY,
     )
     return "; ".join(" ".join([name, *sources]) for name, sources in policy.items())
 

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from newsstand.web.views import account, app, editorial, feeds, membership, pages, reading, reads, search
+from newsstand.web.views import account, app, editorial, feeds, images, membership, pages, reading, reads, search
 
 
 class IdConverter:
@@ -67,6 +67,8 @@ urlpatterns = [
     path("manifest.webmanifest", app.manifest, name="manifest"),
     path("sw.js", app.service_worker, name="service-worker"),
     path("offline/", app.offline, name="offline"),
+    # The image proxy (web.image_urls writes these addresses): signature, width, the image's URL in base64url.
+    path("img/<str:signature>/<str:width>/<str:source>", images.image, name="image"),
     path("feeds/top.xml", feeds.top_stories_rss, name="feed-top"),
     path("feeds/top.atom", feeds.top_stories_atom, name="feed-top-atom"),
     path("feeds/sections/<path:section>.xml", feeds.section_rss, name="feed-section"),

@@ -18,6 +18,7 @@ from newsstand.core.html import first_words
 from newsstand.editorial.models import Pick
 from newsstand.web import teasers
 from newsstand.web.caching import page_cache_control
+from newsstand.web.image_urls import proxy_url
 from newsstand.web.templatetags.picks import pick_link
 from tests.web.rows import make_article, make_story
 
@@ -215,7 +216,7 @@ def test_article_page_links_its_authors_and_shows_the_publisher_logo(client, art
         'By <a rel="author" href="/authors/Ann%20Writer/">Ann Writer</a> and '
         '<a rel="author" href="/authors/Bo%20Reporter/">Bo Reporter</a>'
     ) in body
-    assert '<img class="publisher-logo" src="https://daily.example.com/logo.png" alt=""' in body
+    assert f'<img class="publisher-logo" src="{proxy_url("https://daily.example.com/logo.png", 64)}" alt=""' in body
 
 
 def test_anonymous_readers_get_a_sign_in_link_and_no_cookie(client, article):

@@ -22,7 +22,7 @@ HEADER = "Content-Security-Policy"
 FIXED = {
     "default-src": ["'self'"],
     "style-src": ["'self'"],
-    "img-src": ["'self'", "data:", "https:", "http:"],
+    "img-src": ["'self'", "data:"],  # publishers' images come through the site's image proxy
     "object-src": ["'none'"],
     "base-uri": ["'self'"],
     "frame-ancestors": ["'none'"],

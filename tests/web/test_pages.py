@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from newsstand.sources.models import FeedStatus
+from newsstand.web.image_urls import proxy_url
 from tests.web.rows import NOON, make_article, make_feed, make_publisher
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,7 @@ def test_latest_item_shows_what_a_reader_scans_for(client, publisher):
     assert teaser.startswith("The bank &amp; its board kept")  # tags gone, entity decoded once, escaped once
     assert teaser.endswith("…") and len(teaser) < 240
     image = re.search(r"<img [^>]*>", body.split("<main")[1]).group(0)
-    assert 'src="https://img.example.com/rates.jpg"' in image
+    assert f'src="{proxy_url("https://img.example.com/rates.jpg", 160)}"' in image  # through the image proxy
     assert 'alt="The central bank"' in image
     assert 'loading="lazy"' in image
 
@@ -183,7 +184,8 @@ def test_article_page_shows_the_whole_article(member_client, publisher, feed):
     assert "3 min read" in body
     assert 'lang="en-GB"' in body
     figure = re.search(r'<figure class="lead-image">.*?</figure>', body, re.S).group(0)
-    assert 'src="https://img.example.com/rates.jpg"' in figure and 'alt="The bank&#x27;s door"' in figure
+    assert f'src="{proxy_url("https://img.example.com/rates.jpg", 640)}"' in figure
+    assert 'alt="The bank&#x27;s door"' in figure
     assert "<figcaption>" in figure and "The bank&#x27;s door" in figure and "Photo: A. Snapper" in figure
     assert "<p>First paragraph.</p><h2>Then</h2><p>Second.</p>" in body
     assert '<a class="original" href="https://daily.example.com/rates"' in body

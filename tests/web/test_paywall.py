@@ -188,6 +188,7 @@ RECIPES = {
     "web:confirm-email": lambda w: [{"token": "not-a-token"}],
     "web:password-reset-confirm": lambda w: [{"uidb64": "MQ", "token": "set-password"}],
     "web:feed-section": lambda w: [{"section": "World"}],
+    "web:image": lambda w: [{"signature": "not-signed", "width": "160", "source": "aHR0cHM6Ly9hLmV4YW1wbGUv"}],
 }
 QUERIES = {
     "web:search": [

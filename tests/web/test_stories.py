@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from newsstand.core import clock
+from newsstand.web.image_urls import proxy_url
 from tests.web.rows import make_article, make_publisher, make_story
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,7 @@ def test_story_page_shows_who_covered_it_when_and_how(client, fed_story):
     assert "<title>Fed holds rates · Full coverage · Newsstand</title>" in body
     assert "<h1>Fed holds rates</h1>" in body
     assert '<p class="standfirst">The central bank &amp; its board held.</p>' in body
-    assert 'src="https://img.example.com/fed.jpg"' in body
+    assert f'src="{proxy_url("https://img.example.com/fed.jpg", 640)}"' in body
     assert re.search(r"4 articles from 4 publishers\s+<span aria-hidden=\"true\">·</span> first seen <time", body)
     assert '<a href="/sections/Business/">Business</a>' in body
 
@@ -150,7 +151,7 @@ def test_home_opens_with_top_stories_best_first(client, fed_story, outlets):
     assert story_headlines(top) == ["Storm nears coast", "Fed holds rates"]
     card = re.search(rf'<article class="story-card">(?:(?!</article>).)*/stories/{story.pk}/.*?</article>', top, re.S)
     card = card.group(0)
-    assert 'src="https://img.example.com/fed.jpg"' in card
+    assert f'src="{proxy_url("https://img.example.com/fed.jpg", 320)}"' in card
     assert "4 publishers</span>:" in card
     assert "Gazette, Wire Service, Courier and 1 more" in card  # weightiest first, then first to cover it
     assert '<span class="section">Business</span>' in card
