@@ -187,13 +187,34 @@ def test_content_hash_changes_with_the_body_only_when_the_clean_body_changes():
 @pytest.mark.parametrize(
     ("body", "removed"),
     [
-        ('<figure><img src="/img/lead.jpg?w=600"><figcaption>Lead</figcaption></figure><p>Text.</p>', True),
+        ('<figure><img src="/img/lead.jpg?w=600"><figcaption>The bridge</figcaption></figure><p>Text.</p>', True),
         ('<p><img src="https://news.example.com/img/lead.jpg"></p><p>Text.</p>', True),
         ('<figure><img src="/img/other.jpg"></figure><p>Text.</p>', False),
-        ('<p>Text.</p><figure><img src="/img/lead.jpg"></figure>', False),
+        ('<figure><img src="/img/lead.jpg"><figcaption>Crowds</figcaption></figure><p>Text.</p>', False),
     ],
 )
-def test_a_leading_copy_of_the_lead_image_leaves_the_body(body: str, removed: bool):
+def test_a_copy_of_the_lead_image_leaves_the_body(body: str, removed: bool):
+    """The body's first picture, when it is the lead image the page shows above it (stages.repeats, rule 2)."""
     entry = sanitize_entry(_entry(body_html=body), base_url=BASE)
     assert (entry.body_html == "<p>Text.</p>") == removed
     assert "<img" in entry.body_html or removed
+
+
+def test_sanitize_entry_leaves_out_of_the_body_what_the_page_shows_above_it():
+    """stages.repeats: the headline, the lead image (its caption moves to the lead) and the standfirst the summary
+    cut short; the text and word count are the body's that remains."""
+    first, second = "The council voted seven to two on Tuesday to rebuild the bridge.", "Work starts in May."
+    entry = _entry(
+        title="A council votes on the bridge",
+        summary_html="The council voted seven to two on Tuesday to rebu...",
+        body_html=(
+            '<h1>A council votes on the bridge</h1><figure><img src="/img/lead.jpg?w=640"><figcaption>The old '
+            f"bridge</figcaption></figure><p>{first}</p>\n<p>{second}</p>"
+        ),
+        lead_image_caption="",
+    )
+    once = sanitize_entry(entry, base_url=BASE)
+    assert (once.summary_html, once.body_html) == (f"<p>{first}</p>", f"<p>{second}</p>")
+    assert once.lead_image_caption == "The old bridge"
+    assert (once.text, once.word_count) == (second, 4)
+    assert sanitize_entry(once, base_url=BASE) == once

@@ -8,7 +8,8 @@ links lose tracking parameters and get `rel="noopener noreferrer"`, images get `
 `referrerpolicy="no-referrer"` (readers' browsers should not tell publishers which article they read here).
 Lazy-loaded images (`data-src`, `data-lazy-src`, `data-original` beside a placeholder) get their real source as src;
 images left without a usable source, and blocks left empty, are removed. `<h1>` is demoted to `<h2>`: the page's
-own title is the only h1.
+own title is the only h1. Last, what the article page already shows above the body (the headline, the lead image,
+a standfirst made of the opening paragraphs) leaves the body (stages.repeats).
 
 Cost, as `python -m bench.extraction` measures it (median over the 57 benchmark pages' extracted bodies, median
 4.6 kB of HTML; least of 3 runs, CPU time, a loaded 2-core box): about 150 µs per article body, of which nh3 is
@@ -21,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from contextvars import ContextVar
-from html import unescape
 from urllib.parse import urljoin, urlsplit
 
 import nh3
@@ -29,6 +29,7 @@ import nh3
 from newsstand.articles.identity import content_hash
 from newsstand.core import html as html_text
 from newsstand.core.urls import strip_tracking
+from newsstand.ingest.stages import repeats
 from newsstand.ingest.types import Entry
 
 ALLOWED_TAGS = frozenset(
@@ -78,8 +79,6 @@ _CAPTION_ONLY_FIGURE = re.compile(r"<figure>\s*<figcaption>(?:(?!<figure).)*?</f
 # Added after cleaning (nh3's own setter writes attributes in random order, which golden files cannot follow).
 _IMG_EXTRA = '<img loading="lazy" referrerpolicy="no-referrer"'
 _BLANK_LINES = re.compile(r"\n\s*\n")
-_LEADING_IMAGE = re.compile(r"\s*(?:<figure>(?:(?!</figure>).)*</figure>|<p><img [^>]*></p>|<img [^>]*>)", re.DOTALL)
-_SRC = re.compile(r' src="([^"]*)"')
 _VALID_DESCRIPTOR = re.compile(r"\d+(?:\.\d+)?[wx]")
 
 
@@ -178,34 +177,23 @@ def _http_or_empty(base_url: str, url: str) -> str:
     return _absolute(base_url, url, IMAGE_SCHEMES) or ""
 
 
-def _without_leading_image(body_html: str, lead_image_url: str) -> str:
-    """The body without its opening picture when that picture is the lead image, which pages show above the
-    body anyway. Works on sanitize output only (canonical markup)."""
-    if not lead_image_url:
-        return body_html
-    match = _LEADING_IMAGE.match(body_html)
-    if match is None:
-        return body_html
-    source = _SRC.search(match.group(0))
-    if source is None or not _same_image(unescape(source.group(1)), lead_image_url):
-        return body_html
-    return body_html[match.end() :].lstrip()
-
-
-def _same_image(a: str, b: str) -> bool:
-    """Same image file: og:image and the body's copy often differ only in resizing parameters."""
-    return a.split("?", 1)[0].split("#", 1)[0] == b.split("?", 1)[0].split("#", 1)[0]
-
-
 def sanitize_entry(entry: Entry, *, base_url: str) -> Entry:
     """The entry with trusted HTML, plain-text title/author/caption, http(s)-only URLs, and the derived fields
     store needs: `text` (body as plain text, or the summary's when there is no body), `word_count`,
-    `content_hash`."""
-    summary_html = sanitize_html(entry.summary_html, base_url=base_url)
+    `content_hash`. The body leaves out what the page shows above it (stages.repeats)."""
     title = html_text.plain_text(entry.title)
     author = html_text.plain_text(entry.author)
-    lead_image_url = _http_or_empty(base_url, entry.lead_image_url)
-    body_html = _without_leading_image(sanitize_html(entry.body_html, base_url=base_url), lead_image_url)
+    shown = repeats.drop_repeats(
+        repeats.Shown(
+            title=title,
+            summary_html=sanitize_html(entry.summary_html, base_url=base_url),
+            body_html=sanitize_html(entry.body_html, base_url=base_url),
+            lead_image_url=_http_or_empty(base_url, entry.lead_image_url),
+            lead_image_caption=html_text.plain_text(entry.lead_image_caption),
+            lead_image_credit=html_text.plain_text(entry.lead_image_credit),
+        )
+    )
+    summary_html, body_html, lead_image_url = shown.summary_html, shown.body_html, shown.lead_image_url
     text = html_text.text_of_clean_html(body_html or summary_html)
     return dataclasses.replace(
         entry,
@@ -216,8 +204,8 @@ def sanitize_entry(entry: Entry, *, base_url: str) -> Entry:
         url=_http_or_empty(base_url, entry.url),
         canonical_url=_http_or_empty(base_url, entry.canonical_url),
         lead_image_url=lead_image_url,
-        lead_image_caption=html_text.plain_text(entry.lead_image_caption),
-        lead_image_credit=html_text.plain_text(entry.lead_image_credit),
+        lead_image_caption=shown.lead_image_caption,
+        lead_image_credit=shown.lead_image_credit,
         categories=[c for c in (html_text.plain_text(c) for c in entry.categories) if c],
         text=text,
         word_count=html_text.word_count(text),
