@@ -48,6 +48,11 @@ class CrawlTotals:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @property
+    def all_failed(self) -> bool:
+        """Feeds were fetched and not one answered: nothing new can appear until that is put right."""
+        return self.feeds > 0 and sum(self.errors.values()) == self.feeds
+
     def add(self, report: pipeline.FeedReport) -> None:
         self.feeds += 1
         self.entries += report.entries
@@ -75,13 +80,16 @@ class Crawler:
         workers: int | None = None,
         fetcher_factory: Callable[[], Fetcher] = Fetcher,
         on_feed: Callable[[pipeline.FeedReport], None] | None = None,
+        on_first_pass: Callable[[CrawlTotals], None] | None = None,
     ) -> None:
+        """`on_first_pass` is told the totals once, when the feeds due at start have all been fetched."""
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.batch = batch or conf.env("NEWSSTAND_CRAWL_BATCH")
         self.lease = lease
         self.workers = workers or cpu_workers()
         self.fetcher_factory = fetcher_factory
         self.on_feed = on_feed
+        self.on_first_pass = on_first_pass
         self.totals = CrawlTotals()
         self._pool: Executor | None = None
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsstand-db")
@@ -139,7 +147,10 @@ class Crawler:
                             inflight.add(asyncio.create_task(self._ingest(job, fetcher)))
                     else:
                         jobs = []
-                    if not inflight:
+                    if not inflight:  # nothing due is left: a pass is over
+                        if self.on_first_pass is not None:
+                            self.on_first_pass(self.totals)
+                            self.on_first_pass = None
                         if once:
                             break
                         await self._idle()

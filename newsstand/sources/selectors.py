@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 
 from newsstand.sources.models import Feed, FeedStatus, Publisher
 from newsstand.sources.opml import OutlineFeed
+
+# The last fetch failed: what `newsstand feeds --failing` lists and the staff's notice on home counts.
+_FAILING = Q(status=FeedStatus.ERROR) | Q(consecutive_failures__gt=0)
 
 
 def feed_health(*, failing: bool = False) -> QuerySet[Feed]:
     """Feeds with their publisher, for `newsstand feeds` and the admin; `failing`: those whose last fetch failed."""
     feeds = Feed.objects.select_related("publisher").order_by("publisher__name", "url")
     if failing:
-        feeds = feeds.filter(Q(status=FeedStatus.ERROR) | Q(consecutive_failures__gt=0))
+        feeds = feeds.filter(_FAILING)
     return feeds
+
+
+@dataclass(frozen=True)
+class FeedTrouble:
+    active: int
+    failing: int
+
+    @property
+    def all_failing(self) -> bool:
+        return self.active > 0 and self.failing == self.active
+
+
+def feed_trouble() -> FeedTrouble:
+    """How many active feeds there are and how many failed their last fetch, in one query: the staff's notice on
+    the home page (every feed failing means nothing new will appear)."""
+    counts = Feed.objects.filter(active=True).aggregate(active=Count("id"), failing=Count("id", filter=_FAILING))
+    return FeedTrouble(active=counts["active"], failing=counts["failing"])
 
 
 def source_stats() -> dict:

@@ -23,6 +23,7 @@ from newsstand.editorial import selectors as editorial
 from newsstand.membership import paywall
 from newsstand.reading import selectors as reading
 from newsstand.reading import services as reading_services
+from newsstand.sources import selectors as sources
 from newsstand.stories import selectors as stories
 from newsstand.stories.models import Story
 from newsstand.web import paywall as web_paywall
@@ -93,8 +94,18 @@ def home(request: HttpRequest) -> HttpResponse:
         "has_more": lists.has_more,
         "section_rows": list(lists.rows.items()),
         "sign_in_url": settings.LOGIN_URL,
+        "feeds_all_failing": _feeds_all_failing(request),
     }
     return render(request, "web/latest.html", context)
+
+
+def _feeds_all_failing(request: HttpRequest) -> int:
+    """For staff, whose pages are never cached: the number of feeds when every one failed its last fetch, else 0.
+    One query for staff, none for anyone else."""
+    if not request.user.is_staff:
+        return 0
+    trouble = sources.feed_trouble()
+    return trouble.active if trouble.all_failing else 0
 
 
 def front_sections(known: Sequence[str], *, leading: Sequence[str], limit: int) -> list[str]:

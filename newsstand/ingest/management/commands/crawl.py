@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from newsstand.ingest.crawler import Crawler
+from newsstand.ingest.crawler import Crawler, CrawlTotals
 
 
 class Command(BaseCommand):
@@ -23,15 +23,23 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the totals as JSON when done.")
 
     def handle(self, *args, once: bool, all: bool, batch: int | None, lease_seconds: int, json: bool, **options):
-        crawler = Crawler(batch=batch, lease=timedelta(seconds=lease_seconds))
+        crawler = Crawler(batch=batch, lease=timedelta(seconds=lease_seconds), on_first_pass=self._first_pass)
         totals = asyncio.run(self._run(crawler, once=once, all_active=all))
         if json:
             self.stdout.write(_json_dumps(totals.as_dict()))
         else:
-            errors = ", ".join(f"{code}: {n}" for code, n in sorted(totals.errors.items())) or "none"
+            errors = _errors(totals) or "none"
             self.stdout.write(
                 f"{totals.feeds} feeds, {totals.entries} entries ({totals.created} new, {totals.updated} updated), "
                 f"{totals.pages} pages extracted, {totals.not_modified} not modified; errors: {errors}"
+            )
+
+    def _first_pass(self, totals: CrawlTotals) -> None:
+        """Under `serve` this is the only word a new site gets that its feeds cannot be reached."""
+        if totals.all_failed:
+            self.stderr.write(
+                f"All {totals.feeds} feeds failed on the first pass ({_errors(totals)}); "
+                "`newsstand feeds --failing` shows why."
             )
 
     @staticmethod
@@ -40,6 +48,10 @@ class Command(BaseCommand):
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, crawler.stop)
         return await crawler.run(once=once, all_active=all_active)
+
+
+def _errors(totals: CrawlTotals) -> str:
+    return ", ".join(f"{code}: {n}" for code, n in sorted(totals.errors.items()))
 
 
 def _json_dumps(value) -> str:
