@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import hmac
+from functools import lru_cache
 
-from django.utils.crypto import salted_hmac
+from django.conf import settings
 
 SALT = "newsstand.images.proxy"
 ORIGINAL = 0  # the width that asks for the image at its own size (re-encoded, not resized)
@@ -26,8 +28,15 @@ class BadSignature(ValueError):
     """The address was not made by this site (or not with this SECRET_KEY): answered as not found."""
 
 
-def _mac(url: str, width: int) -> bytes:
-    return salted_hmac(SALT, f"{width}\n{url}", algorithm="sha256").digest()[:_SIGNATURE_BYTES]
+@lru_cache(maxsize=8)
+def _key(secret: str) -> bytes:
+    """Django's salted_hmac key (sha256 of salt and secret), derived once per secret rather than per image: a
+    list page signs a hundred addresses."""
+    return hashlib.sha256((SALT + secret).encode()).digest()
+
+
+def _mac(url: str, width: int, secret: str) -> bytes:
+    return hmac.digest(_key(secret), f"{width}\n{url}".encode(), "sha256")[:_SIGNATURE_BYTES]
 
 
 def _b64(data: bytes) -> str:
@@ -47,11 +56,12 @@ def sign(url: str, width: int) -> tuple[str, str]:
     """(signature, encoded URL) for the address of `url` at `width`; ValueError for a width not in WIDTHS."""
     if width not in WIDTHS:
         raise ValueError(f"width {width} is not one of the proxy's widths {sorted(WIDTHS)}")
-    return _b64(_mac(url, width)), _b64(url.encode("utf-8"))
+    return _b64(_mac(url, width, settings.SECRET_KEY)), _b64(url.encode("utf-8"))
 
 
 def verify(signature: str, width: int, encoded: str) -> str:
-    """The URL an address names, when this site signed it; BadSignature otherwise (compared in constant time)."""
+    """The URL an address names, when this site signed it with SECRET_KEY or one of SECRET_KEY_FALLBACKS (pages
+    cached before a key changed keep their images); BadSignature otherwise (compared in constant time)."""
     if width not in WIDTHS:
         raise BadSignature(f"width {width} is not offered")
     try:
@@ -59,7 +69,9 @@ def verify(signature: str, width: int, encoded: str) -> str:
     except UnicodeDecodeError as exc:
         raise BadSignature("not a UTF-8 URL") from exc
     given = _unb64(signature)
+    secrets = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    matches = [hmac.compare_digest(given, _mac(url, width, secret)) for secret in secrets]  # all, in constant time
     # The encoding must be the one `sign` writes: one address per image, so one cache entry, one signature.
-    if not hmac.compare_digest(given, _mac(url, width)) or _b64(given) != signature or _b64(url.encode()) != encoded:
+    if not any(matches) or _b64(given) != signature or _b64(url.encode()) != encoded:
         raise BadSignature("signature does not match")
     return url

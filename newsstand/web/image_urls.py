@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 from django.urls import get_script_prefix, reverse
@@ -47,8 +47,15 @@ def proxy_url(url: str | None, width: int = ORIGINAL) -> str:
     url = http_url(url or "")
     if not url or not settings.IMAGE_PROXY:
         return url
+    return _address(get_script_prefix(), settings.SECRET_KEY, url, width)
+
+
+@lru_cache(maxsize=4096)
+def _address(script_prefix: str, secret: str, url: str, width: int) -> str:
+    """Kept: the same images are on page after page (a home's thumbnails, signed again for every member's
+    render); `secret` is in the key so that a new SECRET_KEY signs anew."""
     signature, source = sign(url, width)
-    return f"{_prefix(get_script_prefix())}{signature}/{width}/{source}"
+    return f"{_prefix(script_prefix)}{signature}/{width}/{source}"
 
 
 def proxy_srcset(url: str | None, widths: Iterable[int]) -> str:

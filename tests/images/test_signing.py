@@ -47,6 +47,15 @@ def test_addresses_signed_with_another_key_are_refused():
         verify(signature, 160, source)
 
 
+def test_a_retired_key_still_verifies_while_it_is_a_fallback():
+    """Pages cached before SECRET_KEY changed keep their images for as long as the old key is a fallback."""
+    old = "the-old-key-" + "x" * 50
+    with override_settings(SECRET_KEY=old):
+        signature, source = sign("https://a.example/x.jpg", 160)
+    with override_settings(SECRET_KEY_FALLBACKS=[old]):
+        assert verify(signature, 160, source) == "https://a.example/x.jpg"
+
+
 @pytest.mark.parametrize(
     "signature, source",
     [("", ""), ("!!!!", "aHR0cHM6Ly9hLmV4YW1wbGUveC5qcGc"), ("abc", "\u00e9"), ("abc", "_w")],

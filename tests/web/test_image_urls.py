@@ -149,6 +149,14 @@ def test_addresses_are_what_the_route_reverses_to():
     assert address == reverse("web:image", args=[signature, width, source])
 
 
+def test_a_new_secret_key_signs_anew():
+    """Addresses are kept per process (web.image_urls._address): never one signed with a key no longer in use."""
+    before = proxy_url(LEAD, 160)
+    with override_settings(SECRET_KEY="a-new-key-" + "x" * 50):
+        after = proxy_url(LEAD, 160)
+        assert after != before and proxied_source(after) == (LEAD, 160)
+
+
 def test_only_http_urls_are_proxied():
     assert proxy_url("javascript:alert(1)", 160) == proxy_url("", 160) == proxy_url(None, 160) == ""
     assert proxy_srcset("data:image/png;base64,AAAA", (160,)) == ""
