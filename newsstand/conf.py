@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Generic, TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 T = TypeVar("T")
 
@@ -32,6 +33,17 @@ def _bool(raw: str) -> bool:
 
 def _list(raw: str) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _email_address(raw: str) -> str:
+    """One plain address (billing@news.example), or nothing."""
+    address = raw.strip()
+    try:
+        if address:
+            validate_email(address)
+    except ValidationError as exc:
+        raise ValueError(f"expected one email address like billing@news.example, got {raw!r}") from exc
+    return address
 
 
 TrustedProxies = int | tuple[IPv4Network | IPv6Network, ...]
@@ -144,6 +156,12 @@ REGISTRY: list[Setting] = [
         "Accounts one client address (an IPv6 /64) may sign up per hour; 0: no limit.",
     ),
     Setting("NEWSSTAND_BILLING", str, "manual", "Billing provider: `manual` (staff grant memberships) or `stripe`."),
+    Setting(
+        "NEWSSTAND_BILLING_CONTACT",
+        _email_address,
+        "",
+        "Address readers write to for a membership under manual billing (shown as a mailto link).",
+    ),
     Setting(
         "NEWSSTAND_SITE_URL",
         str,

@@ -192,6 +192,7 @@ IMAGE_MAX_BYTES: int = conf.env("NEWSSTAND_IMAGE_MAX_BYTES")
 
 # Membership and billing (newsstand.membership); each variable is documented in newsstand.conf.
 BILLING_PROVIDER: str = conf.env("NEWSSTAND_BILLING")
+BILLING_CONTACT: str = conf.env("NEWSSTAND_BILLING_CONTACT")
 SITE_URL: str = (conf.env("NEWSSTAND_SITE_URL") or f"http://{conf.env('HOST')}:{conf.env('PORT')}").rstrip("/")
 MEMBERSHIP_TRIAL_DAYS: int = conf.env("NEWSSTAND_TRIAL_DAYS")
 MEMBERSHIP_TRIAL_REMINDER_DAYS: int = conf.env("NEWSSTAND_TRIAL_REMINDER_DAYS")

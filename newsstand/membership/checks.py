@@ -1,10 +1,11 @@
 """Start-up checks: Stripe billing without its secrets or prices fails `check` (and every command), not the
-first reader who tries to subscribe."""
+first reader who tries to subscribe; manual billing with no address to write to is a warning of `check --deploy`
+(on a development site the pages say that staff grant memberships)."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 
 from newsstand.membership.providers import PROVIDERS
 
@@ -28,5 +29,19 @@ def billing_configured(app_configs, **kwargs) -> list[Error]:
     if missing:
         return [
             Error(f"NEWSSTAND_BILLING=stripe needs {', '.join(missing)} set in the environment.", id="membership.E002")
+        ]
+    return []
+
+
+@register(deploy=True)
+def billing_contact_named(app_configs, **kwargs) -> list[Warning]:
+    if settings.BILLING_PROVIDER == "manual" and not settings.BILLING_CONTACT:
+        return [
+            Warning(
+                "NEWSSTAND_BILLING=manual, but NEWSSTAND_BILLING_CONTACT names no address: readers who want a "
+                "membership are not told whom to write to.",
+                hint="Set NEWSSTAND_BILLING_CONTACT to the address that grants memberships (billing@news.example).",
+                id="membership.W001",
+            )
         ]
     return []

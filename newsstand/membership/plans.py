@@ -26,3 +26,29 @@ def get_plan(key: str) -> Plan | None:
 
 def plan_for_stripe_price(price_id: str) -> Plan | None:
     return next((plan for plan in all_plans() if price_id and plan.stripe_price == price_id), None)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What the pages offer a reader who is not a member: the free trial, the plans, and how to pay for one."""
+
+    trial_days: int  # 0: no free trial on this site
+    plans: list[Plan]
+    self_service: bool  # readers subscribe on the site (the provider's checkout)
+    contact: str  # manual billing: the address that grants memberships ("" when none is set)
+
+
+def offer() -> Offer:
+    """The same for every reader (settings only, no query): pages cached for everyone may show it."""
+    from newsstand.membership.providers import BillingUnavailable, get_provider  # providers import this module
+
+    try:
+        self_service = get_provider().self_service
+    except BillingUnavailable:
+        self_service = False
+    return Offer(
+        trial_days=settings.MEMBERSHIP_TRIAL_DAYS,
+        plans=all_plans(),
+        self_service=self_service,
+        contact=settings.BILLING_CONTACT,
+    )

@@ -26,6 +26,7 @@ PRODUCTION = {
     "NEWSSTAND_TRUSTED_PROXIES": "10.0.0.5",
     "EMAIL_URL": "smtp+tls://newsstand:secret@mail.example:587",
     "DEFAULT_FROM_EMAIL": "Newsstand <news@news.example>",
+    "NEWSSTAND_BILLING_CONTACT": "billing@news.example",
 }
 
 
@@ -56,6 +57,12 @@ def test_check_deploy_asks_which_proxies_to_trust_behind_https(tmp_path):
     """Without them every sign-in would come from the proxy's address: anyone could pause anyone's sign-in."""
     result = deploy_check(tmp_path, NEWSSTAND_TRUSTED_PROXIES="0")
     assert result.returncode != 0 and "accounts.W001" in result.stderr + result.stdout
+
+
+def test_check_deploy_asks_whom_readers_write_to_under_manual_billing(tmp_path):
+    """Manual billing with no contact address: the membership page could only say "ask the staff"."""
+    result = deploy_check(tmp_path, NEWSSTAND_BILLING_CONTACT="")
+    assert result.returncode != 0 and "membership.W001" in result.stderr + result.stdout
 
 
 def test_cookies_are_http_only_and_passwords_argon2():

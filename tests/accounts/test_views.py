@@ -130,7 +130,7 @@ def test_forged_and_expired_verification_links_say_why(signed_in, reader):
 
 
 def test_the_verification_link_can_be_sent_again_but_not_in_a_burst(signed_in, reader, smtp):
-    assert "Verify your email address" in signed_in.get("/").content.decode()
+    assert "Verify your email address" in signed_in.get(ACCOUNT).content.decode()
     signed_in.post("/account/verify/")
     again = signed_in.post("/account/verify/", follow=True)
     assert "We sent you a link a moment ago" in again.content.decode()

@@ -49,7 +49,7 @@ def test_sign_up_verify_sign_out_sign_in_and_reset_the_password(page, site, mail
     assert_accessible(page)
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign up").click()
+    page.get_by_role("button", name="Start 14 days free").click()
     page.wait_for_url("**/account/")
     assert page.locator("#verify-notice").is_visible()
     assert page.get_by_text(email).first.is_visible()

@@ -76,7 +76,7 @@ def test_sign_up_read_in_the_trial_lapse_subscribe_and_read_again(page, site, ma
     page.goto("/account/sign-up/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign up").click()
+    page.get_by_role("button", name="Start 14 days free").click()
     page.wait_for_url("**/account/")
 
     # Before the address is verified, the article is the teaser, which asks for the verification.

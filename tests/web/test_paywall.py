@@ -283,7 +283,7 @@ def test_the_article_page_says_what_the_reader_gets(world):
     page = anonymous.content.decode()
     assert anonymous["X-Newsstand-Access"] == "teaser" and "X-Newsstand-Access-Until" not in anonymous
     assert "Both sides sent their…" in page  # the teaser: 40% of this short body, cut inside its second paragraph
-    assert "Sign up to read this article — fourteen days free" in page and "/account/sign-up/?next=" in page
+    assert "Sign up to read this article — 14 days free" in page and "/account/sign-up/?next=" in page
     assert '"isAccessibleForFree": false' in page and '".story-body"' in page
     lapsed = _client(world, "expired").get(f"/articles/{in_body.pk}/")
     assert lapsed["X-Newsstand-Access"] == "teaser" and "Your membership has ended" in lapsed.content.decode()

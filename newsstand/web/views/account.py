@@ -63,7 +63,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             return _too_many_sign_ups(request, retry_after=exc.retry_after)
         else:
             login(request, user, backend=MODEL_BACKEND)
-            _send_verification(request, user)
+            _send_verification(request, user, first=True)
             return redirect(_next(request) or reverse("web:account"))
     return render(request, "web/account/sign_up.html", {"form": form, "next": _next(request)})
 
@@ -316,7 +316,9 @@ def _new_link_for(request: HttpRequest, purpose: Purpose) -> tuple[str, str]:
     return f"{settings.LOGIN_URL}?next={reverse('web:account')}", "Sign in to ask for a new link"
 
 
-def _send_verification(request: HttpRequest, user: User) -> None:
+def _send_verification(request: HttpRequest, user: User, *, first: bool = False) -> None:
+    """Mail the link and say so. The first time (right after sign-up) the message is tagged "verify": the page it
+    lands on shows it as the full notice (web/account/_notices.html), once, as every message is shown."""
     try:
         services.send_verification(user, link=_link(request, "web:verify-email"), now=clock.now())
     except mail.MailNotSent:
@@ -324,7 +326,11 @@ def _send_verification(request: HttpRequest, user: User) -> None:
     except mail.TooSoon:
         messages.info(request, TOO_SOON)
     else:
-        messages.success(request, f"We sent a link to {user.email}: open it to verify your address.")
+        messages.success(
+            request,
+            f"We sent a link to {user.email}: open it to verify your address.",
+            extra_tags="verify" if first else "",
+        )
 
 
 def _message(

@@ -1,8 +1,8 @@
 """Membership pages: plans and subscribing, the checkout's return pages, the billing portal, Stripe's webhook.
 
 Thin: each view asks one selector or the billing provider and renders. Subscribing needs an account (verified or
-not: the trial waits for the address, paying does not); under manual billing the page says to contact staff instead
-of offering checkout.
+not: the trial waits for the address, paying does not); under manual billing the page gives the address that grants
+memberships (NEWSSTAND_BILLING_CONTACT) instead of offering checkout.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -19,9 +18,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from newsstand.core import clock
-from newsstand.membership import selectors, services
+from newsstand.membership import plans, selectors, services
 from newsstand.membership.models import Membership
-from newsstand.membership.plans import all_plans, get_plan
+from newsstand.membership.plans import get_plan
 from newsstand.membership.providers import BillingError, BillingProvider, BillingUnavailable, get_provider
 from newsstand.membership.providers.stripe import SignatureError, StripeProvider, UnknownCustomer
 
@@ -76,7 +75,7 @@ def checkout_success(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def checkout_cancel(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/membership/canceled.html", {"plans": all_plans()})
+    return render(request, "web/membership/canceled.html")
 
 
 @require_POST
@@ -121,17 +120,14 @@ def _to_provider(request: HttpRequest, url_at: Callable[[BillingProvider, Member
 
 
 def _render_subscribe(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
-    try:
-        self_service = get_provider().self_service
-    except BillingUnavailable:
-        self_service = False
+    offer = plans.offer()
     overview = selectors.overview(request.user, now=clock.now())
     context = {
-        "plans": all_plans(),
-        "self_service": self_service,
-        "checkout": self_service and request.user.is_authenticated and (overview is None or overview.may_subscribe),
+        "offer": offer,
+        "checkout": offer.self_service
+        and request.user.is_authenticated
+        and (overview is None or overview.may_subscribe),
         "overview": overview,
         "error": error,
-        "sign_in_url": f"{settings.LOGIN_URL}?next={reverse('web:membership')}",
     }
     return render(request, "web/membership/subscribe.html", context, status=status)
