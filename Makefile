@@ -7,7 +7,7 @@ CHROMIUM := /usr/bin/chromium
 FAKETIME := /usr/bin/faketime
 export NEWSSTAND_DATA_DIR ?= ./var
 
-.PHONY: install test-deps run test test-only test-future lint bench check clean
+.PHONY: install test-deps run test test-only test-future lint bench check clean screenshots
 
 install: $(STAMP)
 
@@ -51,6 +51,12 @@ test-only:
 # timeout (Event.wait(t)) ends only when the lock is released.
 test-future: install test-deps
 	env -u DATABASE_URL NEWSSTAND_EXPECT_DB=sqlite $(FAKETIME) -f +365d $(BIN)/pytest -n 2 --dist loadgroup
+
+# Every page type at phone and desktop size, light and dark, from the browser tests' seeded site (axe-core checks
+# each): the pictures in docs/screenshots/ that the README links to.
+screenshots: install test-deps
+	rm -f docs/screenshots/*.jpeg
+	NEWSSTAND_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -p no:xdist -q tests/browser/test_axe.py -k page_type
 
 lint: install
 	$(BIN)/ruff check newsstand tests bench

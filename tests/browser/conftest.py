@@ -7,6 +7,7 @@ browser context (its own cookies, storage and service workers) per test. Screens
 from __future__ import annotations
 
 import itertools
+import os
 import struct
 import zlib
 from collections.abc import Iterator
@@ -192,6 +193,18 @@ def page(context):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def screenshots(artifacts) -> Path:
+    """Where the page-type walk (test_axe) leaves its screenshots: the artifacts, or NEWSSTAND_SCREENSHOTS_DIR
+    (`make screenshots` points it at docs/screenshots/)."""
+    chosen = os.environ.get("NEWSSTAND_SCREENSHOTS_DIR")
+    if not chosen:
+        return artifacts
+    path = Path(chosen).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def stripe_env(stripe: FakeStripe) -> dict[str, str]:

@@ -35,7 +35,8 @@ def open_page(kind: str, page, context, site: Site) -> str:
         "account": "/account/",
         "membership": "/membership/",
     }
-    if kind in ("saved", "history", "account", "membership"):
+    paths["article-full"] = paths["article"]  # as a member reads it (the plain "article" is the teaser)
+    if kind in ("saved", "history", "account", "membership", "article-full"):
         sign_in(context, site)
         page.goto(f"/articles/{article['id']}/")  # read (history) …
         if kind == "saved":  # … and saved
@@ -47,6 +48,7 @@ def open_page(kind: str, page, context, site: Site) -> str:
 PAGE_TYPES = [
     pytest.param("home"),
     pytest.param("article"),
+    pytest.param("article-full"),
     pytest.param("story"),
     pytest.param("publisher"),
     pytest.param("section"),
@@ -69,13 +71,16 @@ PAGE_TYPES = [
 
 
 @pytest.mark.parametrize("kind", PAGE_TYPES)
-def test_page_type_passes_axe_in_light_and_dark(kind, context, site, artifacts, csp_violations):
+def test_page_type_passes_axe_in_light_and_dark(kind, context, site, screenshots, csp_violations):
     page = context.new_page()
     path = open_page(kind, page, context, site)
     response = page.goto(path)
     assert response is not None and response.status == 200, f"{path} answered {response and response.status}"
     if kind not in ("offline",):
         assert page.locator('main a[href^="/articles/"], main h1').count(), f"{path} shows nothing to read"
+    if kind.startswith("article"):
+        expected = "full" if kind == "article-full" else "teaser"
+        assert response.headers.get("x-newsstand-access") == expected, f"{kind} should be the {expected} page"
 
     failures = {}
     for scheme in ("light", "dark"):
@@ -86,7 +91,7 @@ def test_page_type_passes_axe_in_light_and_dark(kind, context, site, artifacts, 
             failures[scheme] = describe(violations)
         for device, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
             page.set_viewport_size(viewport)
-            page.screenshot(path=artifacts / f"{kind}-{device}-{scheme}.jpeg", full_page=True, quality=70)
+            page.screenshot(path=screenshots / f"{kind}-{device}-{scheme}.jpeg", full_page=True, quality=60)
     report = "\n".join(f"[{scheme}]\n{text}" for scheme, text in failures.items())
     assert not failures, f"axe on {path} ({kind}): serious/critical WCAG 2.2 AA violations\n{report}"
     assert response.headers.get("content-security-policy"), f"{path} came without a Content-Security-Policy"
