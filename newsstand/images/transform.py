@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "AVIF")
 MAX_PIXELS = 40_000_000  # 8000 × 5000; a bigger picture is a bomb or nothing a reader's screen needs
@@ -25,6 +25,10 @@ MAX_SIDE = 16_383  # WebP's limit: the original width is capped by it, never enl
 WEBP_QUALITY = 80
 _ORIENTATION = 0x0112
 _SIDEWAYS = frozenset({5, 6, 7, 8})  # EXIF orientations that swap width and height
+_T = Image.Transpose
+_UPRIGHT = {2: _T.FLIP_LEFT_RIGHT, 3: _T.ROTATE_180, 4: _T.FLIP_TOP_BOTTOM, 5: _T.TRANSPOSE, 6: _T.ROTATE_270,
+            7: _T.TRANSVERSE, 8: _T.ROTATE_90}  # fmt: skip  # EXIF orientation → the turn that shows it upright
+_RESAMPLED_AS_IS = frozenset({"RGB", "RGBA", "L", "LA", "CMYK"})
 _BROKEN = (OSError, SyntaxError, ValueError, EOFError)  # Pillow's ways of saying the data is broken or truncated
 
 
@@ -70,14 +74,17 @@ def render(data: bytes, *, width: int) -> Rendered:
 
 
 def _still(image: Image.Image, width: int) -> Rendered:
-    sideways = image.getexif().get(_ORIENTATION) in _SIDEWAYS
+    orientation = image.getexif().get(_ORIENTATION, 1)
+    has_alpha = image.has_transparency_data
+    icc_profile = image.info.get("icc_profile")
+    if image.mode not in _RESAMPLED_AS_IS:  # a palette or 1-bit image is resized as colour (Pillow would not filter it)
+        image = image.convert("RGBA" if has_alpha else "RGB")
     bound = min(width or MAX_SIDE, MAX_SIDE)
     # The box is in the stored orientation: a sideways photo's shown width is its stored height.
-    image.thumbnail((MAX_SIDE, bound) if sideways else (bound, MAX_SIDE), Image.Resampling.LANCZOS)
-    icc_profile = image.info.get("icc_profile")
-    shown = ImageOps.exif_transpose(image)
-    has_alpha = shown.mode in ("RGBA", "LA", "PA") or (shown.mode == "P" and "transparency" in shown.info)
-    shown = shown.convert("RGBA" if has_alpha else "RGB")
+    image.thumbnail((MAX_SIDE, bound) if orientation in _SIDEWAYS else (bound, MAX_SIDE), Image.Resampling.LANCZOS)
+    shown = image.convert("RGBA" if has_alpha else "RGB")
+    if orientation in _UPRIGHT:
+        shown = shown.transpose(_UPRIGHT[orientation])
     out = io.BytesIO()
     shown.save(out, "WEBP", quality=WEBP_QUALITY, method=4, icc_profile=icc_profile)
     return Rendered("image/webp", out.getvalue(), shown.width, shown.height)

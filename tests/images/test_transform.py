@@ -38,10 +38,22 @@ def test_metadata_goes_but_the_orientation_is_applied_first():
     assert opened(render(sideways, width=64).data).size == (64, 128)  # the width is the width readers see
 
 
-def test_transparency_is_kept():
+def _logo() -> Image.Image:
     logo = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
     logo.paste((200, 30, 30, 255), (16, 16, 48, 48))
-    shown = opened(render(encoded(logo, "PNG"), width=0).data)
+    return logo
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(encoded(_logo(), "PNG"), id="png with alpha"),
+        pytest.param(encoded(_logo().convert("P"), "PNG", transparency=0), id="palette png"),
+        pytest.param(encoded(_logo().convert("P"), "GIF", transparency=0), id="gif"),
+    ],
+)
+def test_transparency_is_kept(data):
+    shown = opened(render(data, width=0).data)
     assert shown.mode == "RGBA" and shown.getpixel((0, 0))[3] == 0 and shown.getpixel((32, 32))[3] == 255
 
 
