@@ -23,7 +23,7 @@ class SavedArticleAdmin(_ReadOnly):
 
 @admin.register(HistoryEntry)
 class HistoryEntryAdmin(_ReadOnly):
-    list_display = ("user", "article", "last_read_at", "progress")
+    list_display = ("user", "article", "last_read_at", "progress", "position")
     raw_id_fields = ("user", "article")
 
 

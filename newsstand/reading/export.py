@@ -31,12 +31,13 @@ def saved_articles(user: User) -> list[dict[str, Any]]:
 
 def history(user: User) -> list[dict[str, Any]]:
     rows = HistoryEntry.objects.filter(user=user).order_by("-last_read_at")
-    rows = rows.values("first_read_at", "last_read_at", "progress", *ARTICLE_FIELDS)
+    rows = rows.values("first_read_at", "last_read_at", "progress", "position", *ARTICLE_FIELDS)
     return [
         {
             "first_read_at": row["first_read_at"],
             "last_read_at": row["last_read_at"],
             "progress": row["progress"],
+            "position": row["position"],
             "article": article_of(row),
         }
         for row in rows

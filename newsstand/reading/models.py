@@ -31,20 +31,24 @@ class SavedArticle(models.Model):
 class HistoryEntry(models.Model):
     """One line of a reader's history: one row per (reader, article), moved to the top on each visit.
 
-    `progress` (0–1) is how far they got, reported by the page; it only grows, so re-opening a finished article
-    does not put it back into "continue reading"."""
+    Two points in the article body (0–1), both reported by the page: `progress` is the furthest the reader got and
+    only grows, so re-opening a finished article does not put it back into "continue reading"; `position` is where
+    they were last, which is where "continue reading" takes them back to (a reader who scrolled back up to re-read
+    a passage goes on from there, not from further down)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="history")
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reads")
     first_read_at = models.DateTimeField()
     last_read_at = models.DateTimeField()
     progress = models.FloatField(default=0.0)
+    position = models.FloatField(default=0.0)
 
     class Meta:
         verbose_name_plural = "history entries"
         constraints = [
             models.UniqueConstraint(fields=["user", "article"], name="history_entry_unique"),
             models.CheckConstraint(condition=Q(progress__gte=0.0, progress__lte=1.0), name="history_progress_0_1"),
+            models.CheckConstraint(condition=Q(position__gte=0.0, position__lte=1.0), name="history_position_0_1"),
         ]
         indexes = [models.Index(fields=["user", "-last_read_at"], name="history_user_date_idx")]
 

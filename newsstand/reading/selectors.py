@@ -50,7 +50,8 @@ def is_saved(*, user: Reader, article: Article) -> bool:
 
 
 def history(user: Reader) -> QuerySet[Article]:
-    """What the reader opened, last read first, each with `first_read_at`, `last_read_at` and `progress`."""
+    """What the reader opened, last read first, each with `first_read_at`, `last_read_at`, `progress` (the furthest
+    point read) and `position` (the last)."""
     if not user.is_authenticated:
         return Article.objects.none()
     return (
@@ -58,7 +59,10 @@ def history(user: Reader) -> QuerySet[Article]:
         .annotate(mine=FilteredRelation("reads", condition=Q(reads__user=user)))
         .filter(mine__isnull=False)
         .annotate(
-            first_read_at=F("mine__first_read_at"), last_read_at=F("mine__last_read_at"), progress=F("mine__progress")
+            first_read_at=F("mine__first_read_at"),
+            last_read_at=F("mine__last_read_at"),
+            progress=F("mine__progress"),
+            position=F("mine__position"),
         )
         .order_by("-last_read_at", "-id")
     )

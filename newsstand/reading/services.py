@@ -37,15 +37,19 @@ def set_saved(user: User, article: Article, *, saved: bool | None, now: datetime
 def record_read(user: User, article: Article, *, now: datetime, progress: float | None = None) -> None:
     """Put the article at the top of the reader's history: one upsert per visit.
 
-    `progress` (clamped to 0–1) only ever grows: a second statement raises it, leaving a larger value alone."""
-    HistoryEntry.objects.bulk_create(
-        [HistoryEntry(user=user, article=article, first_read_at=now, last_read_at=now)],
-        update_conflicts=True,
-        unique_fields=["user", "article"],
-        update_fields=["last_read_at"],
-    )
+    `progress` is where the reader is in the body now (clamped to 0–1): it becomes the entry's `position` (where
+    "continue reading" goes back to), and its `progress` only ever grows: a second statement raises it, leaving a
+    larger value alone. Without it (a plain visit) both stay as they were."""
     if progress is not None:
         progress = min(1.0, max(0.0, progress))
+    start = progress or 0.0
+    HistoryEntry.objects.bulk_create(
+        [HistoryEntry(user=user, article=article, first_read_at=now, last_read_at=now, progress=start, position=start)],
+        update_conflicts=True,
+        unique_fields=["user", "article"],
+        update_fields=["last_read_at"] if progress is None else ["last_read_at", "position"],
+    )
+    if progress is not None:
         HistoryEntry.objects.filter(user=user, article=article, progress__lt=progress).update(progress=progress)
 
 

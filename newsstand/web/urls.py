@@ -36,6 +36,7 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("saved/", reading.saved, name="saved"),
     path("saved/<id:pk>/", reading.toggle_save, name="save"),
+    path("saved/<id:pk>/add/", reading.save_later, name="save-later"),
     path("history/", reading.history, name="history"),
     path("history/<id:pk>/", reading.record_progress, name="progress"),
     path("follow/", reading.toggle_follow, name="follow"),

@@ -216,7 +216,7 @@ def test_the_export_holds_profile_saves_history_and_follows(reader, reading_data
     assert document["format"] == export.FORMAT and document["exported_at"] == NOW
     assert document["profile"]["email"] == "reader@example.com"
     assert [s["article"]["title"] for s in document["saved_articles"]] == ["Kept for later"]
-    assert document["history"][0]["progress"] == pytest.approx(0.4)
+    assert document["history"][0]["progress"] == document["history"][0]["position"] == pytest.approx(0.4)
     assert sorted((f["kind"], f["name"]) for f in document["follows"]) == [
         ("publisher", "The Daily Example"),
         ("section", "World"),

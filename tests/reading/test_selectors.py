@@ -42,6 +42,9 @@ def test_history_and_continue_reading(reader, other_reader):
     resume = selectors.continue_reading(reader, limit=5)
     assert [x.title for x in resume] == ["opened", "started"]
     assert resume[1].progress == 0.4
+    services.record_read(reader, started, now=hours_ago(2.5), progress=0.1)  # back up to the start, then left
+    started_again = selectors.continue_reading(reader, limit=5)[1]
+    assert (started_again.progress, started_again.position) == (0.4, 0.1), "how much read, and where to go on"
     assert selectors.continue_reading(reader, limit=1)[0].title == "opened"
     assert selectors.continue_reading(AnonymousUser()) == []
 

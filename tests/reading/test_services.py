@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import hypothesis
 import pytest
 from django.db import IntegrityError
+from hypothesis import HealthCheck, given
+from hypothesis import strategies as st
 
 from newsstand.reading import selectors, services
 from newsstand.reading.models import Follow, FollowKind, HistoryEntry, SavedArticle
@@ -58,6 +61,34 @@ def test_progress_only_grows_and_is_clamped(reader, article):
     assert HistoryEntry.objects.get().progress == 1.0
     services.record_read(reader, article, now=NOON)  # a plain visit leaves progress alone
     assert HistoryEntry.objects.get().progress == 1.0
+
+
+def test_the_last_point_is_kept_beside_the_furthest(reader, article, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the upsert, then raising the furthest point
+        services.record_read(reader, article, now=NOON, progress=0.6)
+    services.record_read(reader, article, now=NOON, progress=0.3)  # read back up, then left
+    entry = HistoryEntry.objects.get()
+    assert (entry.progress, entry.position) == (0.6, 0.3)
+    services.record_read(reader, article, now=NOON)  # a plain visit keeps the place
+    assert HistoryEntry.objects.get().position == 0.3
+
+
+_reports = st.lists(st.none() | st.floats(min_value=-2.0, max_value=3.0, allow_nan=False), min_size=1, max_size=8)
+
+
+@hypothesis.settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(reports=_reports)
+def test_progress_is_the_furthest_point_and_position_the_last_whatever_the_reports(reader, article, reports):
+    """Any sequence of visits (None) and reports, in or out of range: progress is the furthest point reported,
+    position the last one reported, both within 0–1 (the database's checks hold too)."""
+    HistoryEntry.objects.all().delete()
+    for n, report in enumerate(reports):
+        services.record_read(reader, article, now=NOON + timedelta(minutes=n), progress=report)
+    clamped = [min(1.0, max(0.0, r)) for r in reports if r is not None]
+    entry = HistoryEntry.objects.get()
+    assert entry.progress == max(clamped, default=0.0)
+    assert entry.position == (clamped[-1] if clamped else 0.0)
+    assert entry.last_read_at == NOON + timedelta(minutes=len(reports) - 1)
 
 
 def test_follow_publisher_or_section_once(reader):

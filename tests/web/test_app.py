@@ -201,7 +201,7 @@ def test_stored_theme_applies_before_the_stylesheet_paints(client):
 
 
 def test_scripts_stay_small():
-    for name in ("web/app.js", "web/sw.js"):
+    for name in ("web/app.js", "web/sw.js", "web/reading.js"):
         assert Path(finders.find(name)).stat().st_size < 8_000, name
 
 
@@ -222,7 +222,7 @@ def test_article_page_links_its_authors_and_shows_the_publisher_logo(client, art
 def test_anonymous_readers_get_a_sign_in_link_and_no_cookie(client, article):
     response = client.get(f"/articles/{article.pk}/")
     body = response.content.decode()
-    assert '<a id="save-button" class="button" href="/saved/">Sign in to save</a>' in body
+    assert f'<a id="save-button" class="button" href="/saved/{article.pk}/add/">Sign in to save</a>' in body
     assert "csrfmiddlewaretoken" not in body and "csrftoken" not in response.cookies
 
 

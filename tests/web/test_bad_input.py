@@ -35,7 +35,7 @@ def article(publisher):
 
 
 @pytest.mark.parametrize("number", [BEYOND_BIGINT, HUGE, str(2**63 - 1), "0"])
-@pytest.mark.parametrize("route", ["/articles/{}/", "/stories/{}/"])
+@pytest.mark.parametrize("route", ["/articles/{}/", "/stories/{}/", "/saved/{}/add/"])
 def test_an_id_no_row_can_have_is_not_found(client, article, route, number):
     assert client.get(route.format(number)).status_code == 404
 

@@ -183,6 +183,7 @@ RECIPES = {
     "web:section": lambda w: [{"section": "World"}],
     "web:author": lambda w: [{"name": "Ann Writer"}],
     "web:save": lambda w: [{"pk": a.pk} for a in w.articles],
+    "web:save-later": lambda w: [{"pk": a.pk} for a in w.articles],
     "web:progress": lambda w: [{"pk": a.pk} for a in w.articles],
     "web:verify-email": lambda w: [{"token": "not-a-token"}],
     "web:confirm-email": lambda w: [{"token": "not-a-token"}],

@@ -29,7 +29,7 @@ def section_of(body: str, css_class: str) -> str:
 
 
 def row_headlines(body: str) -> list[str]:
-    return re.findall(r'class="row-headline" href="/articles/\d+/">([^<]*)</a>', body)
+    return re.findall(r'class="row-headline" href="/articles/\d+/(?:#[^"]*)?">([^<]*)</a>', body)
 
 
 @pytest.fixture
@@ -149,6 +149,101 @@ def test_saved_page_when_empty(signed_in):
     assert "Nothing saved yet." in signed_in.get("/saved/").content.decode()
 
 
+# --- Sign in to save --------------------------------------------------------------------------------------------
+
+PASSPHRASE = "a passphrase to save with"
+
+
+def test_an_anonymous_article_page_links_its_save_link_and_stays_cacheable(client, publisher):
+    article = make_article(publisher)
+    response = client.get(f"/articles/{article.pk}/")
+    body = response.content.decode()
+    assert f'id="save-button" class="button" href="/saved/{article.pk}/add/"' in body
+    assert "csrfmiddlewaretoken" not in body and "csrf-token" not in body and not response.cookies
+    assert response["Cache-Control"].startswith("public")
+
+
+def test_the_save_link_sends_an_anonymous_reader_to_sign_in_and_back(client, publisher):
+    article = make_article(publisher)
+    response = client.get(f"/saved/{article.pk}/add/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/account/sign-in/?next=/saved/{article.pk}/add/"
+    assert not SavedArticle.objects.exists()
+    assert client.get("/saved/999999/add/").status_code == 404
+
+
+def test_signing_in_from_the_save_link_saves_and_returns_to_the_article(client, publisher):
+    article = make_article(publisher)
+    user = User.objects.create_user("saver@example.com", password=PASSPHRASE)
+    response = client.post(
+        f"/account/sign-in/?next=/saved/{article.pk}/add/", {"email": "saver@example.com", "password": PASSPHRASE}
+    )
+    assert response.status_code == 302 and response["Location"] == f"/articles/{article.pk}/"
+    assert SavedArticle.objects.filter(user=user, article=article).exists()
+    body = client.get(response["Location"]).content.decode()
+    assert 'id="save-button" type="submit" aria-pressed="true"' in body
+
+
+def test_signing_up_from_the_save_link_saves_before_the_address_is_verified(client, publisher):
+    article = make_article(publisher)
+    sign_in_page = client.get(f"/account/sign-in/?next=/saved/{article.pk}/add/").content.decode()
+    sign_up = re.search(r'href="(/account/sign-up/\?next=[^"]+)"', sign_in_page).group(1)
+    assert sign_up == f"/account/sign-up/?next=/saved/{article.pk}/add/"
+    response = client.post(sign_up, {"email": "new@example.com", "password": PASSPHRASE})
+    assert response["Location"] == f"/articles/{article.pk}/"
+    user = User.objects.get(email="new@example.com")
+    assert not user.email_verified and SavedArticle.objects.filter(user=user, article=article).exists()
+
+
+def test_a_failed_sign_in_saves_nothing_and_keeps_the_intent(client, publisher):
+    article = make_article(publisher)
+    User.objects.create_user("saver@example.com", password=PASSPHRASE)
+    response = client.post(
+        f"/account/sign-in/?next=/saved/{article.pk}/add/", {"email": "saver@example.com", "password": "wrong one"}
+    )
+    assert response.status_code == 200 and f'name="next" value="/saved/{article.pk}/add/"' in response.content.decode()
+    assert not SavedArticle.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    ["https://evil.example/saved/{pk}/add/", "//evil.example/saved/{pk}/add/", "/saved/{pk}/add/\\evil.example"],
+)
+def test_the_intent_never_leads_off_the_site(client, publisher, next_url):
+    article = make_article(publisher)
+    User.objects.create_user("saver@example.com", password=PASSPHRASE)
+    target = next_url.format(pk=article.pk)
+    response = client.post("/account/sign-in/", {"email": "saver@example.com", "password": PASSPHRASE, "next": target})
+    assert response.status_code == 302 and response["Location"].startswith("/")
+    assert not response["Location"].startswith("//")
+
+
+def test_a_save_link_for_a_gone_article_signs_in_without_an_error(client):
+    User.objects.create_user("saver@example.com", password=PASSPHRASE)
+    response = client.post(
+        "/account/sign-in/?next=/saved/999999/add/", {"email": "saver@example.com", "password": PASSPHRASE}
+    )
+    assert response.status_code == 302 and not SavedArticle.objects.exists()
+
+
+def test_a_signed_in_reader_opening_the_save_link_confirms_with_a_post(strict, reader, publisher):
+    article = make_article(publisher, title="Worth keeping")
+    page = strict.get(f"/saved/{article.pk}/add/")
+    assert page.status_code == 200 and not SavedArticle.objects.exists(), "a GET saves nothing"
+    body = page.content.decode()
+    assert "Worth keeping" in body and "private" in page["Cache-Control"]
+    form = re.search(rf'<form[^>]*action="/saved/{article.pk}/".*?</form>', body, re.S).group(0)
+    assert 'name="saved" value="1"' in form and f'name="next" value="/articles/{article.pk}/"' in form
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    done = strict.post(
+        f"/saved/{article.pk}/", {"saved": "1", "next": f"/articles/{article.pk}/", "csrfmiddlewaretoken": token}
+    )
+    assert done["Location"] == f"/articles/{article.pk}/"
+    assert SavedArticle.objects.filter(user=reader, article=article).exists()
+    again = strict.get(f"/saved/{article.pk}/add/")
+    assert again.status_code == 302 and again["Location"] == f"/articles/{article.pk}/", "saved already: to the article"
+
+
 # --- History -----------------------------------------------------------------------------------------------------
 
 
@@ -176,6 +271,8 @@ def test_history_page_with_continue_reading_on_top(signed_in, reader, publisher)
     resume = section_of(body, "continue-reading")
     assert row_headlines(resume) == ["Opened", "Halfway"]
     assert "50% read" in resume
+    assert f'href="/articles/{halfway.pk}/#progress=0.500"' in resume, "continue where they stopped"
+    assert f'href="/articles/{opened.pk}/"' in resume, "opened, never scrolled: from the top"
     assert row_headlines(body.split('class="compact-list history-list"')[1]) == ["Opened", "Finished", "Halfway"]
     assert body.index("continue-heading") < body.index("history-heading")
 
@@ -188,6 +285,30 @@ def test_progress_endpoint_records_how_far(strict, reader, publisher):
     assert HistoryEntry.objects.get(user=reader).progress == 0.5
     assert strict.post(f"/history/{article.pk}/", {"progress": "2", "csrfmiddlewaretoken": token}).status_code == 400
     assert strict.post(f"/history/{article.pk}/", {"progress": "x", "csrfmiddlewaretoken": token}).status_code == 400
+
+
+def test_progress_endpoint_keeps_the_furthest_and_the_last_point(strict, reader, publisher):
+    article = make_article(publisher, section="World")
+    token = csrf_token(strict, "/sections/World/")
+    for progress in ("0.7", "0.25"):
+        strict.post(f"/history/{article.pk}/", {"progress": progress, "csrfmiddlewaretoken": token})
+    entry = HistoryEntry.objects.get(user=reader)
+    assert (entry.progress, entry.position) == (0.7, 0.25)
+    resume = section_of(strict.get("/history/").content.decode(), "continue-reading")
+    assert "70% read" in resume and f'href="/articles/{article.pk}/#progress=0.250"' in resume
+
+
+def test_article_pages_say_where_progress_goes_only_to_readers_of_the_whole_text(client, member_client, publisher):
+    article = make_article(publisher, body_html="<p>" + "Words to read. " * 200 + "</p>")
+    hook = f'data-progress-url="/history/{article.pk}/"'
+    member = member_client.get(f"/articles/{article.pk}/").content.decode()
+    assert hook in member and "web/reading" in member
+    anonymous = client.get(f"/articles/{article.pk}/").content.decode()
+    assert hook not in anonymous and "web/reading" in anonymous, "the bar for everyone, the record for members"
+    lapsed = User.objects.create_user("unverified@example.com", password="not-used-here")
+    teaser = Client()
+    teaser.force_login(lapsed)
+    assert hook not in teaser.get(f"/articles/{article.pk}/").content.decode(), "a teaser's progress means nothing"
 
 
 # --- Follows -----------------------------------------------------------------------------------------------------

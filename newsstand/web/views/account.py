@@ -34,6 +34,7 @@ from newsstand.accounts.models import User
 from newsstand.accounts.tokens import Purpose
 from newsstand.core import clock
 from newsstand.membership.providers import BillingError
+from newsstand.web import intents
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 NOT_SENT = "We could not send the email just now. Please try again in a few minutes."
@@ -64,7 +65,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend=MODEL_BACKEND)
             _send_verification(request, user, first=True)
-            return redirect(_next(request) or reverse("web:account"))
+            return redirect(intents.complete(request, _next(request)) or reverse("web:account"))
     return render(request, "web/account/sign_up.html", {"form": form, "next": _next(request)})
 
 
@@ -72,14 +73,15 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("password")
 @GET_POST
 def sign_in(request: HttpRequest) -> HttpResponse:
-    """The page LOGIN_URL names; `next` (kept only when it points into this site) is where the reader goes after."""
+    """The page LOGIN_URL names; `next` (kept only when it points into this site) is where the reader goes after,
+    once what it asked for is done (web.intents: a save link saves)."""
     target = _next(request)
     if request.user.is_authenticated and request.method != "POST":
         return redirect(target or settings.LOGIN_REDIRECT_URL)
     form = forms.SignInForm(request, request.POST if request.method == "POST" else None)
     if form.is_valid():
         login(request, form.user)
-        return redirect(target or settings.LOGIN_REDIRECT_URL)
+        return redirect(intents.complete(request, target) or settings.LOGIN_REDIRECT_URL)
     return render(request, "web/account/sign_in.html", {"form": form, "next": target})
 
 

@@ -1,13 +1,15 @@
 """Reading views: saved articles, history and follows for signed-in readers.
 
 Anonymous readers get a page that says signing in is needed (status 200, with the sign-in link), never an error;
-the POST endpoints answer them the same way, or with 401 and JSON when asked for JSON. Every POST is CSRF-checked
+the POST endpoints answer them the same way, or with 401 and JSON when asked for JSON. The one exception is the
+article page's "Sign in to save" link, which takes them to sign in and back (see `save_later`). Every POST is CSRF-checked
 (Django's middleware) and answers with a redirect back to where it came from, or JSON for the page's script.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -63,6 +65,22 @@ def toggle_save(request: HttpRequest, pk: int) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"saved": now_saved})
     return _back(request, fallback=reverse("web:article", kwargs={"pk": pk}))
+
+
+@require_GET
+def save_later(request: HttpRequest, pk: int) -> HttpResponse:
+    """The article page's "Sign in to save" link (web.intents): anonymous readers go to sign in and come back here,
+    which their sign-in completes; a signed-in reader gets a one-click form (a GET saves nothing), or the article
+    itself when it is saved already."""
+    article = get_object_or_404(
+        Article.objects.select_related("publisher").only("id", "title", "publisher__name"), pk=pk
+    )
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    back = reverse("web:article", kwargs={"pk": pk})
+    if selectors.is_saved(user=request.user, article=article):
+        return HttpResponseRedirect(back)
+    return render(request, "web/save_later.html", {"article": article, "back": back})
 
 
 @require_POST

@@ -39,6 +39,16 @@ self.addEventListener("install", (event) => {
   );
 });
 
+// How far a reader got is sent as the article page goes away (web/reading.js): straight to the network, never
+// through this worker, which Chromium no longer reaches for a page that is gone, losing the request.
+self.addEventListener("install", (event) => {
+  if (!event.addRoutes || typeof URLPattern === "undefined") return;
+  const progress = new URLPattern({ pathname: "/history/:pk/" });
+  event.waitUntil(
+    event.addRoutes([{ condition: { urlPattern: progress, requestMethod: "post" }, source: "network" }]).catch(() => {})
+  );
+});
+
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches
