@@ -87,7 +87,8 @@ def _drop(body: str, *, title: str = "A council votes on the bridge", summary: s
         ("<h2>A Council Votes on the Bridge!</h2><p>Text.</p>", "<p>Text.</p>"),
         ("<h2>A council votes on the bridge</h2>\n<p>Text.</p>", "<p>Text.</p>"),
         ("<h3>News</h3><h2>a council&nbsp;votes — on the bridge</h2><p>Text.</p>", "<h3>News</h3><p>Text.</p>"),
-        ("<p>Text.</p><h2>A council votes on the bridge</h2>", "<p>Text.</p><h2>A council votes on the bridge</h2>"),
+        ("<p>Analysis</p><h2>A council votes on the bridge</h2><p>Text.</p>", "<p>Analysis</p><p>Text.</p>"),
+        ("<p>Text of four words.</p><h2>A council votes on the bridge</h2>", "<p>Text of four words.</p><h2>A council votes on the bridge</h2>"),
         ("<h2>A council votes on the old bridge</h2><p>Text.</p>", "<h2>A council votes on the old bridge</h2><p>Text.</p>"),
     ],
 )  # fmt: skip
@@ -147,8 +148,13 @@ THIRD = "Residents had asked for a new crossing since the floods."
         # Cut short: completed from the body; words it took from the next paragraph stay there.
         ("The council voted seven to two on Tuesday to rebu…", f"<p>{FIRST}</p><p>{SECOND}</p>", f"<p>{FIRST}</p>", f"<p>{SECOND}</p>"),
         (f"{FIRST} Work starts in May and...", f"<p>{FIRST}</p><p>{SECOND}</p><p>{THIRD}</p>", f"<p>{FIRST}</p>", f"<p>{SECOND}</p><p>{THIRD}</p>"),
-        # Without the dateline the body has.
+        # Without the dateline the body has, or a sentence or a paragraph in: the paragraphs through the copy move.
         (FIRST, f"<p><strong>LONDON (AP)</strong> — {FIRST}</p><p>{SECOND}</p>", f"<p><strong>LONDON (AP)</strong> — {FIRST}</p>", f"<p>{SECOND}</p>"),
+        (SECOND, f"<p>{FIRST}</p><p>{SECOND}</p><p>{THIRD}</p>", f"<p>{FIRST}</p>\n<p>{SECOND}</p>", f"<p>{THIRD}</p>"),
+        ("Work starts in May and should take two years", f"<p>{FIRST}</p><p>{SECOND}</p><p>{THIRD}</p>", f"<p>{FIRST}</p>\n<p>{SECOND}</p>", f"<p>{THIRD}</p>"),
+        (f"{SECOND} {THIRD[:20]}", f"<p>{FIRST}</p><p>{SECOND}</p><p>{THIRD}</p><p>End.</p>", f"<p>{FIRST}</p>\n<p>{SECOND}</p>", f"<p>{THIRD}</p><p>End.</p>"),
+        # A "Read more" link at the end of the summary is no part of the copy.
+        (f"{FIRST} Continue reading", f"<p>{FIRST}</p><p>{SECOND}</p>", f"<p>{FIRST}</p>", f"<p>{SECOND}</p>"),
         # A bare run of text is a paragraph.
         (FIRST, f"{FIRST}<h3>Next</h3><p>{SECOND}</p>", f"<p>{FIRST}</p>", f"<h3>Next</h3><p>{SECOND}</p>"),
         # Much of the article: only the opening paragraph becomes the standfirst.
@@ -157,9 +163,10 @@ THIRD = "Residents had asked for a new crossing since the floods."
         # The start of a long paragraph, or a one-paragraph body: the summary goes, the body keeps the words.
         ("The council voted seven to two on Tuesday", f"<p>{FIRST} {SECOND * 8}</p><p>{THIRD}</p>", "", f"<p>{FIRST} {SECOND * 8}</p><p>{THIRD}</p>"),
         (FIRST, f"<p>{FIRST}</p>", "", f"<p>{FIRST}</p>"),
-        # Not a copy: a standfirst of its own, a copy of a later paragraph, a summary too short to tell.
+        # Not a copy of the opening: a standfirst of its own, a copy of a paragraph past the opening's
+        # STANDFIRST_MAX_WORDS words, a summary too short to tell.
         ("Seven to two.", f"<p>{FIRST}</p>", "Seven to two.", f"<p>{FIRST}</p>"),
-        (SECOND, f"<p>{FIRST}</p><p>{SECOND}</p>", SECOND, f"<p>{FIRST}</p><p>{SECOND}</p>"),
+        (SECOND, f"<p>{FIRST}</p><p>{THIRD * 6}</p><p>{SECOND}</p>", SECOND, f"<p>{FIRST}</p><p>{THIRD * 6}</p><p>{SECOND}</p>"),
         ("The council voted", f"<p>{FIRST}</p><p>{SECOND}</p>", "The council voted", f"<p>{FIRST}</p><p>{SECOND}</p>"),
         (FIRST, f"<ul><li>{FIRST}</li></ul><p>{SECOND}</p>", FIRST, f"<ul><li>{FIRST}</li></ul><p>{SECOND}</p>"),
     ],

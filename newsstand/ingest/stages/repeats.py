@@ -4,25 +4,28 @@ The page shows the title, the standfirst (the summary), the lead image with its 
 Publishers' bodies often open with the same things again. These rules take them out, on sanitize's canonical
 output, and are applied until none applies (so a second run changes nothing):
 
-1. **The headline.** A heading in the body's opening (before its first block of text) whose words are the
+1. **The headline.** A heading in the body's opening (before its first paragraph of KICKER_WORDS words or more:
+   a label such as "Review" or a byline may come first) whose words are the
    title's, the title's without its site name ("Headline | Site", "Site - Headline"), or the standfirst's.
 2. **The lead image.** The body's first picture (a figure, a lone `<img>` or `<picture>`) when it shows the lead
    image (`same_image`: one URL once sizes, formats and image proxies are taken off, or one of its srcset
    candidates). Its caption and credit become the lead image's when those are empty or say less; when each
    caption says something the other does not, the figure stays.
-3. **The standfirst made of the opening paragraphs.** When the summary is a copy of the body's opening
-   paragraphs, whole or cut short ("…", mid-word, part way into a paragraph) and with or without the dateline
-   ("WASHINGTON (AP) —"), the paragraphs it runs to the end of leave the body and become the summary (a copy
-   that stops inside the first paragraph is completed with it): the page shows those words once, as the
-   standfirst, whole. A summary that copies much of the article (over STANDFIRST_MAX_WORDS, or all of it) gives
-   up only the opening paragraph. A short start of a long first paragraph, or a copy of a one-paragraph body, is
-   dropped instead: the body keeps the words.
+3. **The standfirst made of the opening paragraphs.** When the summary is a copy of the body's opening text,
+   whole or cut short ("…", mid-word, part way into a paragraph), from the top, after a dateline
+   ("WASHINGTON (AP) —") or a sentence or paragraph in (starting within the first paragraph or the first
+   STANDFIRST_MAX_WORDS words), the paragraphs it runs to the end of leave the body and become the summary (a
+   copy that stops inside the first paragraph is completed with it): the page shows those words once, as the
+   standfirst, whole and in the body's order. A summary that copies much of the article (over
+   STANDFIRST_MAX_WORDS, or all of it) takes only the opening paragraph. A copy inside a long first paragraph, or
+   of a one-paragraph body, is dropped instead: the body keeps the words.
 
    The summary is kept rather than dropped because it is the article's standfirst everywhere else: lists, share
    cards, story leads and search's weightier summary column. The paywall's teaser (articles.teaser) counts
    standfirst and body apart, so it no longer spends its body words on what the standfirst showed.
 
-Nothing else is taken out: every removed block is a repeat, and every word of the summary stays on the page.
+Nothing else is taken out: every removed block is a repeat, and every word of the summary (but a "Read more"
+link) stays on the page.
 Words are compared as NFKC case-folded `\\w+` runs of the unescaped text, so case, whitespace, punctuation and
 entities do not matter.
 """
@@ -51,13 +54,17 @@ class Shown:
     lead_image_credit: str = ""
 
 
-# A summary cut short matches from this many words in: a dateline ("NEW YORK (Reuters) -") or "(CNN)".
-MAX_DATELINE_WORDS = 8
 # A summary shorter than this is a copy only when it is whole paragraphs: fewer words match too easily.
 MIN_COPY_WORDS = 8
-# A summary cut short inside an opening paragraph longer than this (and than twice the summary) is dropped
-# rather than completed: the paragraph is no standfirst.
+# The most words of opening paragraphs that become the standfirst, and where a copy may start: in the first
+# paragraph or within this many words. A copy cut short inside a first paragraph longer than this (and than twice
+# the copy) is dropped rather than completed: that paragraph is no standfirst.
 STANDFIRST_MAX_WORDS = 80
+# Shorter paragraphs before a heading are labels or bylines ("Analysis", "Staff reports"): still the opening.
+KICKER_WORDS = 4
+# "Read more" links that feeds append to a summary cut short, in the languages of our publishers.
+READ_MORE = (("continue", "reading"), ("read", "more"), ("continue", "lendo"), ("leia", "mais"), ("weiterlesen",),
+             ("lire", "la", "suite"), ("leer", "más"), ("seguir", "leyendo"))  # fmt: skip
 # What separates a headline from the site's name in a page title.
 TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " · ", " :: ", " // ")
 # Query parameters that resize, reformat or cache-bust an image without changing which image it is.
@@ -73,6 +80,7 @@ _WORD = re.compile(r"\w+")
 # sanitize's output only: tags are `<name attr="value">` with `"` `<` `>` `&` escaped; void elements have no `/`.
 _TAG = re.compile(r'<(/?)([a-z][a-z0-9]*)((?: [a-z-]+="[^"]*")*)>')
 _ANY_TAG = re.compile(r"<[^>]*>")
+_TEXT = re.compile(r"(?:^|>)([^<]+)")
 _VOID = frozenset({"br", "hr", "img", "source", "col", "wbr"})
 _BLOCKS = frozenset(
     {"p", "div", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "blockquote", "figure", "table", "pre", "hr"}
@@ -91,7 +99,12 @@ _SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.\w+$)")
 def words(text_or_html: str) -> list[str]:
     """The words of markup or text: tags dropped, entities decoded, NFKC case-folded, punctuation ignored."""
     text = unescape(_ANY_TAG.sub(" ", text_or_html)) if "<" in text_or_html or "&" in text_or_html else text_or_html
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    return _WORD.findall((text if text.isascii() else unicodedata.normalize("NFKC", text)).casefold())
+
+
+def _has_words(markup: str) -> bool:
+    """Does the markup hold a word? Stops at the first (`words` reads the whole body)."""
+    return any(_WORD.search(unescape(text)) for text in (found.group(1) for found in _TEXT.finditer(markup)))
 
 
 def image_key(url: str) -> str:
@@ -175,7 +188,7 @@ def _block(html: str, tag: str, start: int, end: int) -> _Block:
     if tag in ("", "p", "div", "figure") and markup.count("<img") == 1 and not _text_outside_caption(markup):
         return _Block("picture", start, end)
     if tag in ("", "p"):
-        return _Block("paragraph", start, end) if words(markup) else _Block("other", start, end)
+        return _Block("paragraph", start, end) if _has_words(markup) else _Block("other", start, end)
     return _Block("other", start, end)
 
 
@@ -215,10 +228,10 @@ def _drop_headlines(shown: Shown) -> Shown | None:
     repeats = [found for found in (*_title_variants(shown.title), words(shown.summary_html)) if found]
     dropped = []
     for block in _blocks(shown.body_html):
-        if block.kind == "heading":
-            if words(shown.body_html[block.start : block.end]) in repeats:
-                dropped.append(block)
-        elif block.kind != "picture":
+        said = words(shown.body_html[block.start : block.end])
+        if block.kind == "heading" and said in repeats:
+            dropped.append(block)
+        elif block.kind == "other" or (block.kind == "paragraph" and len(said) >= KICKER_WORDS):
             break
     return replace(shown, body_html=_without(shown.body_html, *dropped)) if dropped else None
 
@@ -263,36 +276,48 @@ def _text(markup: str) -> str:
 
 def _drop_standfirst(shown: Shown) -> Shown | None:
     """Rule 3: the opening paragraphs that the summary copies become the summary, or the copy goes."""
-    summary = words(shown.summary_html)
+    summary = _without_read_more(words(shown.summary_html))
     if not summary or not shown.body_html:
         return None
     body = shown.body_html
-    opening, opening_words, ends = _opening(body, wanted=len(summary) + MAX_DATELINE_WORDS)
-    offset = _copy_offset(summary, opening_words, first_paragraph=ends[0] if ends else 0)
+    opening, opening_words, ends = _opening(body, wanted=STANDFIRST_MAX_WORDS + len(summary))
+    if not opening:
+        return None
+    window = max([ends[0], *(paragraph_end for paragraph_end in ends if paragraph_end <= STANDFIRST_MAX_WORDS)])
+    offset = _copy_offset(summary, opening_words, starts=window)
     if offset is None:
         return None
     end = offset + len(summary)
     exact = offset == 0 and end in ends and summary[-1] == opening_words[end - 1]
     if not exact and len(summary) < MIN_COPY_WORDS:
         return None
-    # The paragraphs the copy runs to the end of move; words it took from the next one stay there, in the body.
-    count = sum(1 for paragraph_end in ends if paragraph_end <= end)
-    if count == 0:  # the copy stops inside the first paragraph: completed, unless that is no standfirst
-        if ends[0] > max(2 * len(summary), STANDFIRST_MAX_WORDS):
-            return replace(shown, summary_html="")
-        count = 1
-    elif count > 1 and (ends[count - 1] > STANDFIRST_MAX_WORDS or not words(_without(body, *opening[:count]))):
+    first = next(i for i, paragraph_end in enumerate(ends) if paragraph_end > offset)
+    last = next(i for i, paragraph_end in enumerate(ends) if paragraph_end >= end)
+    if ends[last] > end and last > first:
+        count = last  # the paragraphs the copy runs to the end of; its words from the next one stay in the body
+    else:
+        count = last + 1  # through the paragraph it ends in, completed when it stops inside it
+        if ends[last] > end and ends[last] > max(2 * len(summary), STANDFIRST_MAX_WORDS):
+            return replace(shown, summary_html="")  # a few words of a long opening paragraph: no standfirst
+    if count > 1 and (ends[count - 1] > STANDFIRST_MAX_WORDS or not _has_words(_without(body, *opening[:count]))):
         # A summary that copies much of the article: the opening paragraph is the standfirst (with the next
         # ones while they are a dateline or a byline short of MIN_COPY_WORDS); the rest stays in the body.
         count = next(i for i, paragraph_end in enumerate(ends, 1) if paragraph_end >= MIN_COPY_WORDS or i == count)
     rest = _without(body, *opening[:count])
-    if not words(rest):
+    if not _has_words(rest):
         return replace(shown, summary_html="")
     # A run of bare text becomes a paragraph, as it shows in the body; "\n" keeps a space between paragraphs
     # in the standfirst's plain text.
     markups = (body[block.start : block.end] for block in opening[:count])
     summary_html = "\n".join(m if m.startswith("<p>") else f"<p>{m}</p>" for m in markups)
     return replace(shown, summary_html=summary_html, body_html=rest)
+
+
+def _without_read_more(summary: list[str]) -> list[str]:
+    for link in READ_MORE:
+        if tuple(summary[-len(link) :]) == link:
+            return summary[: -len(link)]
+    return summary
 
 
 def _opening(body: str, *, wanted: int) -> tuple[list[_Block], list[str], list[int]]:
@@ -313,14 +338,16 @@ def _opening(body: str, *, wanted: int) -> tuple[list[_Block], list[str], list[i
     return opening, opening_words, ends
 
 
-def _copy_offset(summary: list[str], opening: list[str], *, first_paragraph: int) -> int | None:
-    """Where in the opening's words the summary starts as a copy (its last word may be cut short), if it does:
-    at the start, or a few words into the first paragraph (a dateline)."""
+def _copy_offset(summary: list[str], opening: list[str], *, starts: int) -> int | None:
+    """Where the summary starts as a copy of the opening's words (its last word may be cut short), if it starts
+    at one of the first `starts` words: at the top, after a dateline ("WASHINGTON (AP) —"), or a sentence or a
+    paragraph in."""
     last = len(summary) - 1
-    for offset in range(min(MAX_DATELINE_WORDS, first_paragraph - 1) + 1):
-        if offset + len(summary) > len(opening):
-            return None
-        if opening[offset : offset + last] == summary[:last] and opening[offset + last].startswith(summary[last]):
+    for offset in range(min(starts, len(opening) - last)):
+        if (
+            opening[offset + last].startswith(summary[last])
+            and opening[offset : offset + last] == summary[:last]
+        ):  # fmt: skip
             return offset
     return None
 
