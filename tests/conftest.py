@@ -18,8 +18,11 @@ def _empty_caches():
     """Each test starts with empty caches: a page one test cached must not answer another's request (ids repeat)."""
     from django.core.cache import caches
 
+    from newsstand.web import page_generation
+
     for cache in caches.all(initialized_only=True):
         cache.clear()
+    page_generation.forget()  # this process's copy of the picks' generation, which the caches held
 
 
 @pytest.fixture

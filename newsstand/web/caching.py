@@ -175,11 +175,11 @@ class PageCacheMiddleware:
             pages.delete(lock)  # left to a later reader, maybe another worker's
 
     def _store(self, request: HttpRequest, key: str, *, miss: bool) -> HttpResponse:
-        # Read before the page is made: a change of the picks while it is made leaves it out of date, never good.
-        stamp = (page_generation.for_render().token, page_generation.now())
+        # Read before the page is made: a change of the picks while it is made keeps it out of the cache.
+        generation, started = page_generation.current(), page_generation.now()
         response = self._headed(request, self.get_response(request))
-        if storable(request, response):
-            caches[PAGE_CACHE].set(key, _frozen(response, stamp), ANONYMOUS_MAX_AGE + STALE_FOR)
+        if storable(request, response) and (token := page_generation.stamp_for(generation)) is not None:
+            caches[PAGE_CACHE].set(key, _frozen(response, (token, started)), ANONYMOUS_MAX_AGE + STALE_FOR)
         if miss:
             response[STATUS_HEADER] = "miss"
         return response

@@ -9,8 +9,9 @@ change must show at once, on the home and beside every article. So the picks hav
 - the moments, after the token was made, at which the picks change by the clock alone (a pick starts or ends:
   editorial.selectors.pick_changes_after).
 
-A cached page is stamped with the token current when its making began (`Generation.token`), and is good only while
-that is still the token and no such moment has passed since it was made (`Generation.covers`). Random rather than
+A cached page is stamped with the token current when its making began (`stamp_for`: a page during whose making
+the token changed is not kept), and is good only while that is still the token and no such moment has passed
+since its making began (`Generation.covers`). Random rather than
 counted, so a token the cache lost (evicted, a cache cleared) is never made again by chance: a lost token makes
 every page out of date once, never a stale one good.
 
@@ -21,7 +22,7 @@ What a hit costs: the token and the moments are kept in this process too and rea
 once every `RECHECK` seconds, so a hit still costs one cache read (the page); the check itself is a comparison and a
 look at the next moment. The price is that another process (another worker, another web node) sees a change up to
 `RECHECK` seconds late; the process that made the change sees it at once. The hit path never makes a generation
-(that takes a query): without one it answers as a miss, and the miss, which renders anyway, makes it.
+(that takes a query): without one it answers as a miss, and the miss makes it once it has made a page it may keep.
 
 Shared caches downstream (a CDN, the browser's HTTP cache) may still keep a page for its max-age: that is the
 HTTP contract of a public page, which this does not change.
@@ -48,6 +49,7 @@ RECHECK = 1.0  # seconds a process trusts its own copy of the generation
 class Generation:
     token: str
     changes: tuple[float, ...]  # epoch seconds when the picks change by the clock, ascending
+    by_change: bool = False  # made because a pick changed (`picks_changed`), not because none was known
 
     def covers(self, token: str | None, made_at: float, now: float) -> bool:
         """Whether a copy made at `made_at` under `token` still shows the picks as they are at `now`."""
@@ -81,22 +83,35 @@ def current() -> Generation | None:
 
 
 def for_render() -> Generation:
-    """The generation to stamp a page about to be made with; made (one query) when the cache holds none."""
+    """The generation for a part of a page being made (the article sidebar); made (one query) when the cache holds
+    none."""
     known = current()
     if known is not None:
         return known
     with _memo_lock:
-        made = _made()
+        made = _made(by_change=False)
         if not cache.add(KEY, made, None):
             made = cache.get(KEY) or made  # another process made one first: share it
         _remember(made)
         return made
 
 
+def stamp_for(before: Generation | None) -> str | None:
+    """The token to keep a page with that was made while `before` was current (read, without a query, before the
+    page was made), or None when the page must not be kept: the picks changed while it was made, or may have.
+
+    Called only for a page that may be kept, after it was made, so a request that makes no page (a feed, a 405)
+    never costs the query that making a generation takes."""
+    after = for_render()
+    if before is None:  # none was known: good unless a pick changed since (its bump comes after its commit)
+        return None if after.by_change else after.token
+    return before.token if after.token == before.token else None
+
+
 def picks_changed() -> None:
     """A pick was added, changed or removed (after its transaction committed): every copy stamped before is out of
     date, here at once and in other processes within `RECHECK` seconds."""
-    made = _made()
+    made = _made(by_change=True)
     cache.set(KEY, made, None)
     _remember(made)
 
@@ -106,9 +121,9 @@ def now() -> float:
     return clock.now().timestamp()
 
 
-def _made() -> Generation:
-    changes = editorial.pick_changes_after(clock.now())
-    return Generation(token=uuid.uuid4().hex, changes=tuple(moment.timestamp() for moment in changes))
+def _made(*, by_change: bool) -> Generation:
+    changes = tuple(moment.timestamp() for moment in editorial.pick_changes_after(clock.now()))
+    return Generation(token=uuid.uuid4().hex, changes=changes, by_change=by_change)
 
 
 def _remember(generation: Generation) -> None:

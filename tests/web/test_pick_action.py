@@ -9,27 +9,34 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.test import Client
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, RequestFactory
+from django.urls import include, path
 
 from newsstand.accounts.models import User
 from newsstand.core import clock
 from newsstand.editorial.models import Pick
 from newsstand.web import caching, page_generation
-from newsstand.web.caching import STATUS_HEADER, Renewer
+from newsstand.web.caching import PAGE_CACHE, STATUS_HEADER, Renewer, page_key
 from tests.web.rows import make_article, make_publisher, make_story
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a long enough passphrase"
 
 
+def a_page_made_while_a_pick_changes(request: HttpRequest) -> HttpResponse:
+    page_generation.picks_changed()  # as another process's bump would land, after its commit, mid-render
+    return HttpResponse("<p>made with the picks of before</p>")
+
+
+urlpatterns = [path("mid-change/", a_page_made_while_a_pick_changes), path("", include("newsstand.urls"))]
+
+
 @pytest.fixture(autouse=True)
-def _fresh_generation(monkeypatch):
-    """Each test starts without this process's copy of the picks' generation (the caches are emptied too), and
-    stale pages are made again on the request's thread (the test's database is one open transaction)."""
-    page_generation.forget()
+def _renew_on_the_request_thread(monkeypatch):
+    """Stale pages are made again on the request's thread (the test's database is one open transaction)."""
     monkeypatch.setattr(caching, "renewer", Renewer(background=False))
-    yield
-    page_generation.forget()
 
 
 def staff(email: str, *codenames: str, is_staff: bool = True) -> Client:
@@ -124,11 +131,11 @@ def test_nobody_but_editors_sees_the_action_or_may_use_it(who, article, member_c
         "inactive editor": lambda: _inactive(staff("gone@example.com", "add_pick", "delete_pick")),
     }
     client = clients[who]()
-    for path in (f"/articles/{article.pk}/", f"/stories/{story.pk}/"):
-        page = client.get(path).content.decode()
-        assert "Our Picks</button>" not in page and "pick-form" not in page and f"{path}pick/" not in page
-    for path, action in [(f"/articles/{article.pk}/pick/", "add"), (f"/stories/{story.pk}/pick/", "remove")]:
-        assert client.post(path, {"action": action}).status_code == 403
+    for page_path in (f"/articles/{article.pk}/", f"/stories/{story.pk}/"):
+        page = client.get(page_path).content.decode()
+        assert "Our Picks</button>" not in page and "pick-form" not in page and f"{page_path}pick/" not in page
+    for action_path, action in [(f"/articles/{article.pk}/pick/", "add"), (f"/stories/{story.pk}/pick/", "remove")]:
+        assert client.post(action_path, {"action": action}).status_code == 403
     assert not Pick.objects.exists()
 
 
@@ -229,11 +236,24 @@ def test_a_lost_generation_makes_pages_out_of_date_never_good(article, django_ca
     """The cache may drop the generation (eviction, a flush): the next page is made anew, never served stale."""
     anonymous_get("/")
     assert anonymous_get("/")[STATUS_HEADER] == "hit"
-    from django.core.cache import cache
-
-    cache.delete(page_generation.KEY)
+    caches["default"].delete(page_generation.KEY)
     page_generation.forget()  # as another process would find it
     Pick.objects.create(article=article)  # committed elsewhere: no signal reaches this process
     home = anonymous_get("/")
     assert home[STATUS_HEADER] == "miss" and "The harbour reopens" in picks_on(home.content.decode())
-    assert cache.get(page_generation.KEY) is not None
+    assert caches["default"].get(page_generation.KEY) is not None
+
+
+@pytest.mark.urls(__name__)
+def test_a_page_made_while_the_picks_change_is_answered_but_not_kept():
+    anonymous_get("/")  # a generation is known
+    assert anonymous_get("/mid-change/")[STATUS_HEADER] == "miss"
+    kept = caches[PAGE_CACHE].get(page_key(RequestFactory().get("/mid-change/", HTTP_HOST="testserver"), "anon"))
+    assert kept is None  # answered, not kept: it may show the picks of before the change
+    assert anonymous_get("/")[STATUS_HEADER] == "miss"  # and the home from before the change is out of date
+
+
+def test_a_request_that_makes_no_page_costs_no_query_for_the_generation(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert Client().get("/membership/webhooks/stripe/").status_code == 405
+    assert page_generation.current() is None
