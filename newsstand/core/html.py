@@ -87,21 +87,16 @@ def html_to_text(markup: str) -> str:
     return text_of_clean_html(_TEXT_CLEANER.clean(markup))
 
 
-_INLINE_CLEANER = nh3.Cleaner(
-    tags=set(),
-    clean_content_tags={"script", "style", "template", "noscript", "iframe", "svg", "math", "title", "textarea"},
-    attributes={},
-    link_rel=None,
-)
-
-
 def plain_text(markup: str) -> str:
-    """One line of plain text from a title, an author or a caption: tags stripped, entities decoded, whitespace
-    collapsed. Feeds put `<b>`, `&amp;amp;` and newlines in titles; readers should see none of it."""
+    """One line of plain text from a title, an author, a caption or a summary: tags stripped, entities decoded,
+    whitespace collapsed. Feeds put `<b>`, `&amp;amp;` and newlines in titles; readers should see none of it. Blocks
+    and line breaks part words (`<li>a</li><li>b</li>` is "a b", never "ab": the teaser counts words)."""
     if not markup:
         return ""
-    if "<" in markup or "&" in markup:
-        markup = html.unescape(_INLINE_CLEANER.clean(markup))
+    if "<" in markup:
+        return " ".join(html_to_text(markup).split())
+    if "&" in markup:
+        markup = html.unescape(markup)
     return " ".join(markup.split())
 
 

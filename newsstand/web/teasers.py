@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from newsstand.articles.models import Article
-from newsstand.core.html import first_words
+from newsstand.core.html import first_words, plain_text
 from newsstand.stories.models import Story
-from newsstand.web.templatetags.formatting import http_url, plain_text
+from newsstand.web.templatetags.formatting import http_url
 
 TEASER_WORDS = 40
 SITE_NAME = "Newsstand"

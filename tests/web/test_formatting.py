@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from newsstand.web.templatetags.formatting import describe_age, http_url, plain_text, reading_minutes, shorten
+from newsstand.core.html import plain_text
+from newsstand.web.templatetags.formatting import describe_age, http_url, reading_minutes, shorten
 
 NOW = datetime(2024, 6, 15, 12, 0, tzinfo=UTC)
 

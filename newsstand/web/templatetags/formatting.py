@@ -6,21 +6,18 @@ Every filter returns plain text, which the template then escapes: only `body_htm
 
 from __future__ import annotations
 
-import html
 import math
-import re
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django import template
-from django.utils.html import strip_tags
 
 from newsstand.core import clock
+from newsstand.core.html import plain_text
 
 register = template.Library()
 
 WORDS_PER_MINUTE = 230
-_WHITESPACE = re.compile(r"\s+")
 
 
 def describe_age(value: datetime, *, now: datetime) -> str:
@@ -46,11 +43,6 @@ def reading_minutes(word_count: int) -> int:
     if word_count <= 0:
         return 0
     return max(1, math.ceil(word_count / WORDS_PER_MINUTE))
-
-
-def plain_text(markup: str) -> str:
-    """Text of a sanitised HTML fragment, entities decoded, whitespace collapsed, ready to be escaped again."""
-    return _WHITESPACE.sub(" ", html.unescape(strip_tags(markup or ""))).strip()
 
 
 def shorten(text: str, limit: int) -> str:
