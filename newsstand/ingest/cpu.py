@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from newsstand.articles import identity
+from newsstand.core import urls
 from newsstand.core.errors import NewsstandError
 from newsstand.ingest.stages import enrich, normalize, parse, sanitize
 from newsstand.ingest.types import Entry, FeedMeta
@@ -41,9 +42,12 @@ def parse_and_normalize(
         parsed, feed_url=feed_url, base_url=url, full_text_mode=full_text_mode, now=now
     )
     entries = [replace(e, source_hash=entry_source_hash(e)) for e in entries]
+    image = urls.absolute(url, parsed.image) if parsed.image else ""
     meta = FeedMeta(
         title=parsed.title,
         site_url=parsed.link,
+        description=parsed.description,
+        image_url=image if urls.is_http_url(image) else "",
         ttl_minutes=parsed.ttl_minutes,
         entry_count=len(entries),
         entry_times=tuple(e.published_at for e in entries),

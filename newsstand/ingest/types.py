@@ -81,6 +81,8 @@ class ParsedFeed:
     link: str = ""  # the site's home page
     language: str = ""
     format: str = ""  # "rss", "atom", "rdf", "json"
+    description: str = ""  # plain text: RSS <description>, Atom <subtitle>, JSON Feed `description`
+    image: str = ""  # the channel's image as written (RSS <image>, Atom <logo>/<icon>, JSON Feed `icon`)
     entries: list[RawEntry] = field(default_factory=list)
     ttl_minutes: int | None = None  # RSS <ttl>, a hint for the schedule
 
@@ -140,6 +142,8 @@ class FeedMeta:
 
     title: str = ""
     site_url: str = ""
+    description: str = ""
+    image_url: str = ""  # absolute http(s), or ""
     ttl_minutes: int | None = None
     entry_count: int = 0
     entry_times: tuple[datetime | None, ...] = ()

@@ -9,7 +9,10 @@ class Publisher(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     homepage = models.URLField(max_length=2000, blank=True)
-    logo_url = models.URLField(max_length=2000, blank=True)
+    logo_url = models.URLField(max_length=2000, blank=True, help_text="The feed's image, shown on its pages.")
+    description = models.TextField(
+        blank=True, help_text="Who they are, in a sentence or two: from the feed's channel until staff write one."
+    )
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
     language = models.CharField(max_length=16, blank=True, help_text="BCP 47, e.g. en-GB")
     weight = models.FloatField(default=1.0, help_text="Editorial weight used by ranking.")

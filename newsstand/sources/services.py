@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
+from functools import reduce
 from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils.text import slugify
 
 from newsstand.core.urls import is_http_url
@@ -388,3 +391,26 @@ def set_feeds_active(*, feeds: Iterable[Feed] | None = None, feed_ids: Iterable[
 def fetch_now(*, feed_ids: Iterable[int], now: datetime) -> int:
     """Make feeds due at once (the schedule claims due feeds); returns how many were touched."""
     return Feed.objects.filter(pk__in=list(feed_ids)).update(next_fetch_at=now)
+
+
+MAX_DESCRIPTION_CHARS = 500
+
+
+def describe_publisher(*, publisher_id: int, channel_title: str, description: str, image_url: str) -> None:
+    """What a feed's channel says of its publisher (its description and image) fills the publisher's own while
+    that is empty: staff's words and the first feed's stay. One UPDATE, which matches nothing once both are set."""
+    description = " ".join(description.split())
+    if description.casefold() == " ".join(channel_title.split()).casefold():
+        description = ""  # "BBC News - Home" describing "BBC News - Home" says nothing
+    if len(description) > MAX_DESCRIPTION_CHARS:
+        description = description[:MAX_DESCRIPTION_CHARS].rsplit(" ", 1)[0] + "…"
+    logo_url = image_url if is_http_url(image_url) and len(image_url) <= MAX_URL_LENGTH else ""
+    given = {"description": description, "logo_url": logo_url}
+    fill = {
+        name: Case(When(**{name: ""}, then=Value(value)), default=F(name), output_field=Publisher._meta.get_field(name))
+        for name, value in given.items()
+        if value
+    }
+    if fill:
+        wanting = reduce(operator.or_, (Q(**{name: ""}) for name in fill))
+        Publisher.objects.filter(wanting, pk=publisher_id).update(**fill)

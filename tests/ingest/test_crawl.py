@@ -162,3 +162,25 @@ def test_private_addresses_are_refused_unless_allowed(web, monkeypatch):
     assert totals["errors"] == {"blocked_address": 1}
     assert feed.last_error_code == "blocked_address" and "NEWSSTAND_FETCH_ALLOW_PRIVATE" in feed.last_error
     assert web.requests == [] and not Article.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_crawl_describes_the_publisher_by_its_channel(web):
+    """The channel's description and image become the publisher's (its page shows them), the image made absolute."""
+    item = f"<item><guid>h1</guid><link>{web.url('/h1')}</link><title>Tide</title><description>x</description></item>"
+    web.route(
+        "/feed.xml",
+        w.conditional(
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour Times</title>'
+            "<description>Local news for the &lt;b&gt;harbour&lt;/b&gt; towns.</description>"
+            f"<image><url>/img/logo.png</url><title>Harbour Times</title><link>/</link></image>{item}</channel></rss>"
+        ),
+    )
+    publisher = Publisher.objects.create(name="Harbour Times", slug="harbour-times")
+    Feed.objects.create(url=web.url("/feed.xml"), publisher=publisher, full_text="never")
+    command("crawl", "--once")
+    publisher.refresh_from_db()
+    assert (publisher.description, publisher.logo_url) == (
+        "Local news for the harbour towns.",
+        web.url("/img/logo.png"),
+    )

@@ -147,6 +147,29 @@ def test_media_images_credits_and_origlink() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("document", "description", "image"),
+    [
+        (b'<rss version="2.0"><channel><title>T</title><description>About &lt;i&gt;us&lt;/i&gt;</description>'
+         b"<image><url> https://t.example/logo.png </url></image></channel></rss>", "About us", "https://t.example/logo.png"),
+        (b'<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>T</title>'
+         b'<itunes:image href="https://t.example/cover.jpg"/></channel></rss>', "", "https://t.example/cover.jpg"),
+        (b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">'
+         b'<channel><title>T</title><description>RDF</description><image rdf:resource="https://t.example/r.gif"/></channel>'
+         b'<image rdf:about="https://t.example/r.gif"><url>https://t.example/r.gif</url></image></rdf:RDF>', "RDF", "https://t.example/r.gif"),
+        (b'<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><icon>/favicon.ico</icon><subtitle type="html">'
+         b"Our &lt;b&gt;news&lt;/b&gt;</subtitle><logo>https://t.example/logo.svg</logo></feed>", "Our news", "https://t.example/logo.svg"),
+        (b'<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><icon>/favicon.ico</icon></feed>', "", "/favicon.ico"),
+        (b'{"version": "https://jsonfeed.org/version/1.1", "title": "T", "description": "JSON news", '
+         b'"icon": "https://t.example/512.png", "favicon": "https://t.example/64.png", "items": []}', "JSON news", "https://t.example/512.png"),
+    ],
+    ids=["rss", "podcast", "rdf", "atom-logo-over-icon", "atom-icon", "json"],
+)  # fmt: skip
+def test_the_channel_describes_itself(document: bytes, description: str, image: str) -> None:
+    feed = parse_feed(document, url="https://t.example/feed")
+    assert (feed.description, feed.image) == (description, image)
+
+
 def test_json_feed_1_0_and_1_1() -> None:
     one = _parse("jsonfeed10.json")
     assert one.format == "json" and one.link == "https://json1.example/"

@@ -147,3 +147,46 @@ def test_first_fetch_of_a_guessed_feed_places_it_and_its_articles_by_the_channel
     # A feed placed by what it declared or by its htmlUrl stays where it is, whatever its channel says.
     store.write_feed(store.FeedWrite(job=jobs[1], now=NOW, result=result(), meta=meta, entries=[entry(2)]))
     assert Article.objects.get(identity="id2").publisher.slug == "paper"
+
+
+def test_the_channel_describes_its_publisher_until_it_has_a_description_and_a_logo(jobs):
+    ok = result(status=200)
+    channel = FeedMeta(
+        title="Wire: World", description="  News from the\nwire.  ", image_url="https://wire.example/logo.png"
+    )
+    store.record_success(job=jobs[0], result=ok, meta=channel, now=NOW)
+    wire = Publisher.objects.get(slug="wire")
+    assert (wire.description, wire.logo_url) == ("News from the wire.", "https://wire.example/logo.png")
+    # Another feed of the same publisher, a changed channel, or staff's own words: what is set stays.
+    Publisher.objects.filter(slug="wire").update(description="Staff wrote this.")
+    store.record_success(
+        job=jobs[0],
+        result=ok,
+        meta=replace(channel, description="Other", image_url="https://wire.example/b.png"),
+        now=NOW,
+    )
+    wire.refresh_from_db()
+    assert (wire.description, wire.logo_url) == ("Staff wrote this.", "https://wire.example/logo.png")
+
+
+@pytest.mark.parametrize(
+    ("description", "image_url", "stored"),
+    [
+        ("Paper: News", "", ("", "")),  # the title again describes nothing
+        ("word " * 200, "", ("word " * 99).strip() + " word…"),
+        ("", "javascript:alert(1)", ("", "")),
+        ("", "https://paper.example/" + "x" * 2000, ("", "")),
+    ],
+)
+def test_what_the_channel_says_is_checked_before_it_describes_a_publisher(jobs, description, image_url, stored):
+    meta = FeedMeta(title="Paper: News", description=description, image_url=image_url)
+    store.record_success(job=jobs[1], result=result(status=200), meta=meta, now=NOW)
+    paper = Publisher.objects.get(slug="paper")
+    assert (paper.description, paper.logo_url) == (stored if isinstance(stored, tuple) else (stored, ""))
+
+
+def test_a_described_publisher_costs_no_write(jobs, django_assert_num_queries):
+    Publisher.objects.filter(slug="wire").update(description="Set.", logo_url="https://wire.example/logo.png")
+    meta = FeedMeta(title="Wire", description="New words", image_url="https://wire.example/new.png")
+    with django_assert_num_queries(2):  # the feed's update, and the publisher's, which matches no row
+        store.record_success(job=jobs[0], result=result(status=200), meta=meta, now=NOW)

@@ -622,6 +622,9 @@ def _read_rss(root: etree._Element, has_xml_base: bool, kind: str) -> ParsedFeed
             channel = child
         elif _qname(child.tag)[1] == "item":
             items.append(child)  # RSS 1.0 / 0.90 keep items beside the channel
+        elif _qname(child.tag)[1] == "image" and not feed.image:
+            feed.image = _image_url(child, base)  # RSS 1.0 keeps its image beside the channel too
+    podcast_image = ""
     for child in channel:
         family, local = _qname(child.tag)
         if local == "item":
@@ -635,14 +638,29 @@ def _read_rss(root: etree._Element, has_xml_base: bool, kind: str) -> ParsedFeed
                 feed.language = (child.text or "").strip()
             elif local == "ttl":
                 feed.ttl_minutes = _int(child.text)
+            elif local == "description" and not feed.description:
+                feed.description = _plain(_text(child))
+            elif local == "image" and not feed.image:
+                feed.image = _image_url(child, base)
+        elif family == _ITUNES and local == "image" and child.get("href"):
+            podcast_image = podcast_image or base(child, child.get("href") or "")
         elif family == _DC and local == "language" and not feed.language:
             feed.language = (child.text or "").strip()
         elif family == _ATOM and local == "link" and not feed.link and (child.get("rel") or "") == "alternate":
             feed.link = base(child, child.get("href") or "")
     if not feed.language:
         feed.language = (channel.get(_XML_LANG) or root.get(_XML_LANG) or "").strip()
+    feed.image = feed.image or podcast_image
     feed.entries = [_read_entry(item, False, base) for item in items]
     return feed
+
+
+def _image_url(image: etree._Element, base: Callable[[etree._Element, str], str]) -> str:
+    """An RSS <image>'s <url>."""
+    for child in image:
+        if _qname(child.tag)[1] == "url" and child.text and child.text.strip():
+            return base(child, child.text.strip())
+    return ""
 
 
 def _read_atom(root: etree._Element, has_xml_base: bool) -> ParsedFeed:
@@ -660,6 +678,11 @@ def _read_atom(root: etree._Element, has_xml_base: bool) -> ParsedFeed:
             entries.append(_read_entry(child, True, base))
         elif local == "title" and not feed.title:
             feed.title = _plain(_atom_content(child))
+        elif local in ("subtitle", "tagline") and not feed.description:
+            feed.description = _plain(_atom_content(child))
+        elif local in ("logo", "icon") and child.text and child.text.strip():
+            image = base(child, child.text.strip())
+            feed.image = image if local == "logo" else feed.image or image  # the logo, else the icon
         elif local == "link" and child.get("href"):
             links.append(((child.get("rel") or "alternate").lower(), base(child, child.get("href") or "")))
     feed.link = _best_alternate(links)
@@ -699,6 +722,8 @@ def _read_json(body: bytes) -> ParsedFeed:
         link=_str(data.get("home_page_url")).strip(),
         language=_str(data.get("language")).strip(),
         format="json",
+        description=_plain(_str(data.get("description"))),
+        image=(_str(data.get("icon")) or _str(data.get("favicon"))).strip(),
     )
     feed_author = _json_authors(data)
     for item in data["items"]:
@@ -750,6 +775,8 @@ def _read_with_feedparser(body: bytes, url: str, content_type: str) -> ParsedFee
         language=info.get("language") or "",
         format=fmt,
         ttl_minutes=_int(info.get("ttl")),
+        description=_plain(info.get("subtitle")),
+        image=(info.get("image") or {}).get("href") or info.get("logo") or info.get("icon") or "",
     )
     for item in result.entries:
         contents = [c.get("value") or "" for c in item.get("content") or []]

@@ -3,7 +3,8 @@ and the feed's fetch state and schedule are recorded — all idempotent, so a cr
 second crawler racing for the same syndicated article leave exactly one row.
 
 Per feed this costs a constant number of queries (select known, bulk insert, select ids, bulk update,
-bulk link, feed update), never one per entry; a feed whose publisher was guessed adds a few more once, on its
+bulk link, feed update, and the publisher's description and logo from the channel, an update that matches nothing
+once they are set), never one per entry; a feed whose publisher was guessed adds a few more once, on its
 first successful fetch, when its channel places it (sources.services.place_fetched_feed).
 """
 
@@ -218,6 +219,11 @@ def record_success(*, job: FeedJob, result: FetchResult, meta: FeedMeta | None, 
         if meta.title:
             update["title"] = meta.title[:500]
     Feed.objects.filter(pk=job.feed_id).update(**update)
+    if meta and (meta.description or meta.image_url):
+        sources.describe_publisher(
+            publisher_id=job.publisher_id, channel_title=meta.title, description=meta.description,
+            image_url=meta.image_url,
+        )  # fmt: skip
     if result.permanent_url and result.permanent_url != job.url:
         _move_feed(job=job, new_url=result.permanent_url)  # its own savepoint: a clash leaves the update above
 
