@@ -68,9 +68,13 @@ def event_feeds(base: str, now: datetime) -> dict[str, tuple[str, str]]:
             f"/feeds/{slug(name)}.xml",
             '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"'
             ' xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:media="http://search.yahoo.com/mrss/">'
-            f"<channel><title>{escape(name)}</title><link>{base}/</link>{''.join(entries)}</channel></rss>",
+            f"<channel><title>{escape(name)}</title><link>{base}/</link>"
+            # What its publisher page shows readers: the channel's description and image (a logo of its own).
+            f"<description>{escape(name)} reports the day's news from every side, as it happens.</description>"
+            f"<image><url>{base}/img/{60 + n % 4}.png</url><title>{escape(name)}</title><link>{base}/</link></image>"
+            f"{''.join(entries)}</channel></rss>",
         )
-        for name, entries in items.items()
+        for n, (name, entries) in enumerate(items.items())
     }
 
 

@@ -12,7 +12,6 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
-from newsstand.sources.models import FeedStatus
 from newsstand.web.image_urls import proxy_url
 from tests.web.rows import NOON, make_article, make_feed, make_publisher
 
@@ -209,28 +208,7 @@ def test_unknown_article_is_404(client):
 # --- Publisher ---------------------------------------------------------------------------------------------------
 
 
-def test_publisher_page_shows_feeds_health_and_its_own_articles(client, publisher, feed):
-    feed.last_success_at = NOON
-    feed.save()
-    make_feed(
-        publisher,
-        title="Daily Example: Broken",
-        status=FeedStatus.ERROR,
-        last_error_code="http_503",
-        consecutive_failures=4,
-    )
-    make_article(publisher, title="Ours")
-    make_article(make_publisher(slug="someone-else"), title="Not ours")
-    response = client.get("/publishers/daily-example/")
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert "<h1>The Daily Example</h1>" in body
-    assert '<a href="https://daily.example.com/" rel="noopener">' in body
-    assert "Daily Example: World" in body and "Healthy" in body
-    assert f'<time datetime="{NOON.isoformat()}">' in body
-    assert "Failing" in body and "http_503, 4 failures in a row" in body and "never" in body
-    # Items are h3 here, under the page's own "Latest articles" h2.
-    assert re.findall(r'<h3 class="headline"><a href="/articles/\d+/">([^<]*)</a>', body) == ["Ours"]
+# The page itself (readers meet the publisher, staff see the feeds' health): tests/web/test_publisher_page.py.
 
 
 def test_unknown_publisher_is_404(client):
@@ -303,16 +281,6 @@ def test_article_page_uses_a_constant_number_of_queries(client, django_assert_ma
     other = make_article(publisher, feeds=tuple(carriers), section="World")
     with django_assert_max_num_queries(3):
         assert client.get(f"/articles/{other.pk}/").status_code == 200
-
-
-def test_publisher_page_uses_a_constant_number_of_queries(client, django_assert_max_num_queries, publisher):
-    for _ in range(6):
-        make_feed(publisher)
-    for _ in range(40):
-        make_article(publisher)
-    # the publisher, its feeds, sections, the page count, the page
-    with django_assert_max_num_queries(5):
-        assert client.get("/publishers/daily-example/").status_code == 200
 
 
 def test_listing_does_not_load_article_bodies(client, publisher):

@@ -183,11 +183,13 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def publisher(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who the publisher is and what they published. The feeds' health is for staff: their pages are made for them
+    alone (a signed-in reader's page is never stored in the page cache), and no other reader's page holds it."""
     found = selectors.publisher_by_slug(slug)
     page = _page(request, selectors.listed_articles(publisher=found))
     context = {
         "publisher": found,
-        "feeds": list(found.feeds.all()),
+        "feeds": list(found.feeds.all()) if request.user.is_staff else [],
         "page": page,
         "articles": page.object_list,
         "follow": _follow_state(request, kind="publisher", value=found.slug, label=found.name, publisher_id=found.pk),
