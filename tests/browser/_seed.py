@@ -6,7 +6,9 @@ environment names it), never the one pytest-django set up, and prints what the t
 The feeds are real material: the AllSides sample (eight news events, each covered by three publishers, so stories
 with several publishers form), a few real publishers' feeds from tests/data/feeds, and one summary-only feed whose
 article page (a real page) is fetched and extracted. Event articles carry a lead image served on loopback and are
-dated in the last hours, so they make Top stories right now.
+dated in the last hours, so they make Top stories right now. One more feed carries an awkward article for the layout
+to hold on a phone (images that fail to load, a wide table, long unbroken words and addresses), and the editors have
+made three picks (a story, an article, the awkward one).
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ REAL_FEEDS = {  # file → (publisher, section)
     "real_gmanews.xml.gz": ("GMA News", "Nation"),
     "real_dailytelegraph.xml.gz": ("The Daily Telegraph", "Australia"),
 }
+AWKWARD_TITLE = "Margin notes: Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch counts its ballots"
+# Refused at once (nothing listens on port 1): an image that fails to load, as a publisher's broken one does.
+MISSING_IMAGE = "http://127.0.0.1:1/missing.jpg"
+LONG_URL = "https://example.org/" + "a-very-long-unbroken-address-segment-" * 6 + "end"
 AUTHORS = ["Maria Lopez", "James Okafor", "Hannah Becker", "Kenji Watanabe", "Aisha Rahman", "Tom Gallagher"]
 
 
@@ -78,6 +84,36 @@ def event_feeds(base: str, now: datetime) -> dict[str, tuple[str, str]]:
     }
 
 
+def awkward_feed(base: str, now: datetime) -> str:
+    """One article that tries to widen a phone's page: images that fail to load (one with a width of 789 and no
+    alt text, one wider still in a figure), a long unbroken address in the text and a link, a table and a line of
+    code wider than the screen, a long unbroken word in the headline; its lead image fails too."""
+    cells = "".join(f"<th>Region number {n}</th>" for n in range(12))
+    row = "".join(f"<td>{n * 1234567}</td>" for n in range(12))
+    body = (
+        "<p>The count went on through the night in every polling district of the county.</p>"
+        f'<p><img src="{MISSING_IMAGE}" width="789" height="400"></p>'
+        f'<figure><img src="{MISSING_IMAGE}?chart" width="1200" height="600" alt="A chart of the count by region">'
+        "<figcaption>The count by region.</figcaption></figure>"
+        f"<p>The returning officer published every figure at {LONG_URL} before dawn.</p>"
+        f'<p>Read <a href="{LONG_URL}">{LONG_URL}</a> for the full returns.</p>'
+        f"<table><thead><tr>{cells}</tr></thead><tbody><tr>{row}</tr><tr>{row}</tr></tbody></table>"
+        f"<pre>{'count = tally(ballots, district=district, recount=False, observers=observers); ' * 3}</pre>"
+        "<p>The result is expected by noon.</p>"
+    )
+    when = format_datetime(now - timedelta(hours=1), usegmt=True)
+    link = f"{base}/awkward/1"
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"'
+        ' xmlns:media="http://search.yahoo.com/mrss/"><channel><title>Margin Notes</title>'
+        f"<link>{base}/</link><item><guid>{link}</guid><link>{link}</link><title>{AWKWARD_TITLE}</title>"
+        f"<description>Every figure is at {LONG_URL}</description>"
+        f"<content:encoded><![CDATA[{body}]]></content:encoded>"
+        f'<media:content url="{MISSING_IMAGE}?lead" medium="image" width="789" height="400"/>'
+        f"<pubDate>{when}</pubDate></item></channel></rss>"
+    )
+
+
 def seed(base: str, users: int) -> dict:
     import django
 
@@ -88,6 +124,7 @@ def seed(base: str, users: int) -> dict:
     from django.test import Client
 
     from newsstand.articles.models import Article
+    from newsstand.editorial.models import Pick
     from newsstand.sources.models import Feed, Publisher
     from newsstand.stories.models import Story
 
@@ -103,6 +140,8 @@ def seed(base: str, users: int) -> dict:
         Feed.objects.create(url=f"{base}/real/{file}", publisher=publisher, full_text="never", section=section)
     extracted = Publisher.objects.create(name="Page Extract Weekly", slug="page-extract-weekly")
     Feed.objects.create(url=f"{base}/summaries.xml", publisher=extracted, full_text="always", section="Features")
+    margin = Publisher.objects.create(name="Margin Notes", slug="margin-notes", homepage=f"{base}/")
+    Feed.objects.create(url=f"{base}/awkward.xml", publisher=margin, full_text="never", section="Elections")
     # A group's titles, all served from this one host, as an operator imports them (placed by sources.identity).
     call_command("import_opml", f"{base}{_group.OPML_PATH}", "--full-text", "never", **quiet)
 
@@ -113,6 +152,15 @@ def seed(base: str, users: int) -> dict:
         if name in commands:
             call_command(name, **quiet)
             break
+
+    widest = Story.objects.filter(merged_into=None).order_by("-publisher_count", "-article_count", "id").first()
+    if widest is not None:
+        Pick.objects.create(story=widest, position=1, note="Every side of it, in one place.")
+    others = Article.objects.exclude(lead_image_url="").exclude(story=widest).exclude(title=AWKWARD_TITLE)
+    picked = others.order_by("-published_at", "id").first()
+    if picked is not None:
+        Pick.objects.create(article=picked, position=2, note="Worth your time.")
+    Pick.objects.create(article=Article.objects.get(title=AWKWARD_TITLE), position=3)
 
     sessions = []
     for n in range(users):  # one reader per session: a test's saves and history are its own
@@ -145,6 +193,7 @@ def feeds_to_serve(base: str) -> dict[str, bytes]:
     served = {path: xml.encode() for path, xml in event_feeds(base, datetime.now(UTC)).values()}
     for file in REAL_FEEDS:
         served[f"/real/{file}"] = gzip.decompress((DATA / "feeds" / file).read_bytes())
+    served["/awkward.xml"] = awkward_feed(base, datetime.now(UTC)).encode()
     served.update(_group.feeds(base, datetime.now(UTC)))
     page = sorted((DATA / "pages" / "html").glob("*.html.gz"))[0]
     served["/page/1"] = gzip.decompress(page.read_bytes())

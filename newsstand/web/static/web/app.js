@@ -1,6 +1,6 @@
 /* Newsstand: the little the pages need beyond HTML. Everything works without it; this adds the service worker,
    the dark-mode and text-size switches, keyboard navigation (j/k/o/s/?), saving without a page load, and sharing.
-   Hooks (also used by the browser tests): [data-nav-item], #theme-toggle, #text-size, #save-button. */
+   Hooks (also used by the browser tests): [data-nav-item], #theme-toggle, #text-size, #save-button, #header-menu. */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -31,6 +31,27 @@
       toggle.setAttribute("aria-pressed", String(dark()));
     });
   }
+
+  // The header menu, a <details>, opens without script; this closes it as menus close: Escape (focus back on its
+  // button), a click or the focus elsewhere.
+  var menu = document.getElementById("header-menu");
+  if (menu) {
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !menu.open) return;
+      menu.open = false;
+      if (menu.contains(document.activeElement)) menu.firstElementChild.focus();
+    });
+    var leave = function (event) { if (!menu.contains(event.target)) menu.open = false; };
+    document.addEventListener("click", leave);
+    document.addEventListener("focusin", leave);
+  }
+
+  // An image that fails to load (a publisher's broken one) leaves no empty box (site.css: .img-failed).
+  function failed(img) { if (img.tagName === "IMG") img.classList.add("img-failed"); }
+  document.addEventListener("error", function (event) { failed(event.target); }, true);
+  Array.prototype.forEach.call(document.images, function (img) {
+    if (img.complete && img.currentSrc && !img.naturalWidth) failed(img);
+  });
 
   // Text size for article bodies, kept across pages.
   var size = document.getElementById("text-size");
