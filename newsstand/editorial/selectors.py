@@ -31,7 +31,6 @@ def current_picks(*, now: datetime, limit: int = 6) -> list[Pick]:
     )
 
 
-
 def showing(*, article: Article | None = None, story: Story | None = None, now: datetime) -> QuerySet[Pick]:
     """The picks of this article (or this story) showing at `now`: usually none or one."""
     if (article is None) == (story is None):
