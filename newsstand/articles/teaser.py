@@ -21,7 +21,8 @@ from newsstand.core import html
 class Budget:
     standfirst_words: int = 60  # the feed's description, shown above the body
     body_words: int = 80  # about the two opening paragraphs of a news article
-    body_share: float = 0.4  # and never more than this share of the body: a short piece is not given away whole
+    body_share: float = 0.4  # and never more than this share of the text, standfirst and body: a short piece is
+    # not given away whole, whether its opening paragraphs are in the body or are the standfirst (ingest.repeats)
     figures: int = 1  # figures and images in the body (the lead image is apart)
     caption_words: int = 30  # the lead image's caption
 
@@ -39,9 +40,14 @@ def standfirst(summary_html: str, budget: Budget = BUDGET) -> str:
     return html.first_words(html.plain_text(summary_html), budget.standfirst_words) if summary_html else ""
 
 
-def body_html(clean_body_html: str, budget: Budget = BUDGET) -> str:
-    """The opening of the sanitised body, within the budget of words and figures; still trusted HTML."""
-    return html.cut_to_budget(clean_body_html, words=budget.body_words, figures=budget.figures, share=budget.body_share)
+def body_html(clean_body_html: str, budget: Budget = BUDGET, *, summary_html: str = "") -> str:
+    """The opening of the sanitised body, within the budget of words and figures, the standfirst (`summary_html`)
+    counted in the share; still trusted HTML."""
+    standfirst_words = html.word_count(html.plain_text(summary_html)) if summary_html else 0
+    return html.cut_to_budget(
+        clean_body_html, words=budget.body_words, figures=budget.figures, share=budget.body_share,
+        before=standfirst_words, shown_before=min(standfirst_words, budget.standfirst_words),
+    )  # fmt: skip
 
 
 def caption(text: str, budget: Budget = BUDGET) -> str:
@@ -50,5 +56,8 @@ def caption(text: str, budget: Budget = BUDGET) -> str:
 
 def searchable_text(summary_html: str, clean_body_html: str, budget: Budget = BUDGET) -> str:
     """The teaser's words as plain text: what search may match for readers without access."""
-    parts = (standfirst(summary_html, budget), html.html_to_text(body_html(clean_body_html, budget)))
+    parts = (
+        standfirst(summary_html, budget),
+        html.html_to_text(body_html(clean_body_html, budget, summary_html=summary_html)),
+    )
     return "\n\n".join(part for part in parts if part)

@@ -149,12 +149,15 @@ class _Budget:
         return text[: words[self.words - 1].end()].rstrip(" ,;:.-") + "…"
 
 
-def cut_to_budget(clean_html: str, *, words: int, figures: int, share: float = 1.0) -> str:
+def cut_to_budget(
+    clean_html: str, *, words: int, figures: int, share: float = 1.0, before: int = 0, shown_before: int = 0
+) -> str:
     """The opening of already-sanitised HTML that holds at most `words` visible words and `figures` figures, whatever
     its structure: text is counted wherever it sits (paragraphs, `<br>`-separated lines, tables, lists, quotes,
     headings, alt and title attributes), and the cut may fall inside any element. Everything after it is dropped;
     lxml serialises what is kept, so no tag is left open. At most `share` of all its words are kept, so that a short
-    text is never given away whole. The paywall's teaser (see `articles.teaser`)."""
+    text is never given away whole; when `before` words of the same text come ahead of it (a standfirst), the share
+    is of both, less the `shown_before` of them the reader saw. The paywall's teaser (see `articles.teaser`)."""
     if not clean_html.strip():
         return ""
     try:
@@ -162,7 +165,7 @@ def cut_to_budget(clean_html: str, *, words: int, figures: int, share: float = 1
     except etree.ParserError:
         return ""
     if share < 1.0:
-        words = min(words, int(_visible_words(root) * share))
+        words = max(0, min(words, int((_visible_words(root) + before) * share) - shown_before))
     budget = _Budget(words, figures)
     _cut_element(root, budget, in_figure=False)
     kept = html.escape(root.text or "", quote=False)

@@ -39,7 +39,7 @@ def article_text(article: Article, decision: Decision) -> ArticleText:
         # body_html was sanitised before it was stored: the one field on this site trusted as HTML.
         body = mark_safe(article.body_html)  # noqa: S308
         return ArticleText(html.plain_text(article.summary), body, html.plain_text(article.lead_image_caption))
-    body = mark_safe(teaser.body_html(article.body_html))  # noqa: S308 (cut from trusted HTML)
+    body = mark_safe(teaser.body_html(article.body_html, summary_html=article.summary))  # noqa: S308 (trusted HTML)
     return ArticleText(teaser.standfirst(article.summary), body, teaser.caption(article.lead_image_caption))
 
 

@@ -13,8 +13,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from newsstand.accounts.models import User
+from newsstand.articles import teaser
 from newsstand.core import clock
-from newsstand.core.html import cut_to_budget
+from newsstand.core.html import cut_to_budget, html_to_text
 from newsstand.membership.models import Membership, Status
 from newsstand.membership.paywall import ANONYMOUS, Reader, Why, decide
 from newsstand.reading import services as reading
@@ -90,6 +91,22 @@ def test_figures_and_attribute_text_count_against_the_budget():
     assert cut_to_budget('<p><a href="https://x.example/" title="one two three">four</a></p>', words=2, figures=0) == (
         '<p><a href="https://x.example/">four</a></p>'
     )
+
+
+def test_the_standfirst_counts_toward_the_share_of_a_short_piece():
+    """At most 40 % of the article's words, standfirst and body together: a standfirst made of the body's opening
+    paragraphs (ingest.stages.repeats) gives a non-member no more of a short piece than the body held them."""
+    first, rest = " ".join(["lead"] * 30), [" ".join([f"w{n}"] * 30) for n in range(2)]
+
+    def words(markup: str) -> int:
+        return len(html_to_text(markup).split())
+
+    assert words(teaser.body_html(_paragraphs(first, *rest))) == 36  # the copy still in the body: 40 % of 90 words
+    moved = teaser.body_html(_paragraphs(*rest), summary_html=f"<p>{first}</p>")  # the copy as the standfirst
+    assert len(teaser.standfirst(f"<p>{first}</p>").split()) + words(moved) == 36
+    # A long piece: the standfirst takes nothing from the body's 80 words.
+    long_body = _paragraphs(*[" ".join([f"x{n}"] * 40) for n in range(8)])
+    assert words(teaser.body_html(long_body, summary_html=f"<p>{first}</p>")) == 80
 
 
 # -- every route, every kind of reader ------------------------------------------------------------------------------
@@ -283,7 +300,8 @@ def test_the_article_page_says_what_the_reader_gets(world):
     anonymous = Client().get(f"/articles/{in_body.pk}/")
     page = anonymous.content.decode()
     assert anonymous["X-Newsstand-Access"] == "teaser" and "X-Newsstand-Access-Until" not in anonymous
-    assert "Both sides sent their…" in page  # the teaser: 40% of this short body, cut inside its second paragraph
+    # The teaser: 40 % of this short article's words, standfirst (6) and body (26) together: the first paragraph.
+    assert "The harbour talks resumed on Monday." in page and "Both sides" not in page
     assert "Sign up to read this article — 14 days free" in page and "/account/sign-up/?next=" in page
     assert '"isAccessibleForFree": false' in page and '".story-body"' in page
     lapsed = _client(world, "expired").get(f"/articles/{in_body.pk}/")

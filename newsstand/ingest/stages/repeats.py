@@ -21,8 +21,8 @@ output, and are applied until none applies (so a second run changes nothing):
    of a one-paragraph body, is dropped instead: the body keeps the words.
 
    The summary is kept rather than dropped because it is the article's standfirst everywhere else: lists, share
-   cards, story leads and search's weightier summary column. The paywall's teaser (articles.teaser) counts
-   standfirst and body apart, so it no longer spends its body words on what the standfirst showed.
+   cards, story leads and search's weightier summary column. The paywall's teaser (articles.teaser) counts the
+   standfirst in its share of the article, so a non-member sees no more of it than before, only no word twice.
 
 Nothing else is taken out: every removed block is a repeat, and every word of the summary (but a "Read more"
 link) stays on the page.
