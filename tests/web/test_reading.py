@@ -14,6 +14,7 @@ from newsstand.core import clock
 from newsstand.editorial.models import Pick
 from newsstand.reading import services
 from newsstand.reading.models import Follow, HistoryEntry, SavedArticle
+from newsstand.web.image_urls import proxy_url
 from tests.web.rows import make_article, make_publisher, make_story
 
 pytestmark = pytest.mark.django_db
@@ -397,7 +398,8 @@ def test_our_picks_made_in_the_admin_show_on_the_home(client, publisher):
         (story.get_absolute_url(), "The whole event"),
         (article.get_absolute_url(), "A fine read"),
     ]
-    assert "Worth your time" in picks and 'src="https://img.example.com/p.jpg"' in picks
+    # The image through the site's proxy (newsstand.images), never the publisher's own address.
+    assert "Worth your time" in picks and f'src="{proxy_url("https://img.example.com/p.jpg", 160)}"' in picks
 
 
 def test_home_has_a_row_per_section_with_its_latest_four(client, publisher):
