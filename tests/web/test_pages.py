@@ -51,7 +51,8 @@ def test_latest_item_shows_what_a_reader_scans_for(client, publisher):
     )
     body = client.get("/").content.decode()
     assert f'<a href="/articles/{article.pk}/">Rates held</a>' in body
-    assert '<a href="/publishers/daily-example/">The Daily Example</a>' in body
+    mark = '<span class="mark-initials" aria-hidden="true">DE</span>'  # the publisher's mark: no logo, initials
+    assert f'<a href="/publishers/daily-example/">{mark}The Daily Example</a>' in body
     assert '<a href="/sections/Business/">Business</a>' in body
     assert f'<time datetime="{article.published_at.isoformat()}" title="21 April 2020, 11:5' in body
     teaser = re.search(r'<p class="teaser">([^<]*)</p>', body).group(1)
