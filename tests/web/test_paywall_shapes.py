@@ -99,7 +99,7 @@ class Words:
 
 def _render(shape: Shape, words: Words) -> tuple[str, str, str]:
     """(raw body, summary, caption) of the shape, each word a fresh token."""
-    body = "".join(SHAPES[name](words.take(count)) for name, count in shape.blocks)
+    body = "\n".join(SHAPES[name](words.take(count)) for name, count in shape.blocks)  # loose text stays apart
     if shape.wrapper:
         body = f"<{shape.wrapper}>{body}</{shape.wrapper}>"
     summary = {"none": "", "short": f"<p>{' '.join(words.take(12))}</p>", "whole": body}[shape.summary]
