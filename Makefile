@@ -56,7 +56,7 @@ test-future: install test-deps
 # each): the pictures in docs/screenshots/ that the README links to.
 screenshots: install test-deps
 	rm -f docs/screenshots/*.jpeg
-	NEWSSTAND_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -p no:xdist -q tests/browser/test_axe.py -k page_type
+	NEWSSTAND_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -n 0 -q tests/browser/test_axe.py -k page_type
 
 lint: install
 	$(BIN)/ruff check newsstand tests bench
