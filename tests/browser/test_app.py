@@ -88,13 +88,7 @@ def test_saved_article_reads_offline_with_the_server_stopped(browser, site, arti
     try:
         context.add_cookies([{"name": "sessionid", "value": site.session_key(), "url": server.url}])
         page = context.new_page()
-        page.goto(f"/articles/{saved['id']}/")
-        page.evaluate(WORKER_READY)
-        if not page.evaluate("navigator.serviceWorker.controller !== null"):
-            page.reload()
-        page.locator("#save-button").click()
-        page.wait_for_function("document.getElementById('save-button').getAttribute('aria-pressed') === 'true'")
-        wait_until_cached(page, f"/articles/{saved['id']}/")
+        save_under_the_worker(page, f"/articles/{saved['id']}/")
 
         server.stop()
         context.set_offline(True)
@@ -124,14 +118,8 @@ def test_signing_out_leaves_nothing_of_the_reader_on_the_device(browser, site, a
     try:
         context.add_cookies([{"name": "sessionid", "value": site.session_key(), "url": server.url}])
         page = context.new_page()
-        page.goto(f"/articles/{read['id']}/")
-        page.evaluate(WORKER_READY)
-        if not page.evaluate("navigator.serviceWorker.controller !== null"):
-            page.reload()
+        save_under_the_worker(page, f"/articles/{read['id']}/")
         assert page.reload().headers.get("x-newsstand-access") == "full"
-        page.locator("#save-button").click()
-        page.wait_for_selector("#save-button[aria-pressed='true']")
-        wait_until_cached(page, f"/articles/{read['id']}/")
         page.goto("/history/")
         assert read["title"].strip() in page.locator("main").inner_text()
         wait_until_cached(page, "/history/")
@@ -155,6 +143,17 @@ def test_signing_out_leaves_nothing_of_the_reader_on_the_device(browser, site, a
     finally:
         context.close()
         server.stop()
+
+
+def save_under_the_worker(page, path: str) -> None:
+    """Open the article with the service worker in control, save it, and wait until the worker keeps it."""
+    page.goto(path)
+    page.evaluate(WORKER_READY)
+    if not page.evaluate("navigator.serviceWorker.controller !== null"):
+        page.reload()
+    page.locator("#save-button").click()
+    page.wait_for_selector("#save-button[aria-pressed='true']")
+    wait_until_cached(page, path)
 
 
 def wait_until_cached(page, path: str, *, timeout: float = 10.0) -> None:
