@@ -77,9 +77,9 @@ def front_lists(*, latest: int, sections: Sequence[str], per_section: int) -> Fr
     built and its SQL used for all: building a part cost more than running it."""
     newest = Article.objects.order_by("-published_at", "-id").values("id")
     latest_sql, latest_params = without_folded_copies(newest)[: latest + 1].query.sql_with_params()
-    section_sql, section_params = (
-        without_folded_copies(newest.filter(section=_SECTION))[:per_section].query.sql_with_params()
-    )
+    section_sql, section_params = without_folded_copies(newest.filter(section=_SECTION))[
+        :per_section
+    ].query.sql_with_params()
     parts = [(latest_sql, list(latest_params))] + [
         (section_sql, [name if value == _SECTION else value for value in section_params]) for name in sections
     ]
