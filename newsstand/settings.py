@@ -52,6 +52,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Below auth, CSRF and messages: members' pages from one shared copy, their personal parts filled in per
+    # request (see web.member_pages).
+    "newsstand.web.member_pages.MemberPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a sign-in that django-axes refused into the "too many attempts" page.
     "axes.middleware.AxesMiddleware",

@@ -41,6 +41,21 @@ class Reader:
 ANONYMOUS = Reader()
 
 
+@dataclass(frozen=True, slots=True)
+class _OpenEnded:
+    """A membership that gives access and never ends: what a member is, with nothing of any one member."""
+
+    status: str = Status.ACTIVE
+    trial_ends_at: datetime | None = None
+    current_period_end: datetime | None = None
+    past_due_since: datetime | None = None
+    provider: str = ""
+
+
+# The reader a copy of a page shared by all members is made for (web.member_pages): a member, but nobody.
+ANY_MEMBER = Reader(signed_in=True, membership=_OpenEnded())
+
+
 class ArticleData(Protocol):
     publisher_id: int | None
 
@@ -68,7 +83,11 @@ def decide(reader: Reader, article: ArticleData | None, now: datetime) -> Decisi
 
 
 def reader_for(user: User | None) -> Reader:
-    """The `Reader` for a request's user (one query for a signed-in reader, none for an anonymous one)."""
+    """The `Reader` for a request's user (one query for a signed-in reader, none for an anonymous one). A stand-in
+    user that says which reader it stands for (`paywall_reader`: web.member_pages) is that reader."""
+    stands_for = getattr(user, "paywall_reader", None)
+    if stands_for is not None:
+        return stands_for
     if user is None or not user.is_authenticated:
         return ANONYMOUS
     return Reader(signed_in=True, staff=bool(user.is_staff), membership=selectors.membership_of(user))

@@ -65,7 +65,7 @@ STATUS_HEADER = "X-Page-Cache"  # "hit", "stale" or "miss" where the cache could
 READER_HEADER = "X-Newsstand-Reader"
 _SAFE_METHODS = frozenset({"GET", "HEAD"})
 MISS_WAIT = 5.0  # seconds a reader waits for the copy of a page another thread of its process is making
-_MAKING: dict[str, threading.Event] = {}  # pages this process is making for a reader, by key (see `_made_once`)
+_MAKING: dict[str, threading.Event] = {}  # pages this process is making for a reader, by key (see `made_once`)
 _MAKING_LOCK = threading.Lock()
 
 
@@ -74,8 +74,8 @@ def page_variant(request: HttpRequest) -> str | None:
 
     THE HOOK for pages that differ by kind of reader. It runs before sessions and auth, so it may read only the raw
     request (method, cookies, headers), and it must tell apart every kind of reader whose pages differ: two requests
-    with the same variant and URL get the same bytes. The membership issue adds its variants here (e.g. "member"
-    from a signed cookie that says so); a variant must never name one person."""
+    with the same variant and URL get the same bytes; a variant must never name one person. Members' pages have their
+    own shared copies (web.member_pages), decided below the session and auth middleware, where the reader is known."""
     if request.method not in _SAFE_METHODS:
         return None
     if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
@@ -130,34 +130,14 @@ class PageCacheMiddleware:
         pages = caches[PAGE_CACHE]
         key = page_key(request, variant)
         stored = pages.get(key)
-        if stored is not None and _picks_current(stored):
-            age = time.time() - stored[0]
-            if age < ANONYMOUS_MAX_AGE:
-                return _thawed(stored, HttpResponse, "hit")
-            if age < ANONYMOUS_MAX_AGE + STALE_FOR:
+        if stored is not None and picks_current(stored):
+            old = age(stored)
+            if old < ANONYMOUS_MAX_AGE:
+                return thawed(stored, HttpResponse, "hit")
+            if old < ANONYMOUS_MAX_AGE + STALE_FOR:
                 self._offer_renewal(request, key)
-                return _thawed(stored, HttpResponse, "stale")
-        return self._made_once(request, key)
-
-    def _made_once(self, request: HttpRequest, key: str) -> HttpResponse:
-        """A page not in the cache, made once by this process however many of its readers ask for it at the same
-        moment (a link to a new page going round): the first makes it, the others wait up to `MISS_WAIT` seconds
-        for that copy, then make it themselves (so a page that may not be kept, or a slow one, costs them a wait,
-        never an error). Within one process only: across processes it would take a write to the cache per miss."""
-        with _MAKING_LOCK:
-            underway = _MAKING.get(key)
-            if underway is None:
-                _MAKING[key] = done = threading.Event()
-        if underway is not None:
-            if underway.wait(MISS_WAIT) and (stored := caches[PAGE_CACHE].get(key)) is not None:
-                return _thawed(stored, HttpResponse, "miss")  # the reader waited for a page to be made
-            return self._store(request, key, miss=True)
-        try:
-            return self._store(request, key, miss=True)
-        finally:
-            with _MAKING_LOCK:
-                del _MAKING[key]
-            done.set()
+                return thawed(stored, HttpResponse, "stale")
+        return made_once(key, lambda: self._store(request, key, miss=True))
 
     def _offer_renewal(self, request: HttpRequest, key: str) -> None:
         """Have the page made again unless this process is busy making one or another worker has taken it on.
@@ -179,7 +159,7 @@ class PageCacheMiddleware:
         generation, started = page_generation.current(), page_generation.now()
         response = self._headed(request, self.get_response(request))
         if storable(request, response) and (token := page_generation.stamp_for(generation)) is not None:
-            caches[PAGE_CACHE].set(key, _frozen(response, (token, started)), ANONYMOUS_MAX_AGE + STALE_FOR)
+            caches[PAGE_CACHE].set(key, frozen(response, (token, started)), ANONYMOUS_MAX_AGE + STALE_FOR)
         if miss:
             response[STATUS_HEADER] = "miss"
         return response
@@ -216,16 +196,43 @@ class PageCacheMiddleware:
         return response
 
 
+def made_once(key: str, make: Callable[[], HttpResponse]) -> HttpResponse:
+    """A page not in the cache, made once by this process however many of its readers ask for it at the same
+    moment (a link to a new page going round): the first makes it (`make` stores it when it may be kept), the
+    others wait up to `MISS_WAIT` seconds for that copy, then make it themselves (so a page that may not be kept, or
+    a slow one, costs them a wait, never an error). Within one process only: across processes it would take a
+    write to the cache per miss."""
+    with _MAKING_LOCK:
+        underway = _MAKING.get(key)
+        if underway is None:
+            _MAKING[key] = done = threading.Event()
+    if underway is not None:
+        if underway.wait(MISS_WAIT) and (stored := caches[PAGE_CACHE].get(key)) is not None:
+            return thawed(stored, HttpResponse, "miss")  # the reader waited for a page to be made
+        return make()
+    try:
+        return make()
+    finally:
+        with _MAKING_LOCK:
+            del _MAKING[key]
+        done.set()
+
+
 Stored = tuple[float, bytes, list[tuple[str, str]], tuple[str, float]]
 
 
-def _frozen(response: HttpResponse, stamp: tuple[str, float]) -> Stored:
+def frozen(response: HttpResponse, stamp: tuple[str, float]) -> Stored:
     """What the cache keeps of a page: when, the body, the headers and the picks' generation it was made under with
     when its making began (plain data: cheap to pickle and load)."""
     return time.time(), response.content, list(response.items()), stamp
 
 
-def _picks_current(stored: Stored) -> bool:
+def age(stored: Stored) -> float:
+    """Seconds since the stored page was made."""
+    return time.time() - stored[0]
+
+
+def picks_current(stored: Stored) -> bool:
     """Whether the stored page still shows Our Picks as they are (see web.page_generation): no query."""
     generation = page_generation.current()
     if generation is None or len(stored) != 4:
@@ -234,7 +241,7 @@ def _picks_current(stored: Stored) -> bool:
     return generation.covers(token, made_at, page_generation.now())
 
 
-def _thawed(stored: Stored, kind: type[HttpResponse], state: str) -> HttpResponse:
+def thawed(stored: Stored, kind: type[HttpResponse], state: str) -> HttpResponse:
     """The stored page as a response; `Age` says how old it is, so browsers and proxies keep it no longer than we
     would have."""
     stored_at, content, headers, _ = stored

@@ -2,7 +2,7 @@
 that sends it back, readership/reads.js), for members only, as the page's paywall decision (`access`) says.
 
 Renders nothing for anonymous readers and lapsed members, so a page cached for anonymous readers never carries a
-view token (nor would a member's page: it is never cached, a session cookie comes with it)."""
+view token; on a copy shared by members it is a personal part (web.personal), made for each reader."""
 
 from __future__ import annotations
 
@@ -20,9 +20,12 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def read_beacon(context, article, access) -> str:
     request = context.get("request")
-    if request is None:
-        return ""
-    token = services.view_token(request.user, article, access=access, now=clock.now())
+    return "" if request is None else beacon(request.user, article, access)
+
+
+def beacon(user, article, access) -> str:
+    """The beacon for this reader and article, or nothing when their read could not count."""
+    token = services.view_token(user, article, access=access, now=clock.now())
     if token is None:
         return ""
     rules = services.current_rules()

@@ -21,19 +21,18 @@ from newsstand.articles.models import Article
 from newsstand.core import clock
 from newsstand.editorial import selectors as editorial
 from newsstand.membership import paywall
-from newsstand.reading import selectors as reading
-from newsstand.reading import services as reading_services
 from newsstand.sources import selectors as sources
 from newsstand.stories import selectors as stories
 from newsstand.stories.models import Story
 from newsstand.web import paywall as web_paywall
+from newsstand.web import personal
+from newsstand.web.member_pages import shared_with_members
 from newsstand.web.templatetags.navigation import SECTIONS_CACHE_KEY, SECTIONS_CACHE_SECONDS
 
 PAGE_SIZE = 30
 HOME_TOP_STORIES = 8
 HOME_TOP_PER_SECTION = 3
 HOME_PICKS = 6
-HOME_FOR_YOU = 8
 HOME_SECTION_ROWS = 8
 HOME_PER_SECTION = 4
 CARD_PUBLISHER_NAMES = 3
@@ -51,6 +50,7 @@ class StoryCard:
         return max(0, self.story.publisher_count - len(self.publisher_names))
 
 
+@shared_with_members
 def latest(request: HttpRequest) -> HttpResponse:
     """The front page; `?section=` and `?publisher=` narrow it to a plain list (an unknown publisher is a 404), and
     `?page=` pages through it. The unfiltered first page is the home (see `home`)."""
@@ -82,14 +82,11 @@ def home(request: HttpRequest) -> HttpResponse:
     known = cache.get_or_set(SECTIONS_CACHE_KEY, selectors.sections, SECTIONS_CACHE_SECONDS)
     rows = front_sections(known, leading=[card.story.section for card in top], limit=HOME_SECTION_ROWS)
     lists = editorial.front_lists(latest=PAGE_SIZE, sections=rows, per_section=HOME_PER_SECTION)
-    followed = reading.follows(request.user)
     context = {
         "front": True,
         "heading": "Latest",
         "top_stories": top,
         "picks": editorial.current_picks(now=now, limit=HOME_PICKS),
-        "follows_anything": bool(followed),
-        "for_you": reading.for_you(request.user, now=now, limit=HOME_FOR_YOU, followed=followed),
         "articles": lists.latest,
         "has_more": lists.has_more,
         "section_rows": list(lists.rows.items()),
@@ -116,6 +113,7 @@ def front_sections(known: Sequence[str], *, leading: Sequence[str], limit: int) 
     return list(dict.fromkeys(ordered))[:limit]
 
 
+@shared_with_members
 def section(request: HttpRequest, section: str) -> HttpResponse:
     page = _page(request, selectors.listed_articles(section=section))
     if not page.paginator.count:
@@ -126,11 +124,12 @@ def section(request: HttpRequest, section: str) -> HttpResponse:
         "section": section,
         "publisher": None,
         "heading": section,
-        "follow": _follow_state(request, kind="section", value=section, label=section),
+        "follow": FollowTarget(kind="section", value=section, label=section),
     }
     return render(request, "web/latest.html", context)
 
 
+@shared_with_members
 def author(request: HttpRequest, name: str) -> HttpResponse:
     """Articles under this byline, exactly as the feed spelled it (a byline naming two people is its own page)."""
     page = _page(request, selectors.listed_articles(author=name))
@@ -140,13 +139,12 @@ def author(request: HttpRequest, name: str) -> HttpResponse:
     return render(request, "web/author.html", context)
 
 
+@shared_with_members
 def article(request: HttpRequest, pk: int) -> HttpResponse:
     """The article, then what else there is on its event: other publishers' versions, then related stories."""
     item = selectors.article_detail(pk)
     now = clock.now()
-    decision = paywall.decide(paywall.reader_for(request.user), item, now)
-    if request.user.is_authenticated:  # the reader's history: one upsert, and nothing at all for anonymous readers
-        reading_services.record_read(request.user, item, now=now)
+    decision = paywall.decide(personal.reader_of(request), item, now)  # the reader's history: web.personal
     story = stories.story_detail(item.story_id) if item.story_id else None
     original, copies = selectors.article_versions(item)
     context = {
@@ -163,6 +161,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     return web_paywall.set_access_headers(render(request, "web/article.html", context), decision)
 
 
+@shared_with_members
 def story(request: HttpRequest, pk: int) -> HttpResponse:
     """Full coverage: who covered the event, when and how. A merged story's address moves for good to the survivor."""
     found = stories.story_detail(pk)
@@ -170,7 +169,7 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponsePermanentRedirect(found.get_absolute_url())
     articles = stories.story_articles(found)
     coverage = stories.coverage_by_publisher(articles)
-    decision = paywall.decide(paywall.reader_for(request.user), None, clock.now())
+    decision = paywall.decide(personal.reader_of(request), None, clock.now())
     context = {
         "story": found,
         "lead": web_paywall.story_lead(found, decision),
@@ -182,6 +181,7 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/story.html", context)
 
 
+@shared_with_members
 def publisher(request: HttpRequest, slug: str) -> HttpResponse:
     """Who the publisher is and what they published. The feeds' health is for staff: their pages are made for them
     alone (a signed-in reader's page is never stored in the page cache), and no other reader's page holds it."""
@@ -192,31 +192,20 @@ def publisher(request: HttpRequest, slug: str) -> HttpResponse:
         "feeds": list(found.feeds.all()) if request.user.is_staff else [],
         "page": page,
         "articles": page.object_list,
-        "follow": _follow_state(request, kind="publisher", value=found.slug, label=found.name, publisher_id=found.pk),
+        "follow": FollowTarget(kind="publisher", value=found.slug, label=found.name, publisher_id=found.pk),
     }
     return render(request, "web/publisher.html", context)
 
 
 @dataclass(frozen=True)
-class FollowState:
-    """What a follow button needs: what it follows (kind + value, as POST /follow/ takes them) and whether the
-    reader follows it already (always False for anonymous readers, who get a sign-in link instead)."""
+class FollowTarget:
+    """What a follow button follows (kind + value, as POST /follow/ takes them): the button itself, with whether the
+    reader follows it already, is a personal part of the page (web.personal "follow")."""
 
     kind: str
     value: str
     label: str
-    following: bool
-    signed_in: bool
-    sign_in_url: str
-
-
-def _follow_state(
-    request: HttpRequest, *, kind: str, value: str, label: str, publisher_id: int | None = None
-) -> FollowState:
-    """One query for a signed-in reader, none for anyone else."""
-    user = request.user
-    following = reading.is_following(user, publisher_id=publisher_id, section="" if publisher_id else value)
-    return FollowState(kind, value, label, following, user.is_authenticated, settings.LOGIN_URL)
+    publisher_id: int | None = None
 
 
 def _first_page(raw: str | None) -> bool:

@@ -21,6 +21,8 @@ from newsstand.core import clock
 from newsstand.membership import paywall
 from newsstand.search import selectors
 from newsstand.sources.models import Publisher
+from newsstand.web import personal
+from newsstand.web.member_pages import shared_with_members
 from newsstand.web.templatetags.navigation import SECTIONS_CACHE_KEY, SECTIONS_CACHE_SECONDS
 
 
@@ -107,6 +109,7 @@ def _publishers() -> tuple[dict[str, int], list[Option]]:
     return {slug: pk for pk, slug, _ in rows}, options([(slug, name) for _, slug, name in rows])
 
 
+@shared_with_members
 def search(request: HttpRequest) -> HttpResponse:
     form = read_form(request.GET)
     by_slug, publisher_options = cache.get_or_set(PUBLISHERS_CACHE_KEY, _publishers, SECTIONS_CACHE_SECONDS)
@@ -128,7 +131,7 @@ def search(request: HttpRequest) -> HttpResponse:
         since=form.since,
         until=form.until,
         page=form.page,
-        full_text=paywall.decide(paywall.reader_for(request.user), None, clock.now()).full,
+        full_text=paywall.decide(personal.reader_of(request), None, clock.now()).full,
     )
     sections = cache.get_or_set(SECTIONS_CACHE_KEY, articles.sections, SECTIONS_CACHE_SECONDS)
     context = {

@@ -1,0 +1,167 @@
+"""Members' pages from one shared copy: the page cache for the readers who pay, their personal parts made for each.
+
+Anonymous readers' pages come whole from the page cache (web.caching) before any session work. A member's page
+cannot: it carries their header, their CSRF token, whether they saved the article, their For you row. Rendering it
+all for every member cost 5–18 ms of CPU a page (issue 12: member article p99 182 ms at 50 readers, home 593 ms).
+So a page that is the same for every member is made once, as a *shared copy*, and given to each member with their
+personal parts filled in (web.personal): a cache read and a few small queries instead of a render.
+
+Which pages: views marked `@shared_with_members` (article, story, home and the lists, publisher, author, search).
+Pages that are personal through and through (saved, history, account) are not marked and are made for each reader.
+
+Which readers: signed-in readers whom the paywall lets read everything as members (`Why.MEMBER`), decided per
+request from their membership as it is now, in the one place the paywall decides (so a lapsed member, an
+unverified one, anonymous readers and staff never get the members' copy). Staff are left out: their pages carry
+editors' tools and feed health.
+
+How a shared copy is made: the view runs with a stand-in for the reader (`SharedMember`): signed in, a member
+whose access never ends, and nobody (no id, no address, no staff rights), while `request.shared_copy` makes every
+`{% personal %}` part a mark and the reader's messages are out of reach. Whatever a template might take from the
+reader by mistake therefore reads as nobody's. The copy is kept (for `caching.ANONYMOUS_MAX_AGE`, stamped with the
+picks' generation like every cached page) only when it set no cookie, used no CSRF token and asked for no
+special caching, and is keyed by its own variant ("member"), so no anonymous reader can be given it.
+
+What each member gets: the copy with their parts filled in (web.personal.fill) and their own paywall headers
+(`X-Newsstand-Access-Until` is when *their* access ends). The response stays private to them (`Cache-Control:
+private`, set by web.caching for every signed-in reader), so no shared cache downstream keeps it.
+
+Unlike anonymous pages, an old copy is not served while it is made again: the renewal thread has no session to
+make a member's page with, and a member's miss costs one render, as before.
+
+Place the middleware below AuthenticationMiddleware, CsrfViewMiddleware and MessageMiddleware: it needs the reader,
+fills CSRF tokens and must leave their messages alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+
+from newsstand.core import clock
+from newsstand.membership import paywall
+from newsstand.web import caching, page_generation, personal
+from newsstand.web import paywall as web_paywall
+
+VARIANT = "member"
+_SHARED = "shared_with_members"
+_SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+View = Callable[..., HttpResponse]
+
+
+def shared_with_members(view: View) -> View:
+    """Mark a view whose page is the same for every member, but for its `{% personal %}` parts."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> HttpResponse:
+        return view(*args, **kwargs)
+
+    setattr(wrapped, _SHARED, True)
+    return wrapped
+
+
+class SharedMember:
+    """The reader a shared copy is made for: a member, signed in, and nobody."""
+
+    pk = id = None
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_staff = is_superuser = False
+    email = username = ""
+    paywall_reader = paywall.ANY_MEMBER  # what membership.paywall.reader_for reads for this stand-in
+
+    def get_username(self) -> str:
+        return ""
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        return False
+
+    def has_perms(self, perms: object, obj: object = None) -> bool:
+        return False
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        return "a member"
+
+
+SHARED_MEMBER = SharedMember()
+
+
+def member_access(request: HttpRequest) -> paywall.Decision | None:
+    """The reader's access when they may be given the members' copy of a page, else None."""
+    if request.method not in _SAFE_METHODS:
+        return None
+    user = request.user
+    if not user.is_authenticated or user.is_staff:
+        return None
+    decision = paywall.decide(personal.reader_of(request), None, clock.now())
+    return decision if decision.why is paywall.Why.MEMBER else None
+
+
+def storable(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether a shared copy may be kept for every member: a complete HTML page that nothing made personal."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and response.get("Content-Type", "").startswith("text/html")
+        and not response.has_header("Cache-Control")  # a view that set its own (never_cache…) knows better
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()} <= {"cookie"}
+    )
+
+
+class MemberPageCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view: View, args: tuple, kwargs: dict) -> HttpResponse | None:
+        if not getattr(view, _SHARED, False):
+            return None
+        access = member_access(request)
+        if access is None:
+            return None
+        key = caching.page_key(request, VARIANT)
+        stored = caches[caching.PAGE_CACHE].get(key)
+        if stored is not None and caching.picks_current(stored) and caching.age(stored) < caching.ANONYMOUS_MAX_AGE:
+            shared = caching.thawed(stored, HttpResponse, "hit")
+        else:
+            shared = caching.made_once(key, lambda: _made_shared(request, key, view, args, kwargs))
+        return _for_reader(request, shared, access)
+
+
+def _made_shared(request: HttpRequest, key: str, view: View, args: tuple, kwargs: dict) -> HttpResponse:
+    """The view's page as every member sees it, kept when it may be; personal parts left as marks."""
+    generation, started = page_generation.current(), page_generation.now()
+    saved = request.user, getattr(request, "_messages", None), getattr(request, "_paywall_reader", None)
+    request.user, request._messages, request._paywall_reader = SHARED_MEMBER, [], paywall.ANY_MEMBER
+    request.shared_copy = True
+    try:
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+            response = response.render()
+    finally:
+        request.user, request._messages, request._paywall_reader = saved
+        request.shared_copy = False
+    del response[web_paywall.UNTIL_HEADER]  # the stand-in's; each reader gets their own
+    if storable(request, response) and (token := page_generation.stamp_for(generation)) is not None:
+        stamp = (token, started)
+        caches[caching.PAGE_CACHE].set(key, caching.frozen(response, stamp), caching.ANONYMOUS_MAX_AGE)
+    response[caching.STATUS_HEADER] = "miss"
+    return response
+
+
+def _for_reader(request: HttpRequest, shared: HttpResponse, access: paywall.Decision) -> HttpResponse:
+    """The shared page with this reader's parts and headers."""
+    shared.content = personal.fill(request, shared.content)
+    return web_paywall.set_access_headers(shared, access)

@@ -1,0 +1,166 @@
+"""The personal parts of a page: what differs from one signed-in reader to the next, made for each request.
+
+A page shared by every member (web.member_pages) must hold nothing of the reader it was first made for, yet each
+reader's copy must show their header, their CSRF token, whether they saved this article, their For you row. So
+templates name each personal part with `{% personal "name" key=value … %}` (templatetags/personal.py):
+
+- on a page made for one reader, the tag fills the part at once, by calling its filler here;
+- on a shared copy (`request.shared_copy`), it leaves a mark (an HTML comment carrying the name and the arguments),
+  and `fill` puts each reader's part in its place when the copy is given to them, by calling the same filler.
+
+One function per part, called the same way on both paths (its arguments are strings, as the mark carries them), so
+a page from the shared copy and a page made for the reader alone are the same page (tests/web/test_member_pages.py
+compares them). Fillers run per request and must be cheap: a query or two, a small template.
+
+A filler may also do what must happen each time a page is given to a reader: `reading-history` writes the
+article into the reader's history and shows nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from urllib.parse import parse_qsl, quote, urlencode
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+
+from newsstand.articles.models import Article
+from newsstand.core import clock
+from newsstand.membership import paywall
+from newsstand.readership.templatetags import readership as readership_tags
+from newsstand.reading import selectors as reading
+from newsstand.reading import services as reading_services
+
+Filler = Callable[[HttpRequest, Mapping[str, str]], str]
+FILLERS: dict[str, Filler] = {}
+# The mark left in a shared copy. Arguments are percent-encoded, so a mark never holds ">" and ends where it seems to.
+MARK = re.compile(rb"<!--personal:([a-z-]+)\?([^>]*)-->")
+HOME_FOR_YOU = 8
+
+
+def filler(name: str) -> Callable[[Filler], Filler]:
+    def register(fill: Filler) -> Filler:
+        FILLERS[name] = fill
+        return fill
+
+    return register
+
+
+def mark(name: str, arguments: Mapping[str, object]) -> str:
+    if name not in FILLERS:
+        raise KeyError(f"no personal part named {name!r}")
+    return f"<!--personal:{name}?{urlencode(_strings(arguments), quote_via=quote, safe='')}-->"
+
+
+def part(request: HttpRequest, name: str, arguments: Mapping[str, object]) -> str:
+    """The part for this request, as `fill` would put it in place of its mark."""
+    return FILLERS[name](request, _strings(arguments))
+
+
+def fill(request: HttpRequest, content: bytes) -> bytes:
+    """A shared copy with every mark replaced by this reader's part."""
+
+    def replaced(found: re.Match[bytes]) -> bytes:
+        arguments = dict(parse_qsl(found.group(2).decode("ascii")))
+        return FILLERS[found.group(1).decode("ascii")](request, arguments).encode()
+
+    return MARK.sub(replaced, content)
+
+
+def reader_of(request: HttpRequest) -> paywall.Reader:
+    """The paywall's view of the request's reader, read once per request however many parts ask."""
+    known = getattr(request, "_paywall_reader", None)
+    if known is None:
+        known = request._paywall_reader = paywall.reader_for(request.user)
+    return known
+
+
+def _strings(arguments: Mapping[str, object]) -> dict[str, str]:
+    return {key: "" if value is None else str(value) for key, value in arguments.items()}
+
+
+@filler("csrf-token")
+def csrf_token(request: HttpRequest, arguments: Mapping[str, str]) -> str:
+    """The token alone (for the page's csrf-token meta tag, which app.js reads)."""
+    return format_html("{}", get_token(request))
+
+
+@filler("csrf-input")
+def csrf_input(request: HttpRequest, arguments: Mapping[str, str]) -> str:
+    """What `{% csrf_token %}` puts in a form."""
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
+
+
+@filler("reader-nav")
+def reader_nav(request: HttpRequest, arguments: Mapping[str, str]) -> str:
+    """The reader's end of the header: their pages, their account, sign out."""
+    return render_to_string("web/_nav_reader.html", request=request)
+
+
+@filler("notices")
+def notices(request: HttpRequest, arguments: Mapping[str, str]) -> str:
+    """The reader's messages, each shown once (read here, so a shared copy never takes them)."""
+    return render_to_string("web/account/_notices.html", request=request)
+
+
+@filler("save")
+def save_button(request: HttpRequest, arguments: Mapping[str, str]) -> str:
+    """Save or unsave for readers (one query), "sign in to save" for anyone else (none)."""
+    article_id = int(arguments["article"])
+    user = request.user
+    saved = user.is_authenticated and reading.is_saved(user=user, article=Article(pk=article_id))
+    context = {"article_id": article_id, "signed_in": user.is_authenticated, "saved": saved}
+    return render_to_string("web/_save_button.html", context, request=request)
+
+
+@filler("read-beacon")
+def read_beacon(request: HttpRequest, arguments: Mapping[str, str]) -> str:
+    """What the page needs to report a member's read (readership): a view token naming this reader."""
+    article = Article(pk=int(arguments["article"]))
+    access = paywall.decide(reader_of(request), article, clock.now())
+    return readership_tags.beacon(request.user, article, access)
+
+
+@filler("reading-history")
+def reading_history(request: HttpRequest, arguments: Mapping[str, str]) -> str:
+    """Not shown: the article goes to the top of a signed-in reader's history each time they are given the page."""
+    if request.user.is_authenticated:
+        reading_services.record_read(request.user, Article(pk=int(arguments["article"])), now=clock.now())
+    return ""
+
+
+@filler("follow")
+def follow_button(request: HttpRequest, arguments: Mapping[str, str]) -> str:
+    """Follow or unfollow a publisher (`publisher`: its id) or a section (`value`); a sign-in link for anyone else."""
+    user = request.user
+    publisher_id = int(arguments["publisher"]) if arguments.get("publisher") else None
+    value = arguments["value"]
+    following = reading.is_following(user, publisher_id=publisher_id, section="" if publisher_id else value)
+    context = {
+        "follow": {
+            "kind": arguments["kind"],
+            "value": value,
+            "label": arguments["label"],
+            "following": following,
+            "signed_in": user.is_authenticated,
+            "sign_in_url": settings.LOGIN_URL,
+        },
+        "prominent": bool(arguments.get("prominent")),
+    }
+    return render_to_string("web/_follow_button.html", context, request=request)
+
+
+@filler("for-you")
+def for_you(request: HttpRequest, arguments: Mapping[str, str]) -> str:
+    """The home's For you row: the latest from what the reader follows (queries for signed-in readers only)."""
+    followed = reading.follows(request.user)
+    context = {
+        "for_you": reading.for_you(request.user, now=clock.now(), limit=HOME_FOR_YOU, followed=followed),
+        "follows_anything": bool(followed),
+        "sign_in_url": settings.LOGIN_URL,
+    }
+    return render_to_string("web/_for_you.html", context, request=request)

@@ -1,0 +1,256 @@
+"""Members' pages from one shared copy (web.member_pages, web.personal), through the real middleware stack.
+
+What must hold: a member given the shared copy gets exactly the page made for them alone (their header, token,
+save and follow state, For you, read beacon, history); nothing of one reader reaches another; no full text reaches
+a reader without access; the copy goes out of date as anonymous pages do (a minute, a changed pick)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.test import Client, RequestFactory, override_settings
+
+from newsstand.accounts.models import User
+from newsstand.core import clock
+from newsstand.editorial.models import Pick
+from newsstand.membership.models import Membership, Status
+from newsstand.readership import tokens
+from newsstand.reading import services as reading
+from newsstand.reading.models import HistoryEntry
+from newsstand.web import caching, member_pages, page_generation, personal
+from newsstand.web.caching import PAGE_CACHE, STATUS_HEADER
+from newsstand.web.paywall import UNTIL_HEADER
+from tests.web.rows import make_article, make_feed, make_publisher, make_story
+
+pytestmark = pytest.mark.django_db
+
+MEMBER_CACHE = "newsstand.web.member_pages.MemberPageCacheMiddleware"
+SECRET = "zanzibar-quillwort"  # a word only the full text holds
+NOW = clock.now().replace(microsecond=0)
+
+
+@pytest.fixture(autouse=True)
+def _still_clock(monkeypatch):
+    """One moment for the whole test: pages say "5 minutes ago", and two renders must be comparable."""
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+
+
+@pytest.fixture
+def site(db):
+    publisher = make_publisher(name="Harbour Gazette", slug="harbour-gazette")
+    feed = make_feed(publisher, section="World")
+    words = " ".join(f"Paragraph {n} tells of the harbour." for n in range(60))
+    article = make_article(
+        publisher,
+        feeds=(feed,),
+        title="The harbour reopens",
+        summary="The harbour reopened on Monday.",
+        body_html=f"<p>{words}</p><p>At the end: {SECRET}.</p>",
+        text=f"{words} At the end: {SECRET}.",
+        word_count=400,
+        full_text=True,
+        section="World",
+        author="Ann Writer",
+        published_at=NOW - timedelta(hours=1),
+    )
+    other = make_article(
+        publisher, feeds=(feed,), title="Tides", section="World", published_at=NOW - timedelta(hours=2)
+    )
+    story = make_story(article, other, section="World")
+    return {"publisher": publisher, "article": article, "other": other, "story": story}
+
+
+def member(email: str, *, status: str = Status.ACTIVE, period_end=None, trial_end=None) -> Client:
+    user = User.objects.create_user(email, password="a long enough passphrase")
+    Membership.objects.update_or_create(
+        user=user,
+        defaults={
+            "status": status,
+            "current_period_end": period_end,
+            "trial_ends_at": trial_end,
+            "created_at": NOW,
+            "updated_at": NOW,
+        },
+    )
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+def routes(site) -> list[str]:
+    return [
+        "/",
+        f"/articles/{site['article'].pk}/",
+        f"/stories/{site['story'].pk}/",
+        "/publishers/harbour-gazette/",
+        "/sections/World/",
+        "/authors/Ann Writer/",
+        "/search/?q=harbour",
+        "/?page=2",
+    ]
+
+
+TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value="|name="csrf-token" content="|data-token=")[^"]+"')
+
+
+def comparable(body: bytes) -> str:
+    """The page with its per-request secrets (CSRF tokens are masked anew each time) taken out."""
+    return TOKEN.sub(r'\1…"', body.decode())
+
+
+def made_alone(client: Client, path: str) -> bytes:
+    """The page made for this reader alone, as it was before members' pages were shared."""
+    middleware = [name for name in settings.MIDDLEWARE if name != MEMBER_CACHE]
+    alone = Client()  # a client loads the middleware once: this one without the members' cache
+    alone.cookies = client.cookies
+    with override_settings(MIDDLEWARE=middleware):
+        response = alone.get(path)
+    assert response.status_code == 200 and STATUS_HEADER not in response
+    return response.content
+
+
+def test_a_member_given_another_members_copy_gets_the_page_made_for_them(site):
+    first, second = member("first@example.com"), member("second@example.com")
+    reading.save_article(second.user, site["article"], now=NOW)
+    reading.follow(second.user, publisher=site["publisher"], now=NOW)
+    reading.follow(second.user, section="World", now=NOW)
+    for path in routes(site):
+        caches[PAGE_CACHE].clear()
+        alone = made_alone(second, path)
+        made = first.get(path)  # the first member's request makes the shared copy
+        given = second.get(path)
+        assert (made[STATUS_HEADER], given[STATUS_HEADER]) == ("miss", "hit"), path
+        assert comparable(given.content) == comparable(alone), path
+        assert comparable(made.content) == comparable(made_alone(first, path)), path
+
+
+def test_nothing_of_one_member_reaches_another(site):
+    first, second = member("first@example.com"), member("second@example.com")
+    reading.save_article(first.user, site["article"], now=NOW)
+    reading.follow(first.user, publisher=site["publisher"], now=NOW)
+    path = f"/articles/{site['article'].pk}/"
+    mine = first.get(path)
+    theirs = second.get(path)
+    assert theirs[STATUS_HEADER] == "hit" and SECRET in theirs.content.decode()
+    assert 'aria-pressed="true"' in mine.content.decode()
+    assert 'aria-pressed="false"' in theirs.content.decode()
+    for secret in _secrets_of(mine):
+        assert secret not in theirs.content.decode()
+    beacon = re.search(r'data-token="([^"]+)"', theirs.content.decode()).group(1)
+    assert tokens.read(beacon).reader == second.user.pk
+    home = second.get("/")
+    assert home[STATUS_HEADER] == "miss"  # made for the second member's request, then theirs on later requests
+    assert "Nothing new from what you follow" not in home.content.decode()  # the second follows nothing
+    assert "Tides" in first.get("/").content.decode().split('id="for-you"')[1].split("</section>")[0]
+
+
+def test_the_stored_copy_holds_no_reader_and_no_token(site):
+    first = member("first@example.com")
+    reading.save_article(first.user, site["article"], now=NOW)
+    first.get(f"/articles/{site['article'].pk}/")
+    first.get("/")
+    for path in (f"/articles/{site['article'].pk}/", "/"):
+        content = stored_copy(path)
+        assert content is not None
+        assert "csrfmiddlewaretoken" not in content and "data-token" not in content
+        assert "first@example.com" not in content and 'aria-pressed="true"' not in content
+        assert "<!--personal:" in content
+
+
+def test_each_member_gets_their_own_paywall_headers_and_history(site):
+    ends = NOW + timedelta(days=3)
+    trial = member("trial@example.com", status=Status.TRIALING, trial_end=ends)
+    open_ended = member("open@example.com")
+    path = f"/articles/{site['article'].pk}/"
+    assert open_ended.get(path)[STATUS_HEADER] == "miss"
+    given = trial.get(path)
+    assert given[STATUS_HEADER] == "hit"
+    assert given[UNTIL_HEADER] == str(int(ends.timestamp() * 1000))
+    assert UNTIL_HEADER not in open_ended.get(path)
+    assert HistoryEntry.objects.filter(user=trial.user, article=site["article"]).exists()
+    assert given["Cache-Control"] == caching.PERSONAL
+
+
+def test_no_full_text_for_readers_without_access(site):
+    path = f"/articles/{site['article'].pk}/"
+    assert SECRET in member("first@example.com").get(path).content.decode()
+    lapsed = member("lapsed@example.com", status=Status.TRIALING, trial_end=NOW - timedelta(days=1))
+    unverified = member("new@example.com", status=Status.UNVERIFIED)
+    for reader in (lapsed, unverified, Client()):
+        response = reader.get(path)
+        assert SECRET not in response.content.decode()
+        assert response.get(STATUS_HEADER) != "hit"  # anonymous: its own copy, made on this request
+    staff = member("staff@example.com")
+    User.objects.filter(pk=staff.user.pk).update(is_staff=True)
+    response = staff.get(path)
+    assert STATUS_HEADER not in response  # made for them: editors' tools and feed health are theirs alone
+
+
+def test_a_hit_page_posts_with_its_own_token(site):
+    first, second = member("first@example.com"), member("second@example.com")
+    path = f"/articles/{site['article'].pk}/"
+    first.get(path)
+    second_client = Client(enforce_csrf_checks=True)
+    second_client.force_login(second.user)
+    page = second_client.get(path)
+    assert page[STATUS_HEADER] == "hit"
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    saved = second_client.post(f"/saved/{site['article'].pk}/", {"csrfmiddlewaretoken": token})
+    assert saved.status_code in (200, 302, 303)
+    assert 'aria-pressed="true"' in second_client.get(path).content.decode()
+
+
+def test_a_changed_pick_and_the_minute_renew_the_copy(site, monkeypatch):
+    first = member("first@example.com")
+    assert first.get("/")[STATUS_HEADER] == "miss"
+    assert first.get("/")[STATUS_HEADER] == "hit"
+    Pick.objects.create(article=site["other"], position=0)
+    page_generation.picks_changed()
+    assert first.get("/")[STATUS_HEADER] == "miss"
+    later = caching.time.time() + caching.ANONYMOUS_MAX_AGE + 1
+    monkeypatch.setattr(caching.time, "time", lambda: later)
+    assert first.get("/")[STATUS_HEADER] == "miss"
+
+
+def test_a_pending_message_is_shown_to_its_reader_once_and_never_stored(site):
+    first = member("first@example.com")
+    first.post("/follow/", {"kind": "publisher", "value": "harbour-gazette", "following": "1"})
+    shown = first.get("/publishers/harbour-gazette/").content.decode()
+    again = first.get("/publishers/harbour-gazette/").content.decode()
+    notices = [body.count('class="notice') for body in (shown, again)]
+    assert notices[1] == 0 and notices[0] <= 1
+    assert 'class="notice' not in (stored_copy("/publishers/harbour-gazette/") or "")
+
+
+def test_the_stand_in_is_nobody():
+    stand_in = member_pages.SHARED_MEMBER
+    assert stand_in.is_authenticated and stand_in.pk is None and not stand_in.is_staff
+    assert not stand_in.has_perm("editorial.add_pick")
+
+
+def test_marks_carry_any_argument_intact(rf):
+    label = 'Ünïcode --> "quotes" <b>& more'
+    marked = personal.mark("follow", {"kind": "section", "value": label, "label": label}).encode()
+    assert b">" not in marked[4:-3]
+    found = personal.MARK.search(marked)
+    assert found is not None and found.group(0) == marked
+
+
+SECRET_VALUES = re.compile(r'(?:name="csrfmiddlewaretoken" value="|name="csrf-token" content="|data-token=")([^"]+)"')
+
+
+def _secrets_of(response) -> list[str]:
+    """The CSRF tokens and read-beacon tokens in a page: the reader's alone."""
+    found = SECRET_VALUES.findall(response.content.decode())
+    assert found
+    return found
+
+
+def stored_copy(path: str, variant: str = "member") -> str | None:
+    stored = caches[PAGE_CACHE].get(caching.page_key(RequestFactory().get(path), variant))
+    return None if stored is None else stored[1].decode()
