@@ -55,10 +55,20 @@ init = function(args)
   for line in io.lines(os.getenv("WRK_PATHS")) do
     if #line > 0 then paths[#paths + 1] = line end
   end
+  cookies = {}  -- the members' run: each request as one of many signed-in members
+  local cookie_file = os.getenv("WRK_COOKIES")
+  if cookie_file and #cookie_file > 0 then
+    for line in io.lines(cookie_file) do
+      if #line > 0 then cookies[#cookies + 1] = line end
+    end
+  end
   math.randomseed(os.time() + 7919 * (id or 0))
   hits, misses, stale = 0, 0, 0
 end
 request = function()
+  if #cookies > 0 then
+    return wrk.format("GET", paths[math.random(#paths)], {["Cookie"] = cookies[math.random(#cookies)]})
+  end
   return wrk.format("GET", paths[math.random(#paths)])
 end
 response = function(status, headers, body)
@@ -84,6 +94,8 @@ end
 EMPTY_CACHES = "from django.core.cache import caches\nfor alias in caches: caches[alias].clear()"
 # The issue's targets, in milliseconds: (percentile, limit) per page.
 TARGETS = {"home": ("p99", 50.0), "article": ("p99", 50.0), "search": ("p95", 100.0)}
+MEMBERS = "member-"  # a page kind so named is measured as signed-in members (bench._web_members)
+TARGETS.update({f"{MEMBERS}{page}": target for page, target in TARGETS.items()})  # members: the same targets
 QUERY_WORDS = 2  # queries are one or two words taken from real headlines
 
 
@@ -151,12 +163,13 @@ def pick_urls(db: Path, *, count: int, seed: int) -> dict[str, list[str]]:
     queries = set()
     while len(queries) < min(200, len(set(words))):
         queries.add(" ".join(rng.sample(words, rng.randint(1, QUERY_WORDS))))
-    return {
+    urls = {
         "home": ["/"],
         "article": [f"/articles/{i}/" for i in article_ids],
         "story": [f"/stories/{i}/" for (i,) in multi + single],
         "search": [f"/search/?{urllib.parse.urlencode({'q': q})}" for q in sorted(queries)],
     }
+    return urls | {MEMBERS + page: paths for page, paths in urls.items()}
 
 
 def free_port() -> int:
@@ -188,25 +201,41 @@ def start_server(env: dict[str, str], port: int, workers: int, threads: int, log
     raise SystemExit("the web server did not start in 60 s")
 
 
-def check_pages(base: str, urls: dict[str, list[str]]) -> dict[str, dict]:
-    """One request per page kind before the load: status and size (a 404 or 500 measured fast is no result)."""
+def check_pages(base: str, urls: dict[str, list[str]], cookies: list[str]) -> dict[str, dict]:
+    """One request per page kind before the load: status and size (a 404 or 500 measured fast is no result), and
+    for the members' kinds, that the page was made for a signed-in reader."""
     seen = {}
     for page, paths in urls.items():
-        with urllib.request.urlopen(base + paths[0], timeout=60) as response:
+        headers = {"Cookie": cookies[0]} if page.startswith(MEMBERS) else {}
+        with urllib.request.urlopen(urllib.request.Request(base + paths[0], headers=headers), timeout=60) as response:
             body = response.read()
-            seen[page] = {"status": response.status, "bytes": len(body), "path": paths[0]}
+            reader = response.headers.get("X-Newsstand-Reader", "")
+            seen[page] = {"status": response.status, "bytes": len(body), "path": paths[0], "reader": reader}
+        if page.startswith(MEMBERS) and reader != "signed-in":
+            raise SystemExit(f"{page}: the members' cookies did not sign in ({reader!r})")
     return seen
 
 
 def wrk(
-    base: str, paths: list[str], *, seconds: float, connections: int, threads: int, workdir: Path, warmup: bool = False
+    base: str,
+    paths: list[str],
+    *,
+    seconds: float,
+    connections: int,
+    threads: int,
+    workdir: Path,
+    warmup: bool = False,
+    cookies: list[str] = (),
 ) -> dict:
-    """One wrk run rotating over `paths`; its summary as the Lua `done` hook writes it."""
+    """One wrk run rotating over `paths` (and over `cookies`, one reader's per request, when given); its summary as
+    the Lua `done` hook writes it."""
     listing = workdir / "paths.txt"
     listing.write_text("\n".join(paths) + "\n")
+    cookie_file = workdir / "cookies.txt"
+    cookie_file.write_text("\n".join(cookies) + "\n")
     script = workdir / "rotate.lua"
     script.write_text(WRK_LUA)
-    env = dict(os.environ, WRK_PATHS=str(listing))
+    env = dict(os.environ, WRK_PATHS=str(listing), WRK_COOKIES=str(cookie_file) if cookies else "")
     command = [
         "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "--timeout", "10s",
         "-s", str(script), base,
@@ -264,7 +293,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, default=None, help="build the site in this dir and keep it")
     parser.add_argument("--reuse", action="store_true", help="with --keep: reuse a database filled earlier")
     parser.add_argument("--profile", action="store_true", help="also cProfile each page (bench._web_profile)")
-    parser.add_argument("--pages", default="home,article,story,search", help="page kinds to measure, in order")
+    parser.add_argument(
+        "--pages",
+        default="home,article,story,search,member-home,member-article,member-story,member-search",
+        help="page kinds to measure, in order (member-…: as signed-in members)",
+    )
+    parser.add_argument("--members", type=int, default=200, help="signed-in members the members' run rotates over")
     parser.add_argument(
         "--cache-url",
         default="disk://",
@@ -306,30 +340,30 @@ def main(argv: list[str] | None = None) -> int:
                 run([*cli, "reindex-search", "--bulk"], env, what="reindex-search --bulk")
         picked = pick_urls(db, count=args.urls, seed=1)
         urls = {page: picked[page] for page in args.pages.split(",") if picked.get(page)}
+        cookies: list[str] = []
+        if any(page.startswith(MEMBERS) for page in urls):
+            made = run([sys.executable, "-m", "bench._web_members", str(args.members)], env, what="members")
+            cookies = made.split()
         # A shared cache (Redis) outlives the server: every run starts from an empty one, as a locmem cache does.
         run([*cli, "shell", "-c", EMPTY_CACHES], env, what="empty the caches")
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = start_server(env, port, workers, args.server_threads, workdir / "server.log")
         try:
-            pages = check_pages(base, urls)
+            pages = check_pages(base, urls, cookies)
             bad = {page: seen for page, seen in pages.items() if seen["status"] != 200}
             if bad:
                 raise SystemExit(f"pages that do not answer 200: {bad}")
             results = {}
             for page, paths in urls.items():
-                wrk(
-                    base,
-                    paths,
-                    seconds=warmup,
-                    connections=args.connections,
-                    threads=args.threads,
-                    workdir=workdir,
-                    warmup=True,
-                )
-                measured = wrk(
-                    base, paths, seconds=duration, connections=args.connections, threads=args.threads, workdir=workdir
-                )
+                load = {
+                    "connections": args.connections,
+                    "threads": args.threads,
+                    "workdir": workdir,
+                    "cookies": cookies if page.startswith(MEMBERS) else [],
+                }
+                wrk(base, paths, seconds=warmup, warmup=True, **load)
+                measured = wrk(base, paths, seconds=duration, **load)
                 results[page] = {"urls": len(paths), "bytes": pages[page]["bytes"], **measured}
                 print(f"{page}: {measured['rps']:.0f} req/s, p99 {measured['p99_ms']:.1f} ms", file=sys.stderr)
         finally:

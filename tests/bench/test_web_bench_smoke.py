@@ -33,7 +33,8 @@ def test_web_bench_runs_end_to_end(tmp_path):
     out = tmp_path / "web.json"
     command = [
         sys.executable, "-m", "bench.web", "--articles", "300", "--duration", "3", "--warmup", "1", "--connections", "4",
-        "--data", "none", "--urls", "50", "--workers", "2", "--json-out", str(out),
+        "--data", "none", "--urls", "50", "--workers", "2", "--json-out", str(out), "--members", "5",
+        "--pages", "home,article,story,search,member-home,member-article",
     ]  # fmt: skip
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
@@ -42,7 +43,8 @@ def test_web_bench_runs_end_to_end(tmp_path):
     report = json.loads(out.read_text())
     assert report["database"]["articles"] == 300
     assert report["database"]["distinct_titles"] == 300
-    assert set(report["results"]) == {"home", "article", "story", "search"}
+    assert set(report["results"]) == {"home", "article", "story", "search", "member-home", "member-article"}
+    assert report["results"]["member-article"]["cache_hits"] > 0  # members share copies too
     for page, result in report["results"].items():
         assert result["requests"] > 0 and result["non_2xx"] == 0, (page, result)
         assert 0 < result["p50_ms"] <= result["p99_ms"]
