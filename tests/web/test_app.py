@@ -248,7 +248,9 @@ def test_share_cards_and_json_ld_carry_the_teaser_only(client, article):
     head = read_head(body)
     assert head.meta["og:title"] == ["Rates held & <what> next"]
     assert head.meta["og:description"] == ["The board voted 7–2 to hold."]
-    assert head.meta["og:image"] == ["https://img.example.com/rates.jpg"]
+    # The image proxy's address, absolute: a preview never sends its viewer to the publisher.
+    assert head.meta["og:image"] == ["http://testserver" + proxy_url("https://img.example.com/rates.jpg", 1024)]
+    assert head.meta["twitter:image"] == head.meta["og:image"]
     assert head.meta["og:url"] == [f"http://testserver/articles/{article.pk}/"]
     assert head.meta["twitter:card"] == ["summary_large_image"]
     assert head.meta["article:author"] == ["Ann Writer", "Bo Reporter"]
@@ -257,6 +259,7 @@ def test_share_cards_and_json_ld_carry_the_teaser_only(client, article):
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == "Rates held & <what> next"
     assert data["publisher"]["name"] == "The Daily Example"
+    assert data["image"] == head.meta["og:image"]
     assert data["author"] == [{"@type": "Person", "name": "Ann Writer"}, {"@type": "Person", "name": "Bo Reporter"}]
     assert data["datePublished"] == article.published_at.isoformat()
     assert "articleBody" not in data and "text" not in data
