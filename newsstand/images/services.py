@@ -14,6 +14,10 @@ address names the publisher's URL, not its bytes, so a publisher that replaces a
 within a week. A failure is kept too, for `FAILURE_MAX_AGE`: a broken image on a busy page costs one fetch per
 ten minutes, not one per page view. Within a process, one thread fetches a given image while the others wait
 for its result (a new page's images are asked for by every reader at once).
+
+The publisher's bytes are fetched once for all widths: the fetched original is kept for `SOURCE_MAX_AGE` (a new
+image's widths are asked for within minutes: phones, desktops and the card and page sizes), so a srcset of three
+widths costs the publisher one request, not three.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ log = logging.getLogger(__name__)
 CACHE = "images"  # the alias in settings.CACHES (newsstand.conf.caches)
 MAX_AGE = 7 * 24 * 3600
 FAILURE_MAX_AGE = 600
+SOURCE_MAX_AGE = 600  # seconds the publisher's original bytes are kept for the other widths
 TIMEOUT = 10.0  # seconds for the whole fetch, redirects and body included
 USER_AGENT = f"Newsstand/{__version__} (+https://github.com/newsstand; image proxy)"
 ACCEPT = "image/avif,image/webp,image/png,image/jpeg,image/gif;q=0.9,*/*;q=0.1"
@@ -86,7 +91,7 @@ def cache_key(url: str, width: int) -> str:
 
 
 def _made(url: str, width: int) -> Served:
-    fetched = asyncio.run(_fetch(url))
+    fetched = _source(url)
     if not fetched.ok:
         return _failed(url, _failure_status(fetched), fetched.error_code, fetched.error)
     declared = fetched.headers.get("content-type", "").partition(";")[0].strip().lower()
@@ -103,6 +108,23 @@ def _failure_status(fetched: FetchResult) -> int:
     if fetched.error_code in _UPSTREAM or (fetched.status or 0) >= 500:
         return 502
     return 404
+
+
+def _source(url: str) -> FetchResult:
+    """The publisher's image at `url`, fetched once for every width asked for within `SOURCE_MAX_AGE`."""
+    key = "image-source:" + hashlib.sha256(url.encode()).hexdigest()
+    cache = caches[CACHE]
+    kept = cache.get(key)
+    if kept is None:
+        with _one_fetch_at_a_time(key):
+            kept = cache.get(key)
+            if kept is None:
+                fetched = asyncio.run(_fetch(url))
+                kept = (fetched.url, fetched.status, fetched.body, fetched.headers, fetched.error_code, fetched.error)
+                if fetched.ok:  # a failure is kept per width, as what readers were answered
+                    cache.set(key, kept, SOURCE_MAX_AGE)  # plain data, as above
+    final_url, status, body, headers, error_code, error = kept
+    return FetchResult(url, final_url, status, body, headers, error_code=error_code, error=error)
 
 
 async def _fetch(url: str) -> FetchResult:
