@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -54,26 +55,61 @@ _SOURCES = Query(
 )
 
 
+def _narrowed_by(*, section: str | None, publisher: Publisher | None, author: str | None) -> dict[str, object]:
+    """The columns a list is narrowed by, as filter arguments: every list of articles is one such filter."""
+    narrowing: dict[str, object] = {}
+    if section:
+        narrowing["section"] = section
+    if publisher is not None:
+        narrowing["publisher"] = publisher
+    if author is not None:
+        narrowing["author"] = author
+    return narrowing
+
+
 def latest_articles(
     *, section: str | None = None, publisher: Publisher | None = None, author: str | None = None
 ) -> QuerySet[Article]:
     """Newest first, with the publisher joined and the body fields deferred; slice it to page."""
-    articles = Article.objects.select_related("publisher").defer(*HEAVY_FIELDS).order_by("-published_at", "-id")
-    if section:
-        articles = articles.filter(section=section)
-    if publisher is not None:
-        articles = articles.filter(publisher=publisher)
-    if author is not None:
-        articles = articles.filter(author=author)
-    return articles
+    narrowing = _narrowed_by(section=section, publisher=publisher, author=author)
+    return (
+        Article.objects.select_related("publisher")
+        .defer(*HEAVY_FIELDS)
+        .order_by("-published_at", "-id")
+        .filter(**narrowing)
+    )
 
 
 def listed_articles(
     *, section: str | None = None, publisher: Publisher | None = None, author: str | None = None
 ) -> QuerySet[Article]:
     """A list as readers see it: `latest_articles` with syndicated copies folded into their originals
-    (articles.folding), each with its "also in" (`with_also_in`). Still one query a page, plus the page count."""
+    (articles.folding), each with its "also in" (`with_also_in`). Still one query a page, plus the page count
+    (`listed_count`: `.count()` on this is exact too, but dear)."""
     return with_also_in(without_folded_copies(latest_articles(section=section, publisher=publisher, author=author)))
+
+
+def listed_count(*, section: str | None = None, publisher: Publisher | None = None, author: str | None = None) -> int:
+    """How many articles `listed_articles` shows (its pages' count), in one query: the list's articles less the
+    copies it folds away. Counting the folded list itself runs its NOT EXISTS for every article in the list (22 ms
+    for Latest at 200k articles on SQLite, 100 ms under load; 139 ms on PostgreSQL); here the list is counted on
+    its own index and the folded copies are found from the copies' partial index (few articles are copies), each
+    original probed by its key. The copy's own place in the list is checked inside that probe (the copy narrowed
+    like its original), so that the planner starts from the copies and not from the list's index."""
+    narrowing = _narrowed_by(section=section, publisher=publisher, author=author)
+    listed = Article.objects.filter(**narrowing).order_by().values("pk")
+    originals = Article.objects.filter(**narrowing).filter(
+        pk=OuterRef("duplicate_of_id"), duplicate_of__isnull=True, **{name: OuterRef(name) for name in narrowing}
+    )
+    folded = Article.objects.filter(duplicate_of__isnull=False).filter(Exists(originals)).order_by().values("pk")
+    listed_sql, listed_params = listed.query.sql_with_params()
+    folded_sql, folded_params = folded.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM ({listed_sql}) AS listed) - (SELECT COUNT(*) FROM ({folded_sql}) AS folded)",
+            (*listed_params, *folded_params),
+        )
+        return cursor.fetchone()[0]
 
 
 def listed_original(articles: QuerySet[Article]) -> Exists:

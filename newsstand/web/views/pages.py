@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Min, QuerySet
+from django.db.models import Min
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 
@@ -22,6 +22,7 @@ from newsstand.core import clock
 from newsstand.editorial import selectors as editorial
 from newsstand.membership import paywall
 from newsstand.sources import selectors as sources
+from newsstand.sources.models import Publisher
 from newsstand.stories import selectors as stories
 from newsstand.stories.models import Story
 from newsstand.web import paywall as web_paywall
@@ -59,7 +60,7 @@ def latest(request: HttpRequest) -> HttpResponse:
     if section is None and not slug and _first_page(request.GET.get("page")):
         return home(request)
     publisher = selectors.publisher_by_slug(slug) if slug else None
-    page = _page(request, selectors.listed_articles(section=section, publisher=publisher))
+    page = _page(request, section=section, publisher=publisher)
     context = {
         "page": page,
         "articles": page.object_list,
@@ -115,7 +116,7 @@ def front_sections(known: Sequence[str], *, leading: Sequence[str], limit: int) 
 
 @shared_with_members
 def section(request: HttpRequest, section: str) -> HttpResponse:
-    page = _page(request, selectors.listed_articles(section=section))
+    page = _page(request, section=section)
     if not page.paginator.count:
         raise Http404("No articles in this section.")
     context = {
@@ -132,7 +133,7 @@ def section(request: HttpRequest, section: str) -> HttpResponse:
 @shared_with_members
 def author(request: HttpRequest, name: str) -> HttpResponse:
     """Articles under this byline, exactly as the feed spelled it (a byline naming two people is its own page)."""
-    page = _page(request, selectors.listed_articles(author=name))
+    page = _page(request, author=name)
     if not page.paginator.count:
         raise Http404("No articles by this author.")
     context = {"author": name, "page": page, "articles": page.object_list}
@@ -186,7 +187,7 @@ def publisher(request: HttpRequest, slug: str) -> HttpResponse:
     """Who the publisher is and what they published. The feeds' health is for staff: their pages are made for them
     alone (a signed-in reader's page is never stored in the page cache), and no other reader's page holds it."""
     found = selectors.publisher_by_slug(slug)
-    page = _page(request, selectors.listed_articles(publisher=found))
+    page = _page(request, publisher=found)
     context = {
         "publisher": found,
         "feeds": list(found.feeds.all()) if request.user.is_staff else [],
@@ -216,9 +217,14 @@ def _first_page(raw: str | None) -> bool:
         return True
 
 
-def _page(request: HttpRequest, articles: QuerySet[Article]) -> Page:
-    """A page of articles; a bad or too-large page number lands on the nearest real page instead of failing."""
-    return Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(
+    request: HttpRequest, *, section: str | None = None, publisher: Publisher | None = None, author: str | None = None
+) -> Page:
+    """A page of a list of articles (selectors.listed_articles), counted by selectors.listed_count; a bad or
+    too-large page number lands on the nearest real page instead of failing."""
+    paginator = Paginator(selectors.listed_articles(section=section, publisher=publisher, author=author), PAGE_SIZE)
+    paginator.count = selectors.listed_count(section=section, publisher=publisher, author=author)
+    return paginator.get_page(request.GET.get("page"))
 
 
 def _story_cards(found: list[Story]) -> list[StoryCard]:
