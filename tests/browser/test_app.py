@@ -75,7 +75,7 @@ def test_service_worker_registers_and_controls_the_page(page, site):
 
 
 @pending("B1 (saved) / B2 (app shell)", *APP, "/saved/", "/saved/1/")
-@pending_markup("B2 (article page)", "web/article.html", "save-button")
+@pending_markup("B2 (article page)", "web/_save_button.html", "save-button")
 def test_saved_article_reads_offline_with_the_server_stopped(browser, site, artifacts):
     """Sign in, save an article, stop the server, go offline: the saved article is still there; a page never
     visited shows the offline page instead of the browser's error."""

@@ -59,7 +59,7 @@ PAGE_TYPES = [
         "saved",
         marks=[
             pending("B1 (saved)", "/saved/", "/saved/1/"),
-            pending_markup("B2 (save button)", "web/article.html", "save-button"),
+            pending_markup("B2 (save button)", "web/_save_button.html", "save-button"),
         ],
     ),
     pytest.param("history", marks=pending("B1 (history)", "/history/")),

@@ -75,6 +75,8 @@ def test_a_publishers_failure_is_answered_quickly_and_kept_briefly(client, web):
             assert response["Content-Type"].startswith("text/plain")
             assert response["Cache-Control"] == f"public, max-age={FAILURE_MAX_AGE}"
         assert fetches(web, path) == 1, "a broken image costs one fetch, not one per page view"
+    assert client.get(proxy_url(web.url("/down.jpg"), 640)).status_code == 502
+    assert fetches(web, "/down.jpg") == 1, "a publisher that failed is not asked again for the next width"
 
 
 def test_a_private_address_is_refused_unless_private_fetching_is_allowed(client, web, jpeg, monkeypatch):
