@@ -123,7 +123,7 @@ def _source(url: str) -> FetchResult:
                 kept = (fetched.url, fetched.status, fetched.body, fetched.headers, fetched.error_code, fetched.error)
                 # A publisher that failed (slow, down) is not asked again for the next width; a refusal of ours
                 # (a private address, too large) costs nothing to decide again.
-                if fetched.ok or fetched.error_code in _UPSTREAM:
+                if fetched.ok or _failure_status(fetched) == 502:
                     cache.set(key, kept, SOURCE_MAX_AGE if fetched.ok else FAILURE_MAX_AGE)  # plain data, as above
     final_url, status, body, headers, error_code, error = kept
     return FetchResult(url, final_url, status, body, headers, error_code=error_code, error=error)
