@@ -9,7 +9,7 @@ from itertools import groupby
 
 from django.core.cache import cache
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from newsstand.articles.models import Article
@@ -43,6 +43,30 @@ _STORY_NEWEST = Query(
         "ORDER BY a.published_at DESC LIMIT %s"
     ),
     _LISTED,
+    _PUBLISHER,
+)
+
+_ORIGINAL = Columns(Article, defer=HEAVY_FIELDS)
+_ORIGINAL_PUBLISHER = Columns(Publisher)
+_COPY = Columns(Article, only=("title", "url", "publisher", "duplicate_of"))
+_ORIGINALS_OF_STORY = "a.story_id = %s AND a.duplicate_of_id IS NULL"
+_STORY_ORIGINALS = Query(
+    lambda c: (
+        f"SELECT {_ORIGINAL.select('a', c)}, {_ORIGINAL_PUBLISHER.select('p', c)} FROM {_ORIGINAL.table('a', c)} "
+        f"JOIN {_ORIGINAL_PUBLISHER.table('p', c)} ON p.id = a.publisher_id WHERE {_ORIGINALS_OF_STORY} "
+        "ORDER BY a.published_at, a.id"
+    ),
+    _ORIGINAL,
+    _ORIGINAL_PUBLISHER,
+)
+_STORY_COPIES = Query(  # newest first, as Article's default ordering lists them
+    lambda c: (
+        f"SELECT {_COPY.select('k', c)}, {_PUBLISHER.select('p', c)} FROM {_COPY.table('k', c)} "
+        f"JOIN {_PUBLISHER.table('p', c)} ON p.id = k.publisher_id WHERE k.duplicate_of_id IN "
+        f"(SELECT a.id FROM {_ORIGINAL.table('a', c)} WHERE {_ORIGINALS_OF_STORY}) "
+        "ORDER BY k.published_at DESC, k.id DESC"
+    ),
+    _COPY,
     _PUBLISHER,
 )
 
@@ -84,17 +108,19 @@ class PublisherCoverage:
 
 
 def story_articles(story: Story) -> list[Article]:
-    """Its articles in time order, syndicated copies folded into their original (see `copies`)."""
-    copies = Article.objects.select_related("publisher").only(
-        "id", "title", "url", "publisher__name", "publisher__slug", "duplicate_of_id"
-    )
-    return list(
-        story.articles.filter(duplicate_of__isnull=True)
-        .select_related("publisher")
-        .defer(*HEAVY_FIELDS)
-        .prefetch_related(Prefetch("copies", queryset=copies, to_attr="syndicated_copies"))
-        .order_by("published_at", "id")
-    )
+    """Its articles in time order, syndicated copies folded into their original: each original carries its copies,
+    newest first, as `syndicated_copies` (their title, URL and publisher's name and slug). Two queries, hand-written
+    (the ORM's compiling of the list and of its prefetch cost more than running them)."""
+    found: dict[int, Article] = {}
+    for article, publisher in _STORY_ORIGINALS.rows([story.pk]):
+        article.publisher = publisher
+        article.syndicated_copies = []
+        found[article.pk] = article
+    if found:
+        for copy, publisher in _STORY_COPIES.rows([story.pk]):
+            copy.publisher = publisher
+            found[copy.duplicate_of_id].syndicated_copies.append(copy)
+    return list(found.values())
 
 
 def coverage_by_publisher(articles: list[Article]) -> list[PublisherCoverage]:

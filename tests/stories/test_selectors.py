@@ -127,3 +127,23 @@ def test_coverage_grouped_by_publisher_in_order_of_first_article():
     first_b, first_a, second_b = article(30, b, story=s), article(20, a, story=s), article(10, b, story=s)
     groups = selectors.coverage_by_publisher(selectors.story_articles(s))
     assert [(g.publisher_name, g.articles) for g in groups] == [("B", [first_b, second_b]), ("A", [first_a])]
+
+
+@pytest.mark.django_db
+def test_story_articles_are_the_originals_each_with_its_copies_newest_first(django_assert_num_queries):
+    a, b, c = (Publisher.objects.create(name=n, slug=n.lower()) for n in ("A", "B", "C"))
+    s, elsewhere = story("Event"), story("Elsewhere")
+    first, second = article(30, a, story=s), article(20, b, story=s)
+    early, late = article(25, b, story=s, duplicate_of=first), article(5, c, story=elsewhere, duplicate_of=first)
+    tie = article(6, a, story=s, duplicate_of=first)
+    Article.objects.filter(pk=tie.pk).update(published_at=late.published_at)  # at the same time: the newer id first
+    other = article(15, c, story=s, duplicate_of=second)
+    article(1, c, story=elsewhere)
+    with django_assert_num_queries(2):
+        found = selectors.story_articles(s)
+    assert found == [first, second]
+    assert [item.syndicated_copies for item in found] == [[tie, late, early], [other]]
+    assert found[1].publisher.name == "B" and found[0].syndicated_copies[1].publisher.slug == "c"
+    empty = story("Empty")
+    with django_assert_num_queries(1):
+        assert selectors.story_articles(empty) == []
