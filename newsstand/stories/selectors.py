@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache as memoize
@@ -121,6 +122,27 @@ def story_articles(story: Story) -> list[Article]:
             copy.publisher = publisher
             found[copy.duplicate_of_id].syndicated_copies.append(copy)
     return list(found.values())
+
+
+def publisher_names(story_ids: Sequence[int]) -> dict[int, list[str]]:
+    """story id → its publishers' names, weightiest first, then by who covered it first (then by name), for the
+    stories' cards: one grouped query, hand-written (one SQL text per number of stories)."""
+    names: dict[int, list[str]] = {}
+    for story_id, name in _publisher_names_query(len(story_ids)).rows(list(story_ids)):
+        names.setdefault(story_id, []).append(name)
+    return names
+
+
+@memoize
+def _publisher_names_query(count: int) -> Query:
+    return Query(
+        lambda c: (
+            f"SELECT a.story_id, p.name FROM {_ORIGINAL.table('a', c)} "
+            f"JOIN {_ORIGINAL_PUBLISHER.table('p', c)} ON p.id = a.publisher_id "
+            f"WHERE a.story_id IN ({', '.join(['%s'] * count)}) GROUP BY a.story_id, p.name, p.weight "
+            "ORDER BY a.story_id, p.weight DESC, MIN(a.published_at), p.name"
+        )
+    )
 
 
 def coverage_by_publisher(articles: list[Article]) -> list[PublisherCoverage]:

@@ -147,3 +147,17 @@ def test_story_articles_are_the_originals_each_with_its_copies_newest_first(djan
     empty = story("Empty")
     with django_assert_num_queries(1):
         assert selectors.story_articles(empty) == []
+
+
+@pytest.mark.django_db
+def test_publisher_names_weightiest_first_then_by_first_coverage(django_assert_num_queries):
+    heavy = Publisher.objects.create(name="Heavy", slug="heavy", weight=2.0)
+    early, late, tie = (Publisher.objects.create(name=n, slug=n.lower()) for n in ("Early", "Late", "Also late"))
+    s, other, empty = story("Event"), story("Other"), story("Empty")
+    article(40, late, story=s), article(10, late, story=s), article(30, early, story=s), article(5, heavy, story=s)
+    tied = article(41, tie, story=s)
+    Article.objects.filter(pk=tied.pk).update(published_at=NOW - timedelta(minutes=40))  # first with Late: by name
+    article(1, late, story=other)
+    with django_assert_num_queries(1):
+        names = selectors.publisher_names([s.pk, other.pk, empty.pk])
+    assert names == {s.pk: ["Heavy", "Also late", "Late", "Early"], other.pk: ["Late"]}

@@ -1,8 +1,4 @@
-"""Pages: thin views that read through the selectors and render.
-
-One read lives here until its selector exists (see `_story_publishers`): one query for the whole page, never one
-per item.
-"""
+"""Pages: thin views that read through the selectors and render: one query for the whole page, never one per item."""
 
 from __future__ import annotations
 
@@ -12,7 +8,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Min
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 
@@ -229,24 +224,8 @@ def _page(
 
 def _story_cards(found: list[Story]) -> list[StoryCard]:
     """Cards for the stories, with their publishers' names read in one query for all of them."""
-    names = _story_publishers([item.pk for item in found]) if found else {}
+    names = stories.publisher_names([item.pk for item in found]) if found else {}
     return [StoryCard(item, names.get(item.pk, [])[:CARD_PUBLISHER_NAMES]) for item in found]
-
-
-def _story_publishers(story_ids: list[int]) -> dict[int, list[str]]:
-    """story id → its publishers' names, weightiest first, then by who covered it first: one grouped query.
-    Belongs in stories.selectors (asked for); kept private here meanwhile."""
-    rows = (
-        Article.objects.filter(story_id__in=story_ids)
-        .values("story_id", "publisher__name", "publisher__weight")
-        .annotate(first=Min("published_at"))
-        .order_by("story_id", "-publisher__weight", "first", "publisher__name")
-        .values_list("story_id", "publisher__name")
-    )
-    names: dict[int, list[str]] = {}
-    for story_id, name in rows:
-        names.setdefault(story_id, []).append(name)
-    return names
 
 
 def _syndicators(articles: list[Article], *, covered: set[str]) -> list[Article]:
