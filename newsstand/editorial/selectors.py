@@ -8,6 +8,7 @@ from datetime import datetime
 from functools import cache as memoize
 from functools import partial
 
+from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q, QuerySet
 
@@ -25,13 +26,39 @@ def _showing_at(now: datetime) -> Q:
 
 
 def current_picks(*, now: datetime, limit: int = 6) -> list[Pick]:
-    """The picks showing at `now`, in the editors' order, with what each points at: one query."""
-    return list(
-        Pick.objects.filter(_showing_at(now))
-        .select_related("article__publisher", "story")
-        .defer(*(f"article__{name}" for name in HEAVY_FIELDS), "story__centroid", "story__entities")
-        .order_by("position", "-starts_at", "id")[:limit]
-    )
+    """The picks showing at `now` (`_showing_at`), in the editors' order, with what each points at (the article
+    with its publisher, or the story; their heavy fields deferred): one query, hand-written (core.rows), as the ORM
+    took 2 ms to compile what runs in 0.1 ms, on every home it made."""
+    at = connection.ops.adapt_datetimefield_value(now)
+    picks = []
+    for pick, article, publisher, story in _CURRENT_PICKS.rows([at, at, limit]):
+        if pick.article_id is not None:
+            article.publisher = publisher
+        pick.article = article if pick.article_id is not None else None
+        pick.story = story if pick.story_id is not None else None
+        picks.append(pick)
+    return picks
+
+
+_PICK = Columns(Pick)
+_PICKED_ARTICLE = Columns(Article, defer=HEAVY_FIELDS)
+_PICKED_PUBLISHER = Columns(Publisher)
+_PICKED_STORY = Columns(Story, defer=("centroid", "entities"))
+_CURRENT_PICKS = Query(  # what a pick does not point at comes as a row of NULLs, dropped by current_picks
+    lambda c: (
+        f"SELECT {_PICK.select('k', c)}, {_PICKED_ARTICLE.select('a', c)}, {_PICKED_PUBLISHER.select('p', c)}, "
+        f"{_PICKED_STORY.select('s', c)} FROM {_PICK.table('k', c)} "
+        f"LEFT JOIN {_PICKED_ARTICLE.table('a', c)} ON a.id = k.article_id "
+        f"LEFT JOIN {_PICKED_PUBLISHER.table('p', c)} ON p.id = a.publisher_id "
+        f"LEFT JOIN {_PICKED_STORY.table('s', c)} ON s.id = k.story_id "
+        "WHERE k.starts_at <= %s AND (k.ends_at IS NULL OR k.ends_at > %s) "
+        "ORDER BY k.position, k.starts_at DESC, k.id LIMIT %s"
+    ),
+    _PICK,
+    _PICKED_ARTICLE,
+    _PICKED_PUBLISHER,
+    _PICKED_STORY,
+)
 
 
 def showing(*, article: Article | None = None, story: Story | None = None, now: datetime) -> QuerySet[Pick]:
