@@ -5,6 +5,8 @@
 Run by bench.web --profile in the benchmark site's environment (same database, DEBUG off). Prints, per page kind:
 mean ms per request on a page-cache miss (the page cache is emptied before each request) and on a hit, queries per
 request with their total time, the slowest queries, and the functions with the most cumulative time on a miss.
+Page kinds named `member-…` are asked for as a signed-in member (one bench._web_members made), whose usual path is
+a hit with personal parts filled in: for those the hits are profiled too.
 """
 
 from __future__ import annotations
@@ -41,9 +43,15 @@ def profile(urls: dict[str, list[str]]) -> str:
         if sql is not None:
             sql.extend(queries.captured_queries)
 
-    client = Client(HTTP_HOST="127.0.0.1")
+    from newsstand.accounts.models import User
+
+    anonymous = Client(HTTP_HOST="127.0.0.1")
+    member = Client(HTTP_HOST="127.0.0.1")
+    if any(page.startswith("member-") for page in urls):
+        member.force_login(User.objects.filter(email__startswith="bench-member-").order_by("pk").first())
     out = io.StringIO()
     for page, paths in urls.items():
+        client = member if page.startswith("member-") else anonymous
         for path in paths[:3]:  # warm: imports, template loading, caches
             render(path)
         chosen = [paths[n % len(paths)] for n in range(REQUESTS)]
@@ -66,14 +74,19 @@ def profile(urls: dict[str, list[str]]) -> str:
         )
         for q in sql[:5]:
             out.write(f"   {float(q['time']) * 1000:7.1f} ms  {q['sql'][:300]}\n")
-        profiler = cProfile.Profile()
-        profiler.enable()
-        for path in chosen:
-            render(path)
-        profiler.disable()
-        stats = io.StringIO()
-        pstats.Stats(profiler, stream=stats).sort_stats("cumulative").print_stats(TOP_FUNCTIONS)
-        out.write("\n".join(line for line in stats.getvalue().splitlines() if line.strip()) + "\n")
+        runs = [("miss", render)]
+        if page.startswith("member-"):
+            runs.append(("hit", client.get))
+        for state, ask in runs:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for path in chosen:
+                ask(path)
+            profiler.disable()
+            stats = io.StringIO()
+            pstats.Stats(profiler, stream=stats).sort_stats("cumulative").print_stats(TOP_FUNCTIONS)
+            out.write(f"-- {page}, {state}:\n")
+            out.write("\n".join(line for line in stats.getvalue().splitlines() if line.strip()) + "\n")
     return out.getvalue()
 
 

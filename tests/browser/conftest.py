@@ -23,7 +23,7 @@ from tests.browser import _seed
 from tests.browser._checks import watch_csp
 from tests.browser._site import ARTIFACTS, CHROMIUM, Server, database, seed, site_env
 
-USERS = 12
+USERS = 24  # a signed-in reader per test that signs in; a test that takes one past the end fails with StopIteration
 # Nothing leaves loopback: other hosts fail at once instead of waiting on DNS (lead images of the real feeds).
 CHROMIUM_ARGS = [
     "--no-sandbox",
