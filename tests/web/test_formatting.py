@@ -74,3 +74,28 @@ def test_iso_writes_what_the_date_filter_writes_for_c(value):
     ours = django_engine.from_string("{% load formatting %}{{ value|iso }}").render({"value": value})
     theirs = django_engine.from_string("{{ value|date:'c' }}").render({"value": value})
     assert ours == theirs
+    day = {"value": datetime(2024, 1, 2).date(), "format": "j M Y"}
+    assert django_engine.from_string("{% load formatting %}{{ value|datestamp:format }}").render(day) == "2 Jan 2024"
+
+
+@pytest.mark.parametrize("format_string", ["j F Y, H:i", "j M, H:i", "j M Y", "j M \\a\\t H:i", "D j M", "Y-m-d"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        NOW,
+        *(datetime(2024, m, m * 2, m, m * 4, tzinfo=UTC) for m in range(1, 13)),
+        datetime(987, 1, 2, 0, 5, tzinfo=UTC),
+    ]
+    + [datetime(2024, 1, 2, 23, 30, tzinfo=timezone(timedelta(hours=-5))), None, ""],
+)
+def test_datestamp_writes_what_the_date_filter_writes(value, format_string):
+    """The same text in the formats it writes itself and in those it hands to Django (escapes, weekdays, a day)."""
+    from django.template import engines
+
+    django_engine = engines["django"]
+    context = {"value": value, "format": format_string}
+    ours = django_engine.from_string("{% load formatting %}{{ value|datestamp:format }}").render(context)
+    theirs = django_engine.from_string("{{ value|date:format }}").render(context)
+    assert ours == theirs
+    day = {"value": datetime(2024, 1, 2).date(), "format": "j M Y"}
+    assert django_engine.from_string("{% load formatting %}{{ value|datestamp:format }}").render(day) == "2 Jan 2024"
