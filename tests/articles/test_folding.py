@@ -109,6 +109,12 @@ def test_every_list_folds_in_sql_as_the_rule_says(rows):
         assert [a.pk for a in shown] == _expected(made, keep), name
         assert query.count() == len(shown), name
         assert selectors.listed_count(**narrowing) == len(shown), name  # so pagination counts what it shows
+        listed = selectors.Listed(**narrowing)  # what the pages read, a page at a time
+        assert listed.count() == len(shown), name
+        assert [a.pk for a in listed[0:5] + listed[5:20]] == [a.pk for a in shown], name
+        assert [(a.copy_count, a.first_copy_publisher) for a in listed[0:20]] == [
+            (a.copy_count, a.first_copy_publisher) for a in shown
+        ], name
         assert all(a.copy_count == copies[a.pk] for a in shown), name
 
     front = front_lists(latest=5, sections=["World", "Sport"], per_section=3)

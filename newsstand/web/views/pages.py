@@ -215,11 +215,10 @@ def _first_page(raw: str | None) -> bool:
 def _page(
     request: HttpRequest, *, section: str | None = None, publisher: Publisher | None = None, author: str | None = None
 ) -> Page:
-    """A page of a list of articles (selectors.listed_articles), counted by selectors.listed_count; a bad or
-    too-large page number lands on the nearest real page instead of failing."""
-    paginator = Paginator(selectors.listed_articles(section=section, publisher=publisher, author=author), PAGE_SIZE)
-    paginator.count = selectors.listed_count(section=section, publisher=publisher, author=author)
-    return paginator.get_page(request.GET.get("page"))
+    """A page of a list of articles as readers see it (selectors.Listed); a bad or too-large page number lands on
+    the nearest real page instead of failing."""
+    listed = selectors.Listed(section=section, publisher=publisher, author=author)
+    return Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _story_cards(found: list[Story]) -> list[StoryCard]:
