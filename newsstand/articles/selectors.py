@@ -215,6 +215,36 @@ def _listed_query(narrowed_by: tuple[str, ...]) -> Query:
     return Query(build, _LISTED, _LISTED_PUBLISHER)
 
 
+def listed_by_id(ids: Sequence[int]) -> dict[int, Article]:
+    """The articles with these ids as a list shows them (publisher joined; body, text and categories deferred; each
+    with its "also in"), by id: one query, hand-written once per number of ids (a page of search results), where
+    the ORM compiled `with_also_in` anew each time (~1.5 ms of Python)."""
+    if not ids:
+        return {}
+    found = {}
+    for article, publisher, copy_count, first_copy_publisher in _by_id_query(len(ids)).rows(list(ids)):
+        article.publisher = publisher
+        article.copy_count, article.first_copy_publisher = copy_count, first_copy_publisher
+        found[article.pk] = article
+    return found
+
+
+_SHOWN = Columns(Article, defer=(*HEAVY_FIELDS, "categories"))
+
+
+@memoize
+def _by_id_query(count: int) -> Query:
+    return Query(
+        lambda c: (
+            f"SELECT {_SHOWN.select('a', c)}, {_LISTED_PUBLISHER.select('p', c)}, {also_in_sql('a', c)} "
+            f"FROM {_SHOWN.table('a', c)} JOIN {_LISTED_PUBLISHER.table('p', c)} ON p.id = a.publisher_id "
+            f"WHERE a.id IN ({', '.join(['%s'] * count)})"
+        ),
+        _SHOWN,
+        _LISTED_PUBLISHER,
+    )
+
+
 def article_detail(pk: int) -> Article:
     """One article with its publisher; 404 when missing."""
     found = _DETAIL.rows([pk])

@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from newsstand.articles.folding import folded_away
 from newsstand.articles.models import Article
-from newsstand.articles.selectors import with_also_in
+from newsstand.articles.selectors import listed_by_id
 from newsstand.core.html import plain_text
 from newsstand.search import documents
 from newsstand.search.backends import Filters, Snippet, backend_for
@@ -110,8 +110,7 @@ def search_articles(
         results.number = min(max(1, page), results.num_pages)
         ids = backend.rank(query=query, filters=filters, now=now, limit=per_page, offset=results.offset)
     snippets = backend.snippets(query=query, article_ids=ids) if full_text else {}
-    articles = with_also_in(Article.objects.select_related("publisher").defer("body_html", "text", "categories"))
-    found = articles.in_bulk(ids)
+    found = listed_by_id(ids)
     away = folded_away((pk, found[pk].duplicate_of_id) for pk in ids if pk in found)
     results.hits = [
         Hit(found[pk], teaser_html(snippets.get(pk)) if full_text else opening_html(found[pk].summary, query))

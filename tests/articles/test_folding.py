@@ -117,6 +117,10 @@ def test_every_list_folds_in_sql_as_the_rule_says(rows):
         ], name
         assert all(a.copy_count == copies[a.pk] for a in shown), name
 
+    also_in = {a.pk: (a.copy_count, a.first_copy_publisher) for a in selectors.with_also_in(Article.objects.all())}
+    by_id = selectors.listed_by_id([a.pk for a in made])  # a page of search results
+    assert {pk: (a.copy_count, a.first_copy_publisher) for pk, a in by_id.items()} == also_in
+
     front = front_lists(latest=5, sections=["World", "Sport"], per_section=3)
     assert [a.pk for a in front.latest] == _expected(made, lambda a: True)[:5]
     assert front.has_more == (len(_expected(made, lambda a: True)) > 5)
