@@ -106,3 +106,23 @@ class Query:
                 start += len(shape)
             made.append((*parts, *row[start:]))
         return made
+
+
+class InList:
+    """A `Query` whose SQL holds one IN list of any length (a page's ids): `build(connection, placeholders)` writes
+    the SQL with `placeholders` ("%s, %s, …") where the list goes, once per length and database."""
+
+    def __init__(self, build: Callable[[BaseDatabaseWrapper, str], str], *shapes: Columns[Any], using: str = "default"):
+        self._build = build
+        self.shapes = shapes
+        self.using = using
+        self._by_length: dict[int, Query] = {}
+
+    def rows(self, values: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """`Query.rows` with `values` as the list's parameters."""
+        query = self._by_length.get(len(values))
+        if query is None:
+            placeholders = ", ".join(["%s"] * len(values))
+            query = Query(lambda c: self._build(c, placeholders), *self.shapes, using=self.using)
+            self._by_length[len(values)] = query
+        return query.rows(values)

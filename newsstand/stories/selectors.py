@@ -16,7 +16,7 @@ from django.http import Http404
 
 from newsstand.articles.models import Article
 from newsstand.articles.selectors import HEAVY_FIELDS
-from newsstand.core.rows import Columns, Query
+from newsstand.core.rows import Columns, InList, Query
 from newsstand.sources.models import Publisher
 from newsstand.stories import ranking
 from newsstand.stories.models import ENTITY_LENGTH, Story, StoryEntity
@@ -137,21 +137,19 @@ def publisher_names(story_ids: Sequence[int]) -> dict[int, list[str]]:
     """story id → its publishers' names, weightiest first, then by who covered it first (then by name), for the
     stories' cards: one grouped query, hand-written (one SQL text per number of stories)."""
     names: dict[int, list[str]] = {}
-    for story_id, name in _publisher_names_query(len(story_ids)).rows(list(story_ids)):
+    for story_id, name in _PUBLISHER_NAMES.rows(list(story_ids)):
         names.setdefault(story_id, []).append(name)
     return names
 
 
-@memoize
-def _publisher_names_query(count: int) -> Query:
-    return Query(
-        lambda c: (
-            f"SELECT a.story_id, p.name FROM {_ORIGINAL.table('a', c)} "
-            f"JOIN {_ORIGINAL_PUBLISHER.table('p', c)} ON p.id = a.publisher_id "
-            f"WHERE a.story_id IN ({', '.join(['%s'] * count)}) GROUP BY a.story_id, p.name, p.weight "
-            "ORDER BY a.story_id, p.weight DESC, MIN(a.published_at), p.name"
-        )
+_PUBLISHER_NAMES = InList(
+    lambda c, ids: (
+        f"SELECT a.story_id, p.name FROM {_ORIGINAL.table('a', c)} "
+        f"JOIN {_ORIGINAL_PUBLISHER.table('p', c)} ON p.id = a.publisher_id "
+        f"WHERE a.story_id IN ({ids}) GROUP BY a.story_id, p.name, p.weight "
+        "ORDER BY a.story_id, p.weight DESC, MIN(a.published_at), p.name"
     )
+)
 
 
 def coverage_by_publisher(articles: list[Article]) -> list[PublisherCoverage]:
@@ -202,19 +200,17 @@ def _stories_by_ids(ids: list[int]) -> list[Story]:
     """Live stories among `ids`, in that order (a story merged or emptied since the list was made drops out)."""
     if not ids:
         return []
-    found = {row[0].pk: row[0] for row in _live_stories_query(len(ids)).rows(ids)}
+    found = {row[0].pk: row[0] for row in _LIVE_STORIES.rows(ids)}
     return [found[pk] for pk in ids if pk in found]
 
 
-@memoize
-def _live_stories_query(count: int) -> Query:
-    return Query(
-        lambda c: (
-            f"SELECT {_LINKED.select('s', c)} FROM {_LINKED.table('s', c)} WHERE s.id IN ({', '.join(['%s'] * count)}) "
-            "AND s.merged_into_id IS NULL AND s.article_count > 0"
-        ),
-        _LINKED,
-    )
+_LIVE_STORIES = InList(
+    lambda c, ids: (
+        f"SELECT {_LINKED.select('s', c)} FROM {_LINKED.table('s', c)} WHERE s.id IN ({ids}) "
+        "AND s.merged_into_id IS NULL AND s.article_count > 0"
+    ),
+    _LINKED,
+)
 
 
 def find_related_stories(

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from newsstand.articles.models import Article
-from newsstand.core.rows import Columns, Query
+from newsstand.core.rows import Columns, InList, Query
 from newsstand.sources.models import Publisher
 from tests.web.rows import make_article, make_publisher
 
@@ -61,3 +61,16 @@ def test_defer_and_unknown_names():
 
 def test_no_row_is_an_empty_list():
     assert BY_ID.rows([10**9]) == []
+
+
+def test_an_in_list_of_any_length_is_one_sql_text_per_length():
+    publisher = make_publisher()
+    made = [make_article(publisher) for _ in range(3)]
+    by_ids = InList(
+        lambda c, ids: f"SELECT {ARTICLE.select('a', c)} FROM {ARTICLE.table('a', c)} WHERE a.id IN ({ids})", ARTICLE
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert sorted(row[0].pk for row in by_ids.rows([a.pk for a in made])) == sorted(a.pk for a in made)
+        assert [row[0].pk for row in by_ids.rows([made[1].pk])] == [made[1].pk]
+        assert by_ids.rows([made[0].pk, -1, -2]) and len(by_ids._by_length) == 2
+    assert len(queries) == 3
