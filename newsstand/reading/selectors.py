@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import connections
 from django.db.models import F, FilteredRelation, Q, QuerySet
 
 from newsstand.accounts.models import User
 from newsstand.articles.folding import folded_away
 from newsstand.articles.models import Article
-from newsstand.articles.selectors import HEAVY_FIELDS, with_also_in, without_folded_copies
+from newsstand.articles.selectors import HEAVY_FIELDS, with_also_in
 from newsstand.reading import ranking
 from newsstand.reading.models import Follow, FollowKind, HistoryEntry, SavedArticle
 
@@ -22,6 +23,7 @@ FINISHED = 0.9  # read this far (0–1) and an article is done: no longer "conti
 FOR_YOU_WINDOW = timedelta(days=7)  # For you shows news, and the bound keeps its scan short
 INTERESTS_WINDOW = timedelta(days=30)
 INTERESTS_READS = 200  # the most recent reads that say what a reader reads most
+PER_INTEREST_SPARE = 8  # rows past the list's length read per publisher or section: room for copies folded away
 
 Reader = User | AnonymousUser
 
@@ -118,12 +120,58 @@ def for_you(
 
 def _latest_matching(user: User, interests: ranking.Interests, *, now: datetime, limit: int) -> list[Article]:
     """The newest articles, published in the window, from any of the publishers or sections, not read yet (nor
-    their original: a copy of what the reader read is read), copies folded."""
-    match = Q(publisher_id__in=interests.publisher_ids) | Q(section__in=interests.sections)
+    their original: a copy of what the reader read is read), copies folded (a copy whose original is one of these
+    articles, shown or not, is left out, as `without_folded_copies` does in the other lists).
+
+    One followed section may hold thousands of articles a week: asked as one query ("from any of them, newest
+    first") the database gathers and sorts them all, 50–150 ms at 200k articles (bench/RESULTS.md). So each
+    publisher and section is asked for its own newest few, along its (publisher or section, published_at) index,
+    which stops after `PER_INTEREST` rows; one statement for all of them (UNION ALL), then the copies whose
+    originals qualify are folded here, and the chosen rows are read with their publishers and "also in"."""
     read = HistoryEntry.objects.filter(user=user).values("article_id")
     unread = ~Q(id__in=read) & ~Q(duplicate_of_id__in=read)
-    candidates = _articles().filter(match, unread, published_at__gte=now - FOR_YOU_WINDOW, published_at__lte=now)
-    return list(with_also_in(without_folded_copies(candidates)).order_by("-published_at", "-id")[:limit])
+    window = Q(published_at__gte=now - FOR_YOU_WINDOW, published_at__lte=now)
+    newest = Article.objects.filter(unread, window).order_by("-published_at", "-id")
+    per_interest = limit + PER_INTEREST_SPARE
+    parts = [newest.filter(publisher_id=pk) for pk in sorted(interests.publisher_ids)]
+    parts += [newest.filter(section=name) for name in sorted(interests.sections)]
+    rows = _union_all([part.values_list("id", "published_at", "duplicate_of_id")[:per_interest] for part in parts])
+    found = {pk: (published, original) for pk, published, original in rows}
+    originals = {original for _, original in found.values() if original and original not in found}
+    match = Q(publisher_id__in=interests.publisher_ids) | Q(section__in=interests.sections)
+    qualifying = set(found) | set(
+        Article.objects.filter(match, unread, window, pk__in=originals).values_list("pk", flat=True)
+        if originals
+        else ()
+    )
+    kept = [pk for pk, (_, original) in found.items() if original not in qualifying]
+    chosen = sorted(kept, key=lambda pk: (found[pk][0], pk), reverse=True)[:limit]
+    articles = {item.pk: item for item in with_also_in(_articles().filter(pk__in=chosen))} if chosen else {}
+    return [articles[pk] for pk in chosen if pk in articles]
+
+
+def _union_all(parts: list[QuerySet]) -> list[tuple]:
+    """The rows of every sliced queryset, in one statement: each as the ORM compiles it (its own ORDER BY and
+    LIMIT, which a plain UNION may not hold), wrapped as a derived table, so each keeps its index scan."""
+    if not parts:
+        return []
+    statements, params = [], []
+    for n, part in enumerate(parts):
+        sql, part_params = part.query.get_compiler(using=part.db).as_sql()
+        statements.append(f"SELECT * FROM ({sql}) AS interest_{n}")
+        params.extend(part_params)
+    with connections[parts[0].db].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(statements), params)
+        return cursor.fetchall()
+
+
+def last_read_at(user: Reader) -> datetime | None:
+    """When the reader last opened an article (one query on their history's index; None: never, or anonymous)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        HistoryEntry.objects.filter(user=user).order_by("-last_read_at").values_list("last_read_at", flat=True).first()
+    )
 
 
 def is_following(user: Reader, *, publisher_id: int | None = None, section: str = "") -> bool:

@@ -18,11 +18,13 @@ article into the reader's history and shows nothing.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Mapping
 from urllib.parse import parse_qsl, quote, urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -40,6 +42,7 @@ FILLERS: dict[str, Filler] = {}
 # The mark left in a shared copy. Arguments are percent-encoded, so a mark never holds ">" and ends where it seems to.
 MARK = re.compile(rb"<!--personal:([a-z-]+)\?([^>]*)-->")
 HOME_FOR_YOU = 8
+FOR_YOU_KEPT = 60  # seconds a reader's For you row is kept (news may be a minute stale, as pages are)
 
 
 def filler(name: str) -> Callable[[Filler], Filler]:
@@ -156,11 +159,25 @@ def follow_button(request: HttpRequest, arguments: Mapping[str, str]) -> str:
 
 @filler("for-you")
 def for_you(request: HttpRequest, arguments: Mapping[str, str]) -> str:
-    """The home's For you row: the latest from what the reader follows (queries for signed-in readers only)."""
-    followed = reading.follows(request.user)
+    """The home's For you row: the latest from what the reader follows.
+
+    Kept a minute per reader (`FOR_YOU_KEPT`) under a key that changes with what it depends on: their follows and
+    the last article they opened (what they read leaves the row). So a reader going back and forth between the
+    home and articles pays two small queries for it, not the selection (bench/RESULTS.md)."""
+    user = request.user
+    followed = reading.follows(user)  # no query for anonymous readers
+    key = None
+    if user.is_authenticated:
+        state = (user.pk, sorted(followed.publisher_ids), sorted(followed.sections), reading.last_read_at(user))
+        key = "for-you:" + hashlib.blake2b(repr(state).encode(), digest_size=16).hexdigest()
+        if (kept := cache.get(key)) is not None:
+            return kept
     context = {
         "for_you": reading.for_you(request.user, now=clock.now(), limit=HOME_FOR_YOU, followed=followed),
         "follows_anything": bool(followed),
         "sign_in_url": settings.LOGIN_URL,
     }
-    return render_to_string("web/_for_you.html", context, request=request)
+    made = render_to_string("web/_for_you.html", context, request=request)
+    if key is not None:
+        cache.set(key, made, FOR_YOU_KEPT)
+    return made

@@ -474,8 +474,10 @@ def test_home_queries_stay_constant(client, reader, django_assert_max_num_querie
         )
     client.force_login(reader)
     # (the nav's sections now cached) + the session, the user and their membership (may they have the members'
-    # shared copy? web.member_pages), then For you: follows, recent reads, two lists
-    with django_assert_max_num_queries(4 + 3 + 4):
+    # shared copy? web.member_pages), then For you: follows, the last read (its cache key), recent reads, and for
+    # each of its two lists the newest of each interest (one statement), the originals of copies among them, the
+    # rows shown
+    with django_assert_max_num_queries(4 + 3 + 3 + 2 * 3):
         body = client.get("/").content.decode()
     assert row_headlines(section_of(body, "for-you"))
 
