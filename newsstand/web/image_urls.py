@@ -61,9 +61,11 @@ def _address(script_prefix: str, secret: str, url: str, width: int) -> str:
 def proxy_srcset(url: str | None, widths: Iterable[int]) -> str:
     """A `srcset` of the image at each of `widths` ("… 160w, … 320w"); "" without the proxy (the publisher's
     image has one size as far as we know) or for anything but an http(s) URL."""
-    if not settings.IMAGE_PROXY or not http_url(url or ""):
+    url = http_url(url or "")
+    if not settings.IMAGE_PROXY or not url:
         return ""
-    return ", ".join(f"{proxy_url(url, width)} {width}w" for width in widths)
+    prefix, secret = get_script_prefix(), settings.SECRET_KEY  # read once, not per width: a list has dozens
+    return ", ".join(f"{_address(prefix, secret, url, width)} {width}w" for width in widths)
 
 
 # Markup from the sanitiser or lxml: attributes always `name="value"`, with `"` escaped inside values.

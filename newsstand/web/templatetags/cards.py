@@ -7,6 +7,8 @@ card costs more than the rest of the card.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -20,6 +22,7 @@ LOGO_WIDTH = 64  # the proxy's smallest variant: sharp at 16–20 CSS px on a 3x
 _SKIPPED = frozenset({"the", "a", "an", "le", "la", "les", "el", "der", "die", "das"})
 
 
+@lru_cache(maxsize=1024)  # a few hundred publishers, each on card after card
 def initials(name: str) -> str:
     """Up to two letters for a name, articles, lowercase words ("of") and any note in brackets skipped: "The Daily Telegraph" → "DT",
     "NPR (Online News)" → "N"."""
