@@ -99,7 +99,14 @@ CACHES = conf.caches(conf.env("NEWSSTAND_CACHE_URL"), DATA_DIR)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked-out sign-in before any password is checked.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "newsstand.membership.backends.MemberBackend",  # the user and their membership in one query
+    "django.contrib.auth.backends.ModelBackend",  # for sessions made before; never checks a password twice
+]
+# Sessions are read on every signed-in request: from the cache, written through to the database (which keeps them
+# across a cache that is emptied or evicts).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     # Hashes made by these still verify, and become Argon2 at the next sign-in.
