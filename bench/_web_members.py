@@ -19,9 +19,8 @@ def make_members(count: int, *, seed: int = 7) -> list[str]:
 
     django.setup()
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.middleware.csrf import CSRF_SECRET_LENGTH
+    from django.test import Client
     from django.utils.crypto import get_random_string
 
     from newsstand.accounts.models import User
@@ -51,13 +50,11 @@ def make_members(count: int, *, seed: int = 7) -> list[str]:
             reading.record_read(user, Article(pk=pk), now=now)
         for pk in rng.sample(recent, min(3, len(recent))):
             reading.save_article(user, Article.objects.get(pk=pk), now=now)
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
+        client = Client()
+        client.force_login(user)  # the session a sign-in makes: the configured engine and backend
+        session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
         csrf = get_random_string(CSRF_SECRET_LENGTH)
-        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}")
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session_key}; {settings.CSRF_COOKIE_NAME}={csrf}")
     return cookies
 
 
