@@ -63,7 +63,7 @@ init = function(args)
     end
   end
   math.randomseed(os.time() + 7919 * (id or 0))
-  hits, misses, stale = 0, 0, 0
+  hits, misses, stale, anonymous = 0, 0, 0, 0
 end
 request = function()
   if #cookies > 0 then
@@ -75,20 +75,23 @@ response = function(status, headers, body)
   local state = headers["X-Page-Cache"] or headers["x-page-cache"]  -- some servers send names in lower case
   if state == "hit" then hits = hits + 1 elseif state == "miss" then misses = misses + 1
   elseif state == "stale" then stale = stale + 1 end
+  local reader = headers["X-Newsstand-Reader"] or headers["x-newsstand-reader"]
+  if reader == "anonymous" then anonymous = anonymous + 1 end
 end
 done = function(summary, latency, requests)
   local seconds = summary.duration / 1e6
   local e = summary.errors
-  local hit, miss, old = 0, 0, 0
+  local hit, miss, old, anon = 0, 0, 0, 0
   for _, thread in ipairs(threads) do
     hit, miss, old = hit + thread:get("hits"), miss + thread:get("misses"), old + thread:get("stale")
+    anon = anon + thread:get("anonymous")
   end
   io.write(string.format('{"requests": %d, "seconds": %.3f, "rps": %.2f, "p50_ms": %.3f, "p95_ms": %.3f, '
     .. '"p99_ms": %.3f, "max_ms": %.3f, "non_2xx": %d, "socket_errors": %d, "cache_hits": %d, '
-    .. '"cache_misses": %d, "cache_stale": %d}\\n',
+    .. '"cache_misses": %d, "cache_stale": %d, "anonymous": %d}\\n',
     summary.requests, seconds, summary.requests / seconds, latency:percentile(50) / 1000,
     latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000, e.status,
-    e.connect + e.read + e.write + e.timeout, hit, miss, old))
+    e.connect + e.read + e.write + e.timeout, hit, miss, old, anon))
 end
 """
 EMPTY_CACHES = "from django.core.cache import caches\nfor alias in caches: caches[alias].clear()"
@@ -343,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         cookies: list[str] = []
         if any(page.startswith(MEMBERS) for page in urls):
             made = run([sys.executable, "-m", "bench._web_members", str(args.members)], env, what="members")
-            cookies = made.split()
+            cookies = [line for line in made.splitlines() if line.strip()]  # one Cookie header per line
         # A shared cache (Redis) outlives the server: every run starts from an empty one, as a locmem cache does.
         run([*cli, "shell", "-c", EMPTY_CACHES], env, what="empty the caches")
         port = free_port()
@@ -364,6 +367,8 @@ def main(argv: list[str] | None = None) -> int:
                 }
                 wrk(base, paths, seconds=warmup, warmup=True, **load)
                 measured = wrk(base, paths, seconds=duration, **load)
+                if page.startswith(MEMBERS) and measured["anonymous"]:
+                    raise SystemExit(f"{page}: {measured['anonymous']} answers were made for an anonymous reader")
                 results[page] = {"urls": len(paths), "bytes": pages[page]["bytes"], **measured}
                 print(f"{page}: {measured['rps']:.0f} req/s, p99 {measured['p99_ms']:.1f} ms", file=sys.stderr)
         finally:
