@@ -12,15 +12,16 @@ from newsstand.membership import entitlements
 from newsstand.membership.models import Membership, Notice, NoticeKind, ProviderEvent, Status
 from newsstand.membership.plans import Plan, get_plan
 
-READ_WITH_USER = "_membership_read_with_user"  # set by membership.backends on the request's user
+READ_WITH_USER = "_membership_read_with_user"  # (membership or None,), set by membership.backends
 
 
 def membership_of(user: User) -> Membership | None:
     """The user's membership, or None (anonymous readers, users made before memberships existed)."""
     if not user.is_authenticated:
         return None
-    if getattr(user, READ_WITH_USER, False):  # read with the user for this request (membership.backends)
-        return getattr(user, "membership", None)
+    read = getattr(user, READ_WITH_USER, None)  # (membership,) when read with the user (membership.backends)
+    if read is not None:
+        return read[0]
     return Membership.objects.filter(user=user).first()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import F, FilteredRelation, Q, QuerySet
 
 from newsstand.accounts.models import User
@@ -46,9 +46,14 @@ def saved_articles(user: Reader) -> QuerySet[Article]:
 
 
 def is_saved(*, user: Reader, article: Article) -> bool:
+    """Asked on every article page a member is given (web.personal "save"): the SQL is written once, as the ORM
+    spent more compiling it than the database spent answering."""
     if not user.is_authenticated:
         return False
-    return SavedArticle.objects.filter(user=user, article=article).exists()
+    table = connection.ops.quote_name(SavedArticle._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE user_id = %s AND article_id = %s LIMIT 1", [user.pk, article.pk])
+        return cursor.fetchone() is not None
 
 
 def history(user: Reader) -> QuerySet[Article]:

@@ -101,7 +101,7 @@ def csrf_input(request: HttpRequest, arguments: Mapping[str, str]) -> str:
 @filler("reader-nav")
 def reader_nav(request: HttpRequest, arguments: Mapping[str, str]) -> str:
     """The reader's end of the header: their pages, their account, sign out."""
-    return render_to_string("web/_nav_reader.html", request=request)
+    return render_to_string("web/_nav_reader.html", {"request": request, "user": request.user})  # no processors
 
 
 @filler("notices")
@@ -116,8 +116,8 @@ def save_button(request: HttpRequest, arguments: Mapping[str, str]) -> str:
     article_id = int(arguments["article"])
     user = request.user
     saved = user.is_authenticated and reading.is_saved(user=user, article=Article(pk=article_id))
-    context = {"article_id": article_id, "signed_in": user.is_authenticated, "saved": saved}
-    return render_to_string("web/_save_button.html", context, request=request)
+    context = {"request": request, "article_id": article_id, "signed_in": user.is_authenticated, "saved": saved}
+    return render_to_string("web/_save_button.html", context)  # a plain context: no context processors to run
 
 
 @filler("read-beacon")
