@@ -135,24 +135,9 @@ class PageCacheMiddleware:
             if old < ANONYMOUS_MAX_AGE:
                 return thawed(stored, HttpResponse, "hit")
             if old < ANONYMOUS_MAX_AGE + STALE_FOR:
-                self._offer_renewal(request, key)
+                offer_renewal(request, key, lambda environ: self._store(WSGIRequest(environ), key, miss=False))
                 return thawed(stored, HttpResponse, "stale")
         return made_once(key, lambda: self._store(request, key, miss=True))
-
-    def _offer_renewal(self, request: HttpRequest, key: str) -> None:
-        """Have the page made again unless this process is busy making one or another worker has taken it on.
-
-        The cheap checks come first: an old page is asked for many times before its new copy is in, and taking
-        the lock is a write, which waits on the cache's write lock (checked the other way round, a busy site
-        spent more on these writes than on the renewals themselves: bench/RESULTS.md)."""
-        pages, lock = caches[PAGE_CACHE], _renewal_key(key)
-        if not renewer.idle() or pages.get(lock) is not None:
-            return
-        if not pages.add(lock, True, RENEWAL_LOCK_SECONDS):
-            return  # another worker took it in between
-        environ = {**request.environ, "wsgi.input": io.BytesIO()}  # a GET: no body to read again
-        if not renewer.offer(lambda: self._renew(environ, key)):
-            pages.delete(lock)  # left to a later reader, maybe another worker's
 
     def _store(self, request: HttpRequest, key: str, *, miss: bool) -> HttpResponse:
         # Read before the page is made: a change of the picks while it is made keeps it out of the cache.
@@ -163,17 +148,6 @@ class PageCacheMiddleware:
         if miss:
             response[STATUS_HEADER] = "miss"
         return response
-
-    def _renew(self, environ: dict, key: str) -> None:
-        """Make the page again on the renewal thread, from a copy of the WSGI environ of the request that found it
-        old (a new request object: that one has been through the middleware already). A failure is logged and
-        leaves the old copy; either way the lock goes, so a later reader may try again."""
-        try:
-            self._store(WSGIRequest(environ), key, miss=False)
-        except Exception:
-            log.exception("could not renew the cached page %s", environ.get("PATH_INFO"))
-        finally:
-            caches[PAGE_CACHE].delete(_renewal_key(key))
 
     def _headed(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         content_type = response.get("Content-Type", "")
@@ -194,6 +168,34 @@ class PageCacheMiddleware:
             response["Cache-Control"] = header
             patch_vary_headers(response, ["Cookie"])
         return response
+
+
+def offer_renewal(request: HttpRequest, key: str, renew: Callable[[dict], object]) -> None:
+    """Have the page at `key` made again (`renew`, on the renewal thread, from a copy of the request's WSGI environ:
+    a new request object, as that one has been through the middleware already) unless this process is busy making
+    one or another worker has taken it on.
+
+    The cheap checks come first: an old page is asked for many times before its new copy is in, and taking
+    the lock is a write, which waits on the cache's write lock (checked the other way round, a busy site
+    spent more on these writes than on the renewals themselves: bench/RESULTS.md). A failure is logged and leaves
+    the old copy; either way the lock goes, so a later reader may try again."""
+    pages, lock = caches[PAGE_CACHE], _renewal_key(key)
+    if not renewer.idle() or pages.get(lock) is not None:
+        return
+    if not pages.add(lock, True, RENEWAL_LOCK_SECONDS):
+        return  # another worker took it in between
+    environ = {**request.environ, "wsgi.input": io.BytesIO()}  # a GET: no body to read again
+
+    def run() -> None:
+        try:
+            renew(environ)
+        except Exception:
+            log.exception("could not renew the cached page %s", environ.get("PATH_INFO"))
+        finally:
+            caches[PAGE_CACHE].delete(lock)
+
+    if not renewer.offer(run):
+        pages.delete(lock)  # left to a later reader, maybe another worker's
 
 
 def made_once(key: str, make: Callable[[], HttpResponse]) -> HttpResponse:

@@ -25,8 +25,9 @@ What each member gets: the copy with their parts filled in (web.personal.fill) a
 (`X-Newsstand-Access-Until` is when *their* access ends). The response stays private to them (`Cache-Control:
 private`, set by web.caching for every signed-in reader), so no shared cache downstream keeps it.
 
-Unlike anonymous pages, an old copy is not served while it is made again: the renewal thread has no session to
-make a member's page with, and a member's miss costs one render, as before.
+As with anonymous pages, a copy past its minute answers for one more (`caching.STALE_FOR`) while the worker's
+renewal thread makes it again: making a shared copy needs no reader, only the page's address, so the renewal finds
+the view from the path and makes the copy with the stand-in, as a reader's miss would.
 
 Place the middleware below AuthenticationMiddleware, CsrfViewMiddleware and MessageMiddleware: it needs the reader,
 fills CSRF tokens and must leave their messages alone.
@@ -39,7 +40,9 @@ from functools import wraps
 from typing import Any
 
 from django.core.cache import caches
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
+from django.urls import resolve
 
 from newsstand.core import clock
 from newsstand.membership import paywall
@@ -133,8 +136,12 @@ class MemberPageCacheMiddleware:
             return None
         key = caching.page_key(request, VARIANT)
         stored = caches[caching.PAGE_CACHE].get(key)
-        if stored is not None and caching.picks_current(stored) and caching.age(stored) < caching.ANONYMOUS_MAX_AGE:
+        old = caching.age(stored) if stored is not None and caching.picks_current(stored) else None
+        if old is not None and old < caching.ANONYMOUS_MAX_AGE:
             shared = caching.thawed(stored, HttpResponse, "hit")
+        elif old is not None and old < caching.ANONYMOUS_MAX_AGE + caching.STALE_FOR:
+            caching.offer_renewal(request, key, lambda environ: _renewed(environ, key))
+            shared = caching.thawed(stored, HttpResponse, "stale")
         else:
             shared = caching.made_once(key, lambda: _made_shared(request, key, view, args, kwargs))
         return _for_reader(request, shared, access)
@@ -143,7 +150,7 @@ class MemberPageCacheMiddleware:
 def _made_shared(request: HttpRequest, key: str, view: View, args: tuple, kwargs: dict) -> HttpResponse:
     """The view's page as every member sees it, kept when it may be; personal parts left as marks."""
     generation, started = page_generation.current(), page_generation.now()
-    saved = request.user, getattr(request, "_messages", None), getattr(request, "_paywall_reader", None)
+    saved = [getattr(request, name, None) for name in ("user", "_messages", "_paywall_reader")]
     request.user, request._messages, request._paywall_reader = SHARED_MEMBER, [], paywall.ANY_MEMBER
     request.shared_copy = True
     try:
@@ -156,9 +163,19 @@ def _made_shared(request: HttpRequest, key: str, view: View, args: tuple, kwargs
     del response[web_paywall.UNTIL_HEADER]  # the stand-in's; each reader gets their own
     if storable(request, response) and (token := page_generation.stamp_for(generation)) is not None:
         stamp = (token, started)
-        caches[caching.PAGE_CACHE].set(key, caching.frozen(response, stamp), caching.ANONYMOUS_MAX_AGE)
+        keep = caching.ANONYMOUS_MAX_AGE + caching.STALE_FOR
+        caches[caching.PAGE_CACHE].set(key, caching.frozen(response, stamp), keep)
     response[caching.STATUS_HEADER] = "miss"
     return response
+
+
+def _renewed(environ: dict, key: str) -> None:
+    """The shared copy made again on the renewal thread (web.caching.Renewer) from the environ of the request that
+    found it old: no reader is needed to make it, only its address (the view is found again from the path)."""
+    request = WSGIRequest(environ)
+    match = resolve(request.path_info)
+    request.resolver_match = match
+    _made_shared(request, key, match.func, match.args, match.kwargs)
 
 
 def _for_reader(request: HttpRequest, shared: HttpResponse, access: paywall.Decision) -> HttpResponse:

@@ -206,15 +206,39 @@ def test_a_hit_page_posts_with_its_own_token(site):
 
 
 def test_a_changed_pick_and_the_minute_renew_the_copy(site, monkeypatch):
+    monkeypatch.setattr(caching, "renewer", caching.Renewer(background=False))
     first = member("first@example.com")
     assert first.get("/")[STATUS_HEADER] == "miss"
     assert first.get("/")[STATUS_HEADER] == "hit"
     Pick.objects.create(article=site["other"], position=0)
     page_generation.picks_changed()
     assert first.get("/")[STATUS_HEADER] == "miss"
-    later = caching.time.time() + caching.ANONYMOUS_MAX_AGE + 1
-    monkeypatch.setattr(caching.time, "time", lambda: later)
-    assert first.get("/")[STATUS_HEADER] == "miss"
+    start = caching.time.time()
+    monkeypatch.setattr(caching.time, "time", lambda: start + caching.ANONYMOUS_MAX_AGE + 1)
+    stale = first.get("/")  # past its minute: the old copy answers, and the renewal makes it again
+    assert stale[STATUS_HEADER] == "stale" and stale.status_code == 200
+    assert first.get("/")[STATUS_HEADER] == "hit"
+    renewed = first.get(f"/articles/{site['article'].pk}/")
+    assert renewed[STATUS_HEADER] == "miss"
+    monkeypatch.setattr(caching.time, "time", lambda: start + 2 * caching.ANONYMOUS_MAX_AGE + caching.STALE_FOR + 2)
+    assert first.get(f"/articles/{site['article'].pk}/")[STATUS_HEADER] == "miss"  # too old even to answer
+
+
+def test_a_renewed_copy_is_made_with_the_stand_in_and_holds_no_reader(site, monkeypatch):
+    monkeypatch.setattr(caching, "renewer", caching.Renewer(background=False))
+    first, second = member("first@example.com"), member("second@example.com")
+    reading.save_article(first.user, site["article"], now=NOW)
+    path = f"/articles/{site['article'].pk}/"
+    first.get(path)
+    start = caching.time.time()
+    monkeypatch.setattr(caching.time, "time", lambda: start + caching.ANONYMOUS_MAX_AGE + 1)
+    assert first.get(path)[STATUS_HEADER] == "stale"  # renewed on the way
+    content = stored_copy(path)
+    assert "first@example.com" not in content and 'aria-pressed="true"' not in content
+    assert "csrfmiddlewaretoken" not in content and "<!--personal:" in content
+    given = second.get(path)
+    assert given[STATUS_HEADER] == "hit" and 'aria-pressed="false"' in given.content.decode()
+    assert comparable(given.content) == comparable(made_alone(second, path))
 
 
 def test_a_pending_message_is_shown_to_its_reader_once_and_never_stored(site):
