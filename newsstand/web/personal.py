@@ -18,6 +18,7 @@ article into the reader's history and shows nothing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Mapping
@@ -28,6 +29,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.crypto import salted_hmac
 from django.utils.html import format_html
 
 from newsstand.articles.models import Article
@@ -39,8 +41,11 @@ from newsstand.reading import services as reading_services
 
 Filler = Callable[[HttpRequest, Mapping[str, str]], str]
 FILLERS: dict[str, Filler] = {}
-# The mark left in a shared copy. Arguments are percent-encoded, so a mark never holds ">" and ends where it seems to.
-MARK = re.compile(rb"<!--personal:([a-z-]+)\?([^>]*)-->")
+# The mark left in a shared copy: `<!--personal-<key>:<name>?<arguments>-->`. Arguments are percent-encoded, so a
+# mark never holds ">" and ends where it seems to. The key is derived from SECRET_KEY: a publisher's text could hold
+# a mark-shaped string where sanitising leaves it (an attribute value), and without the key it is never filled in
+# (else a reader's CSRF token could be put into a link of the publisher's choosing).
+_MARK_SHAPE = rb"<!--personal-%s:([a-z-]+)\?([^>]*)-->"
 HOME_FOR_YOU = 8
 FOR_YOU_KEPT = 60  # seconds a reader's For you row is kept (news may be a minute stale, as pages are)
 
@@ -56,7 +61,15 @@ def filler(name: str) -> Callable[[Filler], Filler]:
 def mark(name: str, arguments: Mapping[str, object]) -> str:
     if name not in FILLERS:
         raise KeyError(f"no personal part named {name!r}")
-    return f"<!--personal:{name}?{urlencode(_strings(arguments), quote_via=quote, safe='')}-->"
+    key, _ = _marks(settings.SECRET_KEY)
+    return f"<!--personal-{key}:{name}?{urlencode(_strings(arguments), quote_via=quote, safe='')}-->"
+
+
+@functools.lru_cache(maxsize=4)
+def _marks(secret: str) -> tuple[str, re.Pattern[bytes]]:
+    """The marks' key for this SECRET_KEY and the pattern that finds marks made with it."""
+    key = salted_hmac("newsstand.web.personal", "mark", secret=secret).hexdigest()[:24]
+    return key, re.compile(_MARK_SHAPE % key.encode())
 
 
 def part(request: HttpRequest, name: str, arguments: Mapping[str, object]) -> str:
@@ -71,7 +84,7 @@ def fill(request: HttpRequest, content: bytes) -> bytes:
         arguments = dict(parse_qsl(found.group(2).decode("ascii")))
         return FILLERS[found.group(1).decode("ascii")](request, arguments).encode()
 
-    return MARK.sub(replaced, content)
+    return _marks(settings.SECRET_KEY)[1].sub(replaced, content)
 
 
 def reader_of(request: HttpRequest) -> paywall.Reader:
