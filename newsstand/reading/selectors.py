@@ -170,13 +170,26 @@ def _union_all(parts: list[QuerySet]) -> list[tuple]:
         return cursor.fetchall()
 
 
-def last_read_at(user: Reader) -> datetime | None:
-    """When the reader last opened an article (one query on their history's index; None: never, or anonymous)."""
+def follows_and_reading_mark(user: Reader) -> tuple[ranking.Interests, object]:
+    """`follows` and, in the same query, a value that changes whenever the reader opens an article (their latest
+    visit, as the database returns it): what the home's For you row is kept under (web.personal). Written once as
+    SQL: it runs on every home a member is given, and the ORM spent more building two queries than running them."""
     if not user.is_authenticated:
-        return None
-    return (
-        HistoryEntry.objects.filter(user=user).order_by("-last_read_at").values_list("last_read_at", flat=True).first()
+        return ranking.Interests(), None
+    quote = connection.ops.quote_name
+    follow, history = quote(Follow._meta.db_table), quote(HistoryEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT kind, publisher_id, section, NULL FROM {follow} WHERE user_id = %s UNION ALL "
+            f"SELECT NULL, NULL, NULL, MAX(last_read_at) FROM {history} WHERE user_id = %s",
+            [user.pk, user.pk],
+        )
+        rows = cursor.fetchall()
+    interests = ranking.Interests(
+        publisher_ids=frozenset(pid for kind, pid, _, _ in rows if kind == FollowKind.PUBLISHER),
+        sections=frozenset(name for kind, _, name, _ in rows if kind == FollowKind.SECTION),
     )
+    return interests, next((mark for kind, _, _, mark in rows if kind is None), None)
 
 
 def is_following(user: Reader, *, publisher_id: int | None = None, section: str = "") -> bool:

@@ -178,10 +178,10 @@ def for_you(request: HttpRequest, arguments: Mapping[str, str]) -> str:
     the last article they opened (what they read leaves the row). So a reader going back and forth between the
     home and articles pays two small queries for it, not the selection (bench/RESULTS.md)."""
     user = request.user
-    followed = reading.follows(user)  # no query for anonymous readers
+    followed, reading_mark = reading.follows_and_reading_mark(user)  # one query; none for anonymous readers
     key = None
     if user.is_authenticated:
-        state = (user.pk, sorted(followed.publisher_ids), sorted(followed.sections), reading.last_read_at(user))
+        state = (user.pk, sorted(followed.publisher_ids), sorted(followed.sections), str(reading_mark))
         key = "for-you:" + hashlib.blake2b(repr(state).encode(), digest_size=16).hexdigest()
         if (kept := cache.get(key)) is not None:
             return kept
