@@ -4,7 +4,7 @@ the account). Real database; time passed in; mail read from Django's outbox."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import hypothesis
 import pytest
@@ -18,11 +18,12 @@ from newsstand.accounts import services as accounts
 from newsstand.accounts import tokens
 from newsstand.accounts.models import User
 from newsstand.accounts.tokens import Purpose
+from newsstand.core import clock
 from newsstand.membership import entitlements, paywall, services, trials
 from newsstand.membership.models import Membership, Status, TrialAddress
 from tests.web.rows import make_article, make_publisher
 
-NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+NOW = clock.now().replace(hour=12, minute=0, second=0, microsecond=0)  # today at noon: no fixed day
 DAY = timedelta(days=1)
 PASSWORD = "a long enough passphrase"
 BODY = "".join(f"<p>Paragraph {n} of the article, with a few words in it.</p>" for n in range(1, 9))

@@ -1,10 +1,11 @@
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
+from newsstand.core import clock
 from newsstand.stories import ranking
 
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+NOW = clock.now().replace(hour=12, minute=0, second=0, microsecond=0)  # today at noon: no fixed day
 H = timedelta(hours=1)
 
 

@@ -1,14 +1,15 @@
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.http import Http404
 
 from newsstand.articles.models import Article
+from newsstand.core import clock
 from newsstand.sources.models import Publisher
 from newsstand.stories import selectors, services
 from newsstand.stories.models import Story
 
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+NOW = clock.now().replace(hour=12, minute=0, second=0, microsecond=0)  # today at noon: no fixed day
 
 
 def story(headline: str, *, section: str = "World", key: float = 1.0, age_hours: float = 1, **kw) -> Story:
