@@ -29,13 +29,15 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.html import format_html
 
 from newsstand.articles.models import Article
 from newsstand.core import clock
 from newsstand.membership import paywall
-from newsstand.readership.templatetags import readership as readership_tags
+from newsstand.readership import services as readership
 from newsstand.reading import selectors as reading
 from newsstand.reading import services as reading_services
 
@@ -135,10 +137,25 @@ def save_button(request: HttpRequest, arguments: Mapping[str, str]) -> str:
 
 @filler("read-beacon")
 def read_beacon(request: HttpRequest, arguments: Mapping[str, str]) -> str:
-    """What the page needs to report a member's read (readership): a view token naming this reader."""
+    """What the page needs to report a member's read (readership): a view token naming this reader and the script
+    that sends it back (readership/reads.js); nothing when their read could not count (not a member)."""
     article = Article(pk=int(arguments["article"]))
-    access = paywall.decide(reader_of(request), article, clock.now())
-    return readership_tags.beacon(request.user, article, access)
+    now = clock.now()
+    access = paywall.decide(reader_of(request), article, now)
+    token = readership.view_token(request.user, article, access=access, now=now)
+    if token is None:
+        return ""
+    rules = readership.current_rules()
+    return format_html(
+        '<span id="read-beacon" hidden data-url="{}" data-token="{}" data-dwell="{}" data-scroll="{}"'
+        ' data-scroll-seconds="{}"></span><script src="{}" defer></script>',
+        reverse("web:read"),
+        token,
+        rules.dwell_seconds,
+        rules.scroll_fraction,
+        rules.scroll_min_seconds,
+        static("readership/reads.js"),
+    )
 
 
 @filler("reading-history")
