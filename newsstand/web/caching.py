@@ -103,16 +103,18 @@ def page_cache_control(
     return PUBLIC if status == 200 else None
 
 
-def storable(request: HttpRequest, response: HttpResponse) -> bool:
-    """Whether this response may be given to every reader of its variant (see the module docstring)."""
+def storable(request: HttpRequest, response: HttpResponse, *, cache_control: str | None = PUBLIC) -> bool:
+    """Whether this response may be given to every reader of its variant (see the module docstring): a complete
+    HTML page with the Cache-Control its cache expects (members' copies: none yet, web.member_pages) that nothing
+    made personal."""
     return (
         response.status_code == 200
         and not response.streaming
         and response.get("Content-Type", "").startswith("text/html")
-        and response.get("Cache-Control") == PUBLIC
+        and response.get("Cache-Control") == cache_control
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a token was put in the page
-        and {v.strip().lower() for v in response.get("Vary", "").split(",")} <= {"cookie"}
+        and {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()} <= {"cookie"}
     )
 
 

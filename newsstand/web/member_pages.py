@@ -36,8 +36,6 @@ fills CSRF tokens and must leave their messages alone.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django.core.cache import caches
 from django.core.handlers.wsgi import WSGIRequest
@@ -58,13 +56,8 @@ View = Callable[..., HttpResponse]
 
 def shared_with_members(view: View) -> View:
     """Mark a view whose page is the same for every member, but for its `{% personal %}` parts."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> HttpResponse:
-        return view(*args, **kwargs)
-
-    setattr(wrapped, _SHARED, True)
-    return wrapped
+    setattr(view, _SHARED, True)
+    return view
 
 
 class SharedMember:
@@ -108,19 +101,6 @@ def member_access(request: HttpRequest) -> paywall.Decision | None:
     return decision if decision.why is paywall.Why.MEMBER else None
 
 
-def storable(request: HttpRequest, response: HttpResponse) -> bool:
-    """Whether a shared copy may be kept for every member: a complete HTML page that nothing made personal."""
-    return (
-        response.status_code == 200
-        and not response.streaming
-        and response.get("Content-Type", "").startswith("text/html")
-        and not response.has_header("Cache-Control")  # a view that set its own (never_cache…) knows better
-        and not response.cookies
-        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        and {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()} <= {"cookie"}
-    )
-
-
 class MemberPageCacheMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -154,14 +134,13 @@ def _made_shared(request: HttpRequest, key: str, view: View, args: tuple, kwargs
     request.user, request._messages, request._paywall_reader = SHARED_MEMBER, [], paywall.ANY_MEMBER
     request.shared_copy = True
     try:
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-            response = response.render()
+        response = view(request, *args, **kwargs)  # the marked views render at once (no TemplateResponse)
     finally:
         request.user, request._messages, request._paywall_reader = saved
         request.shared_copy = False
     del response[web_paywall.UNTIL_HEADER]  # the stand-in's; each reader gets their own
-    if storable(request, response) and (token := page_generation.stamp_for(generation)) is not None:
+    # No Cache-Control yet: a view that set its own (never_cache…) knows better.
+    if caching.storable(request, response, cache_control=None) and (token := page_generation.stamp_for(generation)):
         stamp = (token, started)
         keep = caching.ANONYMOUS_MAX_AGE + caching.STALE_FOR
         caches[caching.PAGE_CACHE].set(key, caching.frozen(response, stamp), keep)
