@@ -6,12 +6,9 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from newsstand.accounts.models import User
-from newsstand.core import clock
-from newsstand.membership.models import Membership, Status
 from newsstand.sources.models import Feed, FeedStatus, Publisher
 from newsstand.web.templatetags.navigation import SECTIONS_CACHE_KEY
-from tests.web.rows import make_feed, make_publisher
+from tests.web.rows import make_feed, make_member, make_publisher
 
 
 @pytest.fixture
@@ -35,11 +32,7 @@ def _fresh_navigation():
 @pytest.fixture
 def member_client(db) -> Client:
     """A client signed in as a member (granted without an end): the reader who gets whole articles."""
-    user = User.objects.create_user("member@example.com", password="a long enough passphrase")
-    now = clock.now()
-    Membership.objects.update_or_create(
-        user=user, defaults={"status": Status.ACTIVE, "current_period_end": None, "created_at": now, "updated_at": now}
-    )
+    user = make_member("member@example.com")
     client = Client()
     client.force_login(user)
     return client

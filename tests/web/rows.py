@@ -5,8 +5,10 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime, timedelta
 
+from newsstand.accounts.models import User
 from newsstand.articles.models import Article, ArticleFeed
 from newsstand.core import clock
+from newsstand.membership.models import Membership, Status
 from newsstand.sources.models import Feed, Publisher
 from newsstand.stories.models import Story
 from newsstand.stories.services import index_entities
@@ -57,3 +59,22 @@ def make_story(*articles: Article, **fields) -> Story:
     for article in articles:
         article.story = story
     return story
+
+
+def make_member(
+    email: str, *, status: str = Status.ACTIVE, trial_end: datetime | None = None, period_end: datetime | None = None
+) -> User:
+    """An account with a membership in `status` (by default active without an end: reads everything)."""
+    user = User.objects.create_user(email, password="a long enough passphrase")
+    now = clock.now()
+    Membership.objects.update_or_create(
+        user=user,
+        defaults={
+            "status": status,
+            "trial_ends_at": trial_end,
+            "current_period_end": period_end,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    return user

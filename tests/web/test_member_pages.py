@@ -21,14 +21,14 @@ from newsstand.accounts.models import User
 from newsstand.articles.models import Article
 from newsstand.core import clock
 from newsstand.editorial.models import Pick
-from newsstand.membership.models import Membership, Status
+from newsstand.membership.models import Status
 from newsstand.readership import tokens
 from newsstand.reading import services as reading
 from newsstand.reading.models import HistoryEntry
 from newsstand.web import caching, member_pages, page_generation, personal
 from newsstand.web.caching import PAGE_CACHE, STATUS_HEADER
 from newsstand.web.paywall import UNTIL_HEADER
-from tests.web.rows import make_article, make_feed, make_publisher, make_story
+from tests.web.rows import make_article, make_feed, make_member, make_publisher, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -69,17 +69,7 @@ def site(db):
 
 
 def member(email: str, *, status: str = Status.ACTIVE, period_end=None, trial_end=None) -> Client:
-    user = User.objects.create_user(email, password="a long enough passphrase")
-    Membership.objects.update_or_create(
-        user=user,
-        defaults={
-            "status": status,
-            "current_period_end": period_end,
-            "trial_ends_at": trial_end,
-            "created_at": NOW,
-            "updated_at": NOW,
-        },
-    )
+    user = make_member(email, status=status, period_end=period_end, trial_end=trial_end)
     client = Client()
     client.force_login(user)
     client.user = user

@@ -12,15 +12,14 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from newsstand.accounts.models import User
 from newsstand.articles import teaser
 from newsstand.core import clock
 from newsstand.core.html import cut_to_budget, html_to_text
-from newsstand.membership.models import Membership, Status
+from newsstand.membership.models import Status
 from newsstand.membership.paywall import ANONYMOUS, Reader, Why, decide
 from newsstand.reading import services as reading
 from newsstand.search.services import index_articles
-from tests.web.rows import make_article, make_feed, make_publisher, make_story
+from tests.web.rows import make_article, make_feed, make_member, make_publisher, make_story
 
 NOW = clock.now().replace(hour=12, minute=0, second=0, microsecond=0)  # today at noon: no fixed day
 BODY_SECRET = "zeppelinclause"  # in the body's third paragraph
@@ -165,29 +164,14 @@ def world(db):
     story = make_story(in_body, in_summary, in_lines, section="World", lead=in_summary.summary)
     index_articles([in_body.pk, in_summary.pk, in_lines.pk])
     readers = {
-        "member": _reader("member@example.com", status=Status.ACTIVE, period_end=now + timedelta(days=30)),
-        "expired": _reader("expired@example.com", status=Status.TRIALING, trial_end=now - timedelta(days=1)),
+        "member": make_member("member@example.com", status=Status.ACTIVE, period_end=now + timedelta(days=30)),
+        "expired": make_member("expired@example.com", status=Status.TRIALING, trial_end=now - timedelta(days=1)),
     }
     for user in readers.values():
         for article in (in_body, in_summary, in_lines):
             reading.save_article(user, article, now=now)
             reading.record_read(user, article, now=now)
     return SimpleNamespace(publisher=publisher, articles=(in_body, in_summary, in_lines), story=story, readers=readers)
-
-
-def _reader(email: str, *, status: str, trial_end=None, period_end=None) -> User:
-    user = User.objects.create_user(email, password="a long enough passphrase")
-    Membership.objects.update_or_create(
-        user=user,
-        defaults={
-            "status": status,
-            "trial_ends_at": trial_end,
-            "current_period_end": period_end,
-            "created_at": clock.now(),
-            "updated_at": clock.now(),
-        },
-    )
-    return user
 
 
 # How to fill each route's parameters from the world; None: the route is left out, with the reason beside it.
