@@ -35,7 +35,9 @@ INSTALLED_APPS = [
     "newsstand.editorial",
     "newsstand.membership",
     "newsstand.readership",
+    "newsstand.subscriptions",
     "newsstand.images",
+    "newsstand.api",
     "newsstand.web",
 ]
 

@@ -15,7 +15,7 @@ from newsstand.articles import selectors
 from newsstand.articles.models import Article
 from newsstand.core import clock
 from newsstand.editorial import selectors as editorial
-from newsstand.membership import paywall
+from newsstand.membership import paywall, visible
 from newsstand.sources import selectors as sources
 from newsstand.sources.models import Publisher
 from newsstand.stories import selectors as stories
@@ -152,7 +152,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         "same_story": stories.related_for_article(item) if story else [],
         "related_stories": stories.related_stories(story) if story else [],
         "access": decision,
-        "text": web_paywall.article_text(item, decision),
+        "text": visible.article_text(item, decision),
     }
     return web_paywall.set_access_headers(render(request, "web/article.html", context), decision)
 
@@ -168,7 +168,7 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
     decision = paywall.decide(personal.reader_of(request), None, clock.now())
     context = {
         "story": found,
-        "lead": web_paywall.story_lead(found, decision),
+        "lead": visible.story_lead(found, decision),
         "articles": articles,
         "coverage": coverage,
         "syndicators": _syndicators(articles, covered={group.publisher_slug for group in coverage}),
