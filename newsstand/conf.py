@@ -155,6 +155,18 @@ REGISTRY: list[Setting] = [
         "10",
         "Accounts one client address (an IPv6 /64) may sign up per hour; 0: no limit.",
     ),
+    Setting(
+        "NEWSSTAND_API_RATE_LIMIT",
+        int,
+        "1200",
+        "Requests one credential (or one client address without one) may make to one API per minute; 0: no limit.",
+    ),
+    Setting(
+        "NEWSSTAND_API_AUTH_FAILURES",
+        int,
+        "20",
+        "Answers of 401 one client address (an IPv6 /64) may get from the APIs per minute before a 429; 0: no limit.",
+    ),
     Setting("NEWSSTAND_BILLING", str, "manual", "Billing provider: `manual` (staff grant memberships) or `stripe`."),
     Setting(
         "NEWSSTAND_BILLING_CONTACT",

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an API address asked for with a doubled leading slash (newsboat's `//v1/...`) is that address.
+    "newsstand.api.middleware.DoubledSlashMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Above the page cache: pages answered from it get the policy too (see web.csp).
     "newsstand.web.csp.ContentSecurityPolicyMiddleware",
@@ -132,6 +134,9 @@ AXES_USERNAME_CALLABLE = "newsstand.accounts.lockout.username"
 AXES_LOCKOUT_CALLABLE = "newsstand.web.views.account.locked_out"
 # Sign-ups: at most this many accounts an hour from one client address (accounts.throttle).
 SIGNUP_LIMIT: int = conf.env("NEWSSTAND_SIGNUP_LIMIT")
+# Every API (newsstand.api.limits): requests per credential and minute, and 401s per client address and minute.
+API_RATE_LIMIT: int = conf.env("NEWSSTAND_API_RATE_LIMIT")
+API_AUTH_FAILURES: int = conf.env("NEWSSTAND_API_AUTH_FAILURES")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
