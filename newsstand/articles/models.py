@@ -48,6 +48,11 @@ class Article(models.Model):
         help_text="The syndicated original.",
     )
     extraction_error = models.CharField(max_length=500, blank=True)
+    private = models.BooleanField(
+        default=False,
+        help_text="Sighted only by private sources (sources.private): shown to their subscribers, on no public page. "
+        "Set by the store stage; a public sighting or a promotion clears it.",
+    )
 
     class Meta:
         ordering = ["-published_at", "-id"]

@@ -23,6 +23,7 @@ class FeedJob:
     interval_seconds: int = 3600
     consecutive_failures: int = 0
     publisher_guessed: bool = False  # its first successful fetch places it again (sources.identity, rule 4)
+    private: bool = False  # a member's private source (sources.private): what only it sights stays private
 
 
 @dataclass(slots=True)

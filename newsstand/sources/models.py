@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -16,6 +17,10 @@ class Publisher(models.Model):
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
     language = models.CharField(max_length=16, blank=True, help_text="BCP 47, e.g. en-GB")
     weight = models.FloatField(default=1.0, help_text="Editorial weight used by ranking.")
+    private = models.BooleanField(
+        default=False,
+        help_text="Made for a member's private source (sources.private): on no public page until staff promote it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -50,6 +55,19 @@ class Feed(models.Model):
         default=False,
         help_text="Placed without knowing the feed's site (no htmlUrl); its first successful fetch places it again "
         "by the channel's link and title (sources.identity, rule 4).",
+    )
+    private = models.BooleanField(
+        default=False,
+        help_text="A member's private source (sources.private): its articles reach only its subscribers until staff "
+        "promote it to the catalogue.",
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The member who first subscribed to it as a private source.",
     )
 
     # Conditional GET validators from the last 200.

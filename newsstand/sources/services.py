@@ -229,12 +229,22 @@ def place_fetched_feed(*, feed_id: int, channel_title: str, channel_link: str) -
     publisher, section = guessed, feed.section
     if facts.title.strip() or facts.site_url:
         placement = identity.place(facts, known_sites=_sites_on_host_of(facts.site_url))
-        publisher, _ = _publisher(name=placement.publisher, homepage=placement.homepage)
         section = placement.section[:100]
+        if feed.private:  # its own private publisher is named, never swapped for a public one (sources.private)
+            _name_private_publisher(guessed, name=placement.publisher, homepage=placement.homepage)
+        else:
+            publisher, _ = _publisher(name=placement.publisher, homepage=placement.homepage)
     Feed.objects.filter(pk=feed.pk).update(publisher=publisher, section=section, publisher_guessed=False)
     if publisher.pk != guessed.pk:
         _delete_if_unused(guessed)
     return publisher.pk, section
+
+
+def _name_private_publisher(publisher: Publisher, *, name: str, homepage: str) -> None:
+    """A private source's publisher takes the name and site its channel gives; its slug stays its own."""
+    name = name.strip()[:200] or publisher.name
+    homepage = homepage if is_http_url(homepage) and len(homepage) <= MAX_URL_LENGTH else publisher.homepage
+    Publisher.objects.filter(pk=publisher.pk, private=True).update(name=name, homepage=homepage)
 
 
 def _sites_on_host_of(site_url: str) -> dict[str, str]:

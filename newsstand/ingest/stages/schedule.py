@@ -42,7 +42,7 @@ def claim_due_feeds(
         feeds = list(
             candidates.only(
                 "id", "url", "publisher_id", "section", "full_text", "etag", "last_modified",
-                "interval_seconds", "consecutive_failures", "publisher_guessed",
+                "interval_seconds", "consecutive_failures", "publisher_guessed", "private",
             )[:limit]
         )  # fmt: skip
         Feed.objects.filter(pk__in=[f.pk for f in feeds]).update(lease_owner=owner, lease_expires_at=now + lease)
@@ -58,6 +58,7 @@ def claim_due_feeds(
             interval_seconds=f.interval_seconds,
             consecutive_failures=f.consecutive_failures,
             publisher_guessed=f.publisher_guessed,
+            private=f.private,
         )
         for f in feeds
     ]

@@ -3,8 +3,9 @@ and the feed's fetch state and schedule are recorded — all idempotent, so a cr
 second crawler racing for the same syndicated article leave exactly one row.
 
 Per feed this costs a constant number of queries (select known, bulk insert, select ids, bulk update,
-bulk link, feed update, and the publisher's description and logo from the channel, an update that matches nothing
-once they are set), never one per entry; a feed whose publisher was guessed adds a few more once, on its
+bulk link, for a catalogue feed the update that makes public what only private sources had sighted (matching
+nothing almost always), feed update, and the publisher's description and logo from the channel, an update that
+matches nothing once they are set), never one per entry; a feed whose publisher was guessed adds a few more once, on its
 first successful fetch, when its channel places it (sources.services.place_fetched_feed).
 """
 
@@ -115,6 +116,9 @@ def store_entries(
         ]
         links += [(pk, "", "") for pk in unchanged_ids]
         outcome.linked = max(0, _link_articles(links, feed_id=job.feed_id, now=now) - outcome.created)
+        if not job.private:
+            created = set(ids.values())
+            touched.extend(_make_public([pk for pk, _, _ in links if pk not in created], job=job))
     return outcome, touched
 
 
@@ -128,7 +132,7 @@ def _insert_articles(entries: list[Entry], *, job: FeedJob, now: datetime) -> di
     """One multi-row INSERT … ON CONFLICT (identity) DO NOTHING RETURNING: the hot path of a cold crawl, where
     building the statement through bulk_create cost more than the database did."""
     opts = Article._meta
-    columns = ["identity", "publisher_id", "section", "first_seen_at", *_INSERTED]
+    columns = ["identity", "publisher_id", "section", "first_seen_at", "private", *_INSERTED]
     fields = [opts.get_field(name.removesuffix("_id") if name == "publisher_id" else name) for name in columns]
     prep = [_preparer(field) for field in fields]
     rows = []
@@ -138,6 +142,7 @@ def _insert_articles(entries: list[Entry], *, job: FeedJob, now: datetime) -> di
             "publisher_id": job.publisher_id,
             "section": job.section[:100],
             "first_seen_at": now,
+            "private": job.private,
         }
         values.update(_article_fields(entry, now=now))
         rows.append([p(values[name]) for p, name in zip(prep, columns, strict=True)])
@@ -155,6 +160,28 @@ def _insert_articles(entries: list[Entry], *, job: FeedJob, now: datetime) -> di
             )
             found.update((identity, pk) for pk, identity in cursor.fetchall())
     return found
+
+
+def _make_public(article_ids: list[int], *, job: FeedJob) -> list[int]:
+    """A catalogue feed's sighting makes a private source's article public (sources.private), under this feed's
+    publisher and section: a private publisher is on no public page. Returns the ids that changed, for the search
+    index and story assignment. One UPDATE, which matches nothing for the articles that were public already."""
+    if not article_ids:
+        return []
+    table = connection.ops.quote_name(Article._meta.db_table)
+    quote = connection.ops.quote_name
+    changed: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(article_ids), 500):
+            chunk = article_ids[start : start + 500]
+            cursor.execute(
+                f"UPDATE {table} SET {quote('private')} = %s, {quote('publisher_id')} = %s, {quote('section')} = %s"
+                f" WHERE {quote('private')} AND {quote('id')} IN ({', '.join(['%s'] * len(chunk))})"
+                f" RETURNING {quote('id')}",
+                [False, job.publisher_id, job.section[:100], *chunk],
+            )
+            changed.extend(pk for (pk,) in cursor.fetchall())
+    return changed
 
 
 def _preparer(field):
