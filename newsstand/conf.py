@@ -167,6 +167,15 @@ REGISTRY: list[Setting] = [
         "20",
         "Answers of 401 one client address (an IPv6 /64) may get from the APIs per minute before a 429; 0: no limit.",
     ),
+    Setting(
+        "NEWSSTAND_SUBSCRIPTIONS_MAX", int, "1000", "Feeds one reader may subscribe to (and categories they may make)."
+    ),
+    Setting(
+        "NEWSSTAND_PRIVATE_SOURCES_MAX",
+        int,
+        "50",
+        "Of a member's subscriptions, how many may be private sources (feeds the catalogue does not carry).",
+    ),
     Setting("NEWSSTAND_BILLING", str, "manual", "Billing provider: `manual` (staff grant memberships) or `stripe`."),
     Setting(
         "NEWSSTAND_BILLING_CONTACT",

@@ -137,6 +137,9 @@ SIGNUP_LIMIT: int = conf.env("NEWSSTAND_SIGNUP_LIMIT")
 # Every API (newsstand.api.limits): requests per credential and minute, and 401s per client address and minute.
 API_RATE_LIMIT: int = conf.env("NEWSSTAND_API_RATE_LIMIT")
 API_AUTH_FAILURES: int = conf.env("NEWSSTAND_API_AUTH_FAILURES")
+# Reader apps (newsstand.subscriptions): what one reader may subscribe to, and add as private sources.
+NEWSSTAND_SUBSCRIPTIONS_MAX: int = conf.env("NEWSSTAND_SUBSCRIPTIONS_MAX")
+NEWSSTAND_PRIVATE_SOURCES_MAX: int = conf.env("NEWSSTAND_PRIVATE_SOURCES_MAX")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

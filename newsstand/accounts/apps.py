@@ -6,4 +6,10 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from newsstand.accounts import checks  # noqa: F401
+        from newsstand.accounts import (
+            app_passwords,
+            checks,  # noqa: F401
+            export,
+        )
+
+        export.register("app_passwords", app_passwords.exported)  # labels and dates, never the digests

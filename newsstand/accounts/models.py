@@ -62,3 +62,29 @@ class User(AbstractUser):
     @property
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
+
+
+class AppPasswordKind(models.TextChoices):
+    APP = "app", "App password"  # a reader app's password (Miniflux, Google Reader, Fever)
+    TOKEN = "token", "Personal access token"  # a bearer token for the REST API
+
+
+class AppPassword(models.Model):
+    """A secret a reader gives an app instead of their web password, revocable one by one (accounts.app_passwords).
+
+    Only digests are kept: `digest` (sha256 of the secret) for every API, and for app passwords `fever_key`, the
+    md5 of "email:secret" that the Fever protocol sends as its api_key and that cannot be derived from the digest."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="app_passwords")
+    label = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(max_length=8, choices=AppPasswordKind.choices, default=AppPasswordKind.APP)
+    digest = models.CharField(max_length=64, unique=True)
+    fever_key = models.CharField(max_length=32, blank=True, db_index=True)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "kind"], name="app_password_user_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.label or self.pk} of {self.user_id}"

@@ -1,0 +1,266 @@
+"""Reads for subscriptions: a reader's feeds and categories, and the entries of their feeds as every reader-app API
+lists them (newsstand.api.*: Miniflux, Google Reader, Fever, REST).
+
+An entry is an article of a subscribed feed, listed once however many of the reader's feeds sighted it, under the
+lowest-numbered of them: its id (the article's) is then one per article and its feed is stable, which the
+protocols need (Google Reader item ids never shared between feeds; newsboat keys its cache on the id).
+
+What it costs, at hundreds of thousands of articles: the list is one statement whose filters are EXISTS over
+indexed tables (a sighting by a subscribed feed: articles_articlefeed's (article, feed) and feed indexes; read
+state and stars: their (user, article) unique indexes); the page's rows are chosen first (ids only) and only those
+rows get their feed, read and starred columns, each a lookup on a unique index, in the same statement. The total
+is a second statement, skipped with `with_total=False`. Nothing is read per entry in Python.
+
+`search` matches headline and standfirst (case-insensitive substring, as Miniflux's search is used by apps: a word
+or two). It is scoped to the reader's own entries, never the site's search index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypedDict, Unpack
+
+from django.db import transaction
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+
+from newsstand.accounts.models import User
+from newsstand.articles.models import Article, ArticleFeed
+from newsstand.core import clock
+from newsstand.reading.models import SavedArticle
+from newsstand.subscriptions.models import DEFAULT_CATEGORY, Category, ReadState, Subscription
+
+ORDERS = ("published_at", "id")
+DIRECTIONS = ("asc", "desc")
+STATUSES = ("read", "unread")
+MAX_LIMIT = 1000  # the most entries one call returns, whatever the caller asks
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    article: Article  # publisher joined; `text` (the plain body) deferred
+    feed_id: int  # the lowest-numbered subscribed feed that sighted it
+    read: bool
+    starred: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EntryPage:
+    items: list[Entry]
+    total: int | None  # every entry the filters match, beyond the page; None when not asked for
+
+
+def categories(user: User) -> list[Category]:
+    """The reader's categories, the default one first (made here on first need), then by title."""
+    default_category(user)
+    return list(Category.objects.filter(user=user).order_by("-default", "title", "id"))
+
+
+def default_category(user: User) -> Category:
+    """The category subscriptions go to unless put elsewhere, made the first time it is needed."""
+    found = Category.objects.filter(user=user, default=True).first()
+    if found is not None:
+        return found
+    with transaction.atomic():
+        title = DEFAULT_CATEGORY
+        # A reader may have made a category named like the default before it existed: make that one the default.
+        existing = Category.objects.select_for_update().filter(user=user, title__iexact=title).first()
+        if existing is not None:
+            existing.default = True
+            existing.save(update_fields=["default"])
+            return existing
+        # The binding reads have no `now`: when the default was first needed is all this records.
+        category, _ = Category.objects.get_or_create(
+            user=user, default=True, defaults={"title": title, "created_at": clock.now()}
+        )
+        return category
+
+
+def subscriptions(user: User) -> list[Subscription]:
+    """The reader's subscriptions with feed, publisher and category joined (for `display_title`), by title."""
+    rows = Subscription.objects.filter(user=user).select_related("feed__publisher", "category").order_by("id")
+    return sorted(rows, key=lambda sub: (sub.display_title.casefold(), sub.pk))
+
+
+def subscription(user: User, subscription_id: int) -> Subscription | None:
+    return (
+        Subscription.objects.filter(user=user, pk=subscription_id).select_related("feed__publisher", "category").first()
+    )
+
+
+def _subscribed_feeds(user: User) -> QuerySet[Subscription]:
+    return Subscription.objects.filter(user=user).values("feed_id")
+
+
+def _sightings(feeds: QuerySet[Any]) -> QuerySet[ArticleFeed]:
+    return ArticleFeed.objects.filter(article_id=OuterRef("pk"), feed_id__in=feeds)
+
+
+def _listed_under(user: User) -> Subquery:
+    """The feed an entry is listed under: the lowest-numbered subscribed feed that sighted it."""
+    return Subquery(_sightings(_subscribed_feeds(user)).order_by("feed_id").values("feed_id")[:1])
+
+
+def _is_read(user: User) -> Exists:
+    return Exists(ReadState.objects.filter(user=user, article_id=OuterRef("pk"), read=True))
+
+
+def _is_starred(user: User) -> Exists:
+    return Exists(SavedArticle.objects.filter(user=user, article_id=OuterRef("pk")))
+
+
+def _in_scope(user: User, *, feed_id: int | None, category_id: int | None) -> QuerySet[Article]:
+    """Articles listed under the reader's feeds, or under one feed or one category of them."""
+    subscribed = _subscribed_feeds(user)
+    if feed_id is None and category_id is None:
+        return Article.objects.filter(Exists(_sightings(subscribed)))
+    scope = Subscription.objects.filter(user=user)
+    if feed_id is not None:
+        scope = scope.filter(feed_id=feed_id)
+    if category_id is not None:
+        scope = scope.filter(category_id=category_id)
+    scoped = Article.objects.filter(Exists(_sightings(scope.values("feed_id"))))
+    if feed_id is not None:  # and no subscribed feed below it sighted it too
+        return scoped.exclude(Exists(_sightings(subscribed).filter(feed_id__lt=feed_id)))
+    return scoped.alias(listed_under=_listed_under(user)).filter(listed_under__in=scope.values("feed_id"))
+
+
+def matching(
+    user: User,
+    *,
+    feed_id: int | None = None,
+    category_id: int | None = None,
+    status: str | None = None,
+    starred: bool | None = None,
+    after: datetime | None = None,
+    before: datetime | None = None,
+    after_id: int | None = None,
+    before_id: int | None = None,
+    search: str | None = None,
+    ids: Iterable[int] | None = None,
+) -> QuerySet[Article]:
+    """The reader's entries matching the filters, as a queryset of articles (unordered): what `entries` pages and
+    what services mark read or star, so both choose the same articles. `after`/`before` bound `published_at` and
+    `after_id`/`before_id` the id (all exclusive); `ids` keeps only those articles (ids outside the reader's
+    entries are left out); `search` as in the module docstring."""
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
+    articles = _in_scope(user, feed_id=feed_id, category_id=category_id)
+    if ids is not None:
+        articles = articles.filter(pk__in=list(ids))
+    if status == "read":
+        articles = articles.filter(_is_read(user))
+    elif status == "unread":
+        articles = articles.exclude(_is_read(user))
+    if starred is not None:
+        articles = articles.filter(_is_starred(user)) if starred else articles.exclude(_is_starred(user))
+    if after is not None:
+        articles = articles.filter(published_at__gt=after)
+    if before is not None:
+        articles = articles.filter(published_at__lt=before)
+    if after_id is not None:
+        articles = articles.filter(pk__gt=after_id)
+    if before_id is not None:
+        articles = articles.filter(pk__lt=before_id)
+    if search and search.strip():
+        words = search.strip()
+        articles = articles.filter(Q(title__icontains=words) | Q(summary__icontains=words))
+    return articles
+
+
+def _ordering(order: str, direction: str) -> tuple[str, ...]:
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be one of {DIRECTIONS}, not {direction!r}")
+    sign = "-" if direction == "desc" else ""
+    return (f"{sign}published_at", f"{sign}id") if order == "published_at" else (f"{sign}id",)
+
+
+class Filters(TypedDict, total=False):
+    """What narrows a reader's entries (`matching`); every key optional."""
+
+    feed_id: int | None
+    category_id: int | None
+    status: str | None
+    starred: bool | None
+    after: datetime | None
+    before: datetime | None
+    after_id: int | None
+    before_id: int | None
+    search: str | None
+    ids: Iterable[int] | None
+
+
+def entries(
+    user: User,
+    *,
+    order: str = "published_at",
+    direction: str = "desc",
+    limit: int = 100,
+    offset: int = 0,
+    with_total: bool = True,
+    **filters: Unpack[Filters],
+) -> EntryPage:
+    """A page of the reader's entries matching `filters` (see `matching`). `limit` is capped at MAX_LIMIT. Raises
+    ValueError for an unknown status, order or direction."""
+    articles = matching(user, **filters)
+    ordering = _ordering(order, direction)
+    limit = max(0, min(limit, MAX_LIMIT))
+    offset = max(0, offset)
+    page = articles.order_by(*ordering).values("pk")[offset : offset + limit]
+    rows = (
+        Article.objects.filter(pk__in=page)
+        .select_related("publisher")
+        .defer("text")
+        .annotate(entry_feed_id=_listed_under(user), entry_read=_is_read(user), entry_starred=_is_starred(user))
+        .order_by(*ordering)
+    )
+    items = [
+        Entry(article=row, feed_id=row.entry_feed_id, read=bool(row.entry_read), starred=bool(row.entry_starred))
+        for row in (rows if limit else [])
+    ]
+    total = articles.count() if with_total else None
+    return EntryPage(items=items, total=total)
+
+
+def entry(user: User, article_id: int) -> Entry | None:
+    """One of the reader's entries, or None when the article is not listed in their subscriptions."""
+    found = entries(user, ids=[article_id], limit=1, with_total=False).items
+    return found[0] if found else None
+
+
+def entry_ids(
+    user: User,
+    *,
+    order: str = "published_at",
+    direction: str = "desc",
+    limit: int = 1000,
+    offset: int = 0,
+    **filters: Unpack[Filters],
+) -> list[tuple[int, datetime]]:
+    """(id, published_at) of the reader's entries, filtered and ordered as `entries`, for the id-list calls
+    (Google Reader stream items ids, Fever unread/saved ids). `limit` is not capped here: the caller bounds it."""
+    articles = matching(user, **filters)
+    ordering = _ordering(order, direction)
+    rows = articles.order_by(*ordering).values_list("pk", "published_at")[max(0, offset) : max(0, offset) + limit]
+    return list(rows)
+
+
+def unread_counts(user: User) -> dict[int, tuple[int, datetime | None]]:
+    """Per feed the reader's entries are listed under: (unread entries, newest published_at of all its entries).
+    Feeds with no entries are absent. One grouped statement over the sightings of the reader's feeds."""
+    subscribed = _subscribed_feeds(user)
+    lower = ArticleFeed.objects.filter(
+        article_id=OuterRef("article_id"), feed_id__in=subscribed, feed_id__lt=OuterRef("feed_id")
+    )
+    read = ReadState.objects.filter(user=user, article_id=OuterRef("article_id"), read=True)
+    rows = (
+        ArticleFeed.objects.filter(feed_id__in=subscribed)
+        .exclude(Exists(lower))
+        .values("feed_id")
+        .annotate(unread=Count("article_id", filter=~Exists(read)), newest=Max("article__published_at"))
+        .order_by()
+    )
+    return {row["feed_id"]: (row["unread"], row["newest"]) for row in rows}
