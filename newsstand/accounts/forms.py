@@ -80,3 +80,23 @@ class PasswordResetForm(_Form):
 
 class DeleteAccountForm(_Form):
     password = _password("current-password", label="Your password")
+
+
+class AppPasswordForm(_Form):
+    """A new app password or personal access token, named so that the reader knows which one to revoke."""
+
+    label = forms.CharField(
+        label="What it is for",
+        max_length=100,
+        help_text="The app or device, e.g. “newsboat on my laptop”.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    kind = forms.ChoiceField(
+        label="Kind",
+        choices=[
+            ("app", "App password: reader apps (Miniflux, Google Reader and Fever logins)"),
+            ("token", "Personal access token: Newsstand's REST API"),
+        ],
+        initial="app",
+        widget=forms.RadioSelect,
+    )

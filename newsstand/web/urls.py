@@ -1,6 +1,18 @@
 from django.urls import path, register_converter
 
-from newsstand.web.views import account, app, editorial, feeds, images, membership, pages, reading, reads, search
+from newsstand.web.views import (
+    account,
+    app,
+    app_passwords,
+    editorial,
+    feeds,
+    images,
+    membership,
+    pages,
+    reading,
+    reads,
+    search,
+)
 
 
 class IdConverter:
@@ -58,6 +70,8 @@ urlpatterns = [
         name="password-reset-confirm",
     ),
     path("account/export/", account.export, name="export"),
+    path("account/app-passwords/", app_passwords.create, name="app-password-create"),
+    path("account/app-passwords/<int:pk>/revoke/", app_passwords.revoke, name="app-password-revoke"),
     path("account/delete/", account.delete, name="delete-account"),
     path("membership/", membership.subscribe, name="membership"),
     path("membership/checkout/", membership.checkout, name="membership-checkout"),

@@ -28,9 +28,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from newsstand.accounts import app_passwords, forms, lockout, mail, services, throttle, tokens
 from newsstand.accounts import export as data_export
-from newsstand.accounts import forms, lockout, mail, services, throttle, tokens
-from newsstand.accounts.models import User
+from newsstand.accounts.models import AppPassword, User
 from newsstand.accounts.tokens import Purpose
 from newsstand.core import clock
 from newsstand.membership.providers import BillingError
@@ -119,7 +119,7 @@ def _too_many_sign_ups(request: HttpRequest, *, retry_after: int) -> HttpRespons
 @never_cache
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    return _account_page(request)
+    return account_page(request)
 
 
 @never_cache
@@ -167,7 +167,7 @@ def change_email(request: HttpRequest) -> HttpResponse:
                 f"We sent a link to {form.cleaned_data['email']}. Your address changes when you open it.",
             )
             return redirect("web:account")
-    return _account_page(request, email_form=form, status=400)
+    return account_page(request, email_form=form, status=400)
 
 
 @never_cache
@@ -192,7 +192,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
             update_session_auth_hash(request, request.user)  # this session stays signed in; others end
             messages.success(request, "Your password is changed.")
             return redirect("web:account")
-    return _account_page(request, password_form=form, status=400)
+    return account_page(request, password_form=form, status=400)
 
 
 @never_cache
@@ -277,13 +277,24 @@ def delete(request: HttpRequest) -> HttpResponse:
 # -- helpers ----------------------------------------------------------------------------------------------------
 
 
-def _account_page(
-    request: HttpRequest, *, email_form: Form | None = None, password_form: Form | None = None, status: int = 200
+def account_page(
+    request: HttpRequest,
+    *,
+    email_form: Form | None = None,
+    password_form: Form | None = None,
+    app_password_form: Form | None = None,
+    new_app_password: tuple[AppPassword, str] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
+    """The account page, with a form that failed (bound, with its errors) or an app password just made (its secret
+    shown this once: web.views.app_passwords)."""
     context = {
         "email_form": email_form or forms.EmailChangeForm(),
         "password_form": password_form or forms.PasswordChangeForm(),
         "export_sections": [name.replace("_", " ") for name in data_export.names()],
+        "app_password_form": app_password_form or forms.AppPasswordForm(),
+        "app_passwords": app_passwords.listed(request.user),
+        "new_app_password": new_app_password,
     }
     return render(request, "web/account/account.html", context, status=status)
 

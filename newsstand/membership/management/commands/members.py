@@ -4,6 +4,7 @@
     newsstand members grant EMAIL --until YYYY-MM-DD [--note TEXT]    give or extend a membership (audited)
     newsstand members list [--state STATE] [--json]    every membership and its state now
     newsstand members remind [--every SECONDS]    send the trial-ending and payment-failed emails now due
+    newsstand members app-password EMAIL [--label L]    a new app password for reader apps, alone on the last line
 
 `remind` sends each email once (the record and the send share a transaction), so running it on several machines
 or often is harmless; `newsstand serve` runs `remind --every 3600` beside its task worker.
@@ -19,6 +20,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from newsstand.accounts import app_passwords
+from newsstand.accounts.models import User
 from newsstand.core import clock
 from newsstand.membership import entitlements, selectors, services
 from newsstand.membership.models import Status
@@ -32,10 +35,12 @@ def _date(raw: str) -> datetime:
 
 
 class Command(BaseCommand):
-    help = "Members: create accounts, grant memberships, list them, send the reminder emails."
+    help = "Members: create accounts, grant memberships, list them, send the reminder emails, make app passwords."
 
     def add_arguments(self, parser):
-        commands = parser.add_subparsers(dest="action", required=True, metavar="{create,grant,list,remind}")
+        commands = parser.add_subparsers(
+            dest="action", required=True, metavar="{create,grant,list,remind,app-password}"
+        )
         create = commands.add_parser("create", help="Create an account (its free trial starts now).")
         create.add_argument("email")
         create.add_argument(
@@ -52,9 +57,14 @@ class Command(BaseCommand):
         )
         remind = commands.add_parser("remind", help="Send the trial-ending and payment-failed emails now due.")
         remind.add_argument("--every", type=float, default=0, help="Repeat every SECONDS until stopped (0: once).")
+        app = commands.add_parser(
+            "app-password", help="Make an app password for reader apps; it is printed once, alone on the last line."
+        )
+        app.add_argument("email")
+        app.add_argument("--label", default="", help="What it is for (shown on the account page), e.g. newsboat.")
 
     def handle(self, *args, action: str, **options):
-        handler = getattr(self, f"_{action}")
+        handler = getattr(self, f"_{action.replace('-', '_')}")
         try:
             handler(**options)
         except services.MembershipError as exc:
@@ -73,10 +83,14 @@ class Command(BaseCommand):
         ends = f", trial until {membership.trial_ends_at:%Y-%m-%d}" if membership and membership.trial_ends_at else ""
         self.stdout.write(f"Created {user.email}{ends}")
 
-    def _grant(self, *, email: str, until: datetime, note: str, **options) -> None:
+    def _account(self, email: str) -> User:
         user = get_user_model().objects.filter(email__iexact=email.strip()).first()
         if user is None:
             raise CommandError(f"No account has the email {email}; create it with `newsstand members create`.")
+        return user
+
+    def _grant(self, *, email: str, until: datetime, note: str, **options) -> None:
+        user = self._account(email)
         record = services.grant(user, until=until, now=clock.now(), via="cli", note=note)
         self.stdout.write(f"Granted {user.email} a membership until {record.until:%Y-%m-%d} (inclusive)")
 
@@ -115,3 +129,14 @@ class Command(BaseCommand):
             if not every:
                 return
             time.sleep(every)
+
+    def _app_password(self, *, email: str, label: str, **options) -> None:
+        """The secret alone on the last line, so a script can take it with `tail -n 1`."""
+        user = self._account(email)
+        try:
+            record, secret = app_passwords.create(user, label, now=clock.now())
+        except app_passwords.AppPasswordError as exc:
+            raise CommandError(str(exc)) from exc
+        named = f" ({record.label})" if record.label else ""
+        self.stdout.write(f"A new app password for {user.email}{named}; it is shown only now:")
+        self.stdout.write(secret)
