@@ -12,13 +12,19 @@ export NEWSSTAND_DATA_DIR ?= ./var
 install: $(STAMP)
 
 # Browser tests drive Debian's Chromium (playwright's own browser download cannot run here) and inject axe-core.
-test-deps: node_modules/.installed-stamp $(CHROMIUM) /usr/bin/wrk $(FAKETIME)
+test-deps: node_modules/.installed-stamp $(CHROMIUM) /usr/bin/wrk $(FAKETIME) /usr/bin/newsboat /usr/bin/tmux
 
 $(CHROMIUM):
 	apt-get install -y --no-install-recommends chromium || (apt-get update && apt-get install -y --no-install-recommends chromium)
 
 /usr/bin/wrk:  # the load generator of bench/web (its smoke test runs in make test)
 	apt-get install -y --no-install-recommends wrk || (apt-get update && apt-get install -y --no-install-recommends wrk)
+
+/usr/bin/newsboat:  # the real reader app the API tests sync with (tests/api/newsboat.py)
+	apt-get install -y --no-install-recommends newsboat || (apt-get update && apt-get install -y --no-install-recommends newsboat)
+
+/usr/bin/tmux:  # drives newsboat's screen in those tests (send-keys)
+	apt-get install -y --no-install-recommends tmux || (apt-get update && apt-get install -y --no-install-recommends tmux)
 
 $(FAKETIME):  # libfaketime, for the suite's run under a clock a year ahead (make test-future)
 	apt-get install -y --no-install-recommends faketime || (apt-get update && apt-get install -y --no-install-recommends faketime)
