@@ -197,6 +197,12 @@ REGISTRY: list[Setting] = [
     Setting("NEWSSTAND_PLAN_ANNUAL_NAME", str, "Annual", "Display name of the annual plan."),
     Setting("NEWSSTAND_PLAN_ANNUAL_PRICE", str, "€99 a year", "Display price of the annual plan."),
     Setting(
+        "NEWSSTAND_HISTORY_WRITE_SECONDS",
+        float,
+        "1",
+        "Seconds an article visit waits in its process to be written to history with others (0: at once).",
+    ),
+    Setting(
         "NEWSSTAND_READ_DWELL_SECONDS", float, "15", "Seconds a member stays on an article for it to count as a read."
     ),
     Setting(

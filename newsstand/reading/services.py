@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import connection
-
 from newsstand.accounts.models import User
 from newsstand.articles.models import Article
 from newsstand.reading.models import Follow, FollowKind, HistoryEntry, SavedArticle
+from newsstand.reading.visits import visits
 from newsstand.sources.models import Publisher
 
 
@@ -43,7 +42,7 @@ def record_read(user: User, article: Article, *, now: datetime, progress: float 
     "continue reading" goes back to), and its `progress` only ever grows: a second statement raises it, leaving a
     larger value alone. Without it (a plain visit) both stay as they were."""
     if progress is None:
-        _visited(user.pk, article.pk, now)
+        record_visit(user.pk, article.pk, now=now)
         return
     progress = min(1.0, max(0.0, progress))
     start = progress
@@ -56,19 +55,15 @@ def record_read(user: User, article: Article, *, now: datetime, progress: float 
     HistoryEntry.objects.filter(user=user, article=article, progress__lt=progress).update(progress=progress)
 
 
-def _visited(user_id: int, article_id: int, now: datetime) -> None:
-    """A plain visit, as the upsert above writes it with no progress: written once as SQL (SQLite and PostgreSQL
-    both take ON CONFLICT … DO UPDATE), because it runs for every article page a member is given and the ORM spent
-    more building the statement than the database spent running it."""
-    table = connection.ops.quote_name(HistoryEntry._meta.db_table)
-    now = connection.ops.adapt_datetimefield_value(now)  # as the ORM stores it (SQLite: naive UTC text)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (user_id, article_id, first_read_at, last_read_at, progress, position)"
-            " VALUES (%s, %s, %s, %s, 0, 0)"
-            " ON CONFLICT (user_id, article_id) DO UPDATE SET last_read_at = excluded.last_read_at",
-            [user_id, article_id, now, now],
-        )
+def record_visit(user_id: int, article_id: int, *, now: datetime) -> None:
+    """A plain visit, as `record_read` writes it with no progress; on the page's path it is only noted, and written
+    with others within a second (reading.visits)."""
+    visits.note(user_id, article_id, now=now)
+
+
+def write_pending_visits() -> int:
+    """Write the visits this process holds (reading.visits) now: before a history is shown."""
+    return visits.flush()
 
 
 def forget_history(user: User) -> int:

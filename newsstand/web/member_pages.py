@@ -41,6 +41,7 @@ from django.core.cache import caches
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
 from django.urls import resolve
+from django.utils.functional import SimpleLazyObject, empty
 
 from newsstand.core import clock
 from newsstand.membership import paywall
@@ -114,6 +115,7 @@ class MemberPageCacheMiddleware:
         access = member_access(request)
         if access is None:
             return None
+        request.user = _unwrapped(request.user)
         key = caching.page_key(request, VARIANT)
         stored = caches[caching.PAGE_CACHE].get(key)
         old = caching.age(stored) if stored is not None and caching.picks_current(stored) else None
@@ -125,6 +127,13 @@ class MemberPageCacheMiddleware:
         else:
             shared = caching.made_once(key, lambda: _made_shared(request, key, view, args, kwargs))
         return _for_reader(request, shared, access)
+
+
+def _unwrapped(user: object) -> object:
+    """The reader behind AuthenticationMiddleware's lazy wrapper, once read: the personal parts ask it some sixty
+    things a page, each a function call more through the wrapper."""
+    wrapped = getattr(user, "_wrapped", empty) if isinstance(user, SimpleLazyObject) else user
+    return user if wrapped is empty else wrapped
 
 
 def _made_shared(request: HttpRequest, key: str, view: View, args: tuple, kwargs: dict) -> HttpResponse:

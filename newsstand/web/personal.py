@@ -22,6 +22,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, urlencode
 
 from django.conf import settings
@@ -34,7 +35,6 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.html import format_html
 
-from newsstand.articles.models import Article
 from newsstand.core import clock
 from newsstand.membership import paywall
 from newsstand.readership import services as readership
@@ -89,6 +89,27 @@ def fill(request: HttpRequest, content: bytes) -> bytes:
     return _marks(settings.SECRET_KEY)[1].sub(replaced, content)
 
 
+class _Marking:
+    """The request a small part is made with once for everyone (`_small_part`): its own personal parts become marks."""
+
+    shared_copy = True
+
+
+def _small_part(request: HttpRequest, template: str, **values: object) -> str:
+    """A small template's output for these values, its own personal parts (a CSRF input) filled for this request.
+
+    The template's whole input is `values` (it reads nothing of the request or the reader), so it is made once per
+    process for each set of values (`_made_once`): a member's page carries two or three such parts, and rendering
+    them cost more than all the rest of the page's personal work (bench/RESULTS.md)."""
+    made = _made_once(template, tuple(sorted(values.items())))
+    return fill(request, made.encode()).decode() if "<!--personal-" in made else made
+
+
+@functools.lru_cache(maxsize=8192)
+def _made_once(template: str, values: tuple[tuple[str, object], ...]) -> str:
+    return render_to_string(template, {**dict(values), "request": _Marking()})  # no context processors
+
+
 def reader_of(request: HttpRequest) -> paywall.Reader:
     """The paywall's view of the request's reader, read once per request however many parts ask."""
     known = getattr(request, "_paywall_reader", None)
@@ -104,24 +125,44 @@ def _strings(arguments: Mapping[str, object]) -> dict[str, str]:
 @filler("csrf-token")
 def csrf_token(request: HttpRequest, arguments: Mapping[str, str]) -> str:
     """The token alone (for the page's csrf-token meta tag, which app.js reads)."""
-    return format_html("{}", get_token(request))
+    return format_html("{}", _csrf_token(request))
 
 
 @filler("csrf-input")
 def csrf_input(request: HttpRequest, arguments: Mapping[str, str]) -> str:
     """What `{% csrf_token %}` puts in a form."""
-    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', _csrf_token(request))
+
+
+def _csrf_token(request: HttpRequest) -> str:
+    """The page's CSRF token, masked once per request: each masking draws 32 random characters, and a page has
+    up to four forms (one masked token per response is what BREACH protection asks)."""
+    token = getattr(request, "_personal_csrf_token", None)
+    if token is None:
+        token = request._personal_csrf_token = get_token(request)
+    return token
 
 
 @filler("reader-nav")
 def reader_nav(request: HttpRequest, arguments: Mapping[str, str]) -> str:
     """The reader's end of the header: their pages, their account, sign out."""
-    return render_to_string("web/_nav_reader.html", {"request": request, "user": request.user})  # no processors
+    match = request.resolver_match
+    return _small_part(
+        request,
+        "web/_nav_reader.html",
+        signed_in=request.user.is_authenticated,
+        staff=request.user.is_staff,
+        view_name=match.view_name if match else "",
+    )
 
 
 @filler("notices")
 def notices(request: HttpRequest, arguments: Mapping[str, str]) -> str:
-    """The reader's messages, each shown once (read here, so a shared copy never takes them)."""
+    """The reader's messages, each shown once (read here, so a shared copy never takes them); nothing to make when
+    there are none, as on nearly every page (asking how many reads them without marking them shown)."""
+    messages = getattr(request, "_messages", None)
+    if not request.user.is_authenticated or messages is None or not len(messages):
+        return ""
     return render_to_string("web/account/_notices.html", request=request)
 
 
@@ -130,39 +171,56 @@ def save_button(request: HttpRequest, arguments: Mapping[str, str]) -> str:
     """Save or unsave for readers (one query), "sign in to save" for anyone else (none)."""
     article_id = int(arguments["article"])
     user = request.user
-    saved = user.is_authenticated and reading.is_saved(user=user, article=Article(pk=article_id))
-    context = {"request": request, "article_id": article_id, "signed_in": user.is_authenticated, "saved": saved}
-    return render_to_string("web/_save_button.html", context)  # a plain context: no context processors to run
+    saved = user.is_authenticated and reading.is_saved(user=user, article_id=article_id)
+    return _small_part(
+        request, "web/_save_button.html", article_id=article_id, signed_in=user.is_authenticated, saved=saved
+    )
 
 
 @filler("read-beacon")
 def read_beacon(request: HttpRequest, arguments: Mapping[str, str]) -> str:
     """What the page needs to report a member's read (readership): a view token naming this reader and the script
     that sends it back (readership/reads.js); nothing when their read could not count (not a member)."""
-    article = Article(pk=int(arguments["article"]))
+    article = ArticleRef(pk=int(arguments["article"]))
     now = clock.now()
     access = paywall.decide(reader_of(request), article, now)
     token = readership.view_token(request.user, article, access=access, now=now)
     if token is None:
         return ""
     rules = readership.current_rules()
+    read_url, script = _beacon_addresses()
     return format_html(
         '<span id="read-beacon" hidden data-url="{}" data-token="{}" data-dwell="{}" data-scroll="{}"'
         ' data-scroll-seconds="{}"></span><script src="{}" defer></script>',
-        reverse("web:read"),
+        read_url,
         token,
         rules.dwell_seconds,
         rules.scroll_fraction,
         rules.scroll_min_seconds,
-        static("readership/reads.js"),
+        script,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRef:
+    """An article known by its id alone, as a mark names it: what the paywall and the view token read of it
+    (a model instance costs more to make than the rest of the part)."""
+
+    pk: int
+    publisher_id: int | None = None
+
+
+@functools.lru_cache(maxsize=1)
+def _beacon_addresses() -> tuple[str, str]:
+    """Where reads are sent and the script that sends them: the same for every page of this deployment."""
+    return reverse("web:read"), static("readership/reads.js")
 
 
 @filler("reading-history")
 def reading_history(request: HttpRequest, arguments: Mapping[str, str]) -> str:
     """Not shown: the article goes to the top of a signed-in reader's history each time they are given the page."""
     if request.user.is_authenticated:
-        reading_services.record_read(request.user, Article(pk=int(arguments["article"])), now=clock.now())
+        reading_services.record_visit(request.user.pk, int(arguments["article"]), now=clock.now())
     return ""
 
 
@@ -173,18 +231,29 @@ def follow_button(request: HttpRequest, arguments: Mapping[str, str]) -> str:
     publisher_id = int(arguments["publisher"]) if arguments.get("publisher") else None
     value = arguments["value"]
     following = reading.is_following(user, publisher_id=publisher_id, section="" if publisher_id else value)
-    context = {
-        "follow": {
-            "kind": arguments["kind"],
-            "value": value,
-            "label": arguments["label"],
-            "following": following,
-            "signed_in": user.is_authenticated,
-            "sign_in_url": settings.LOGIN_URL,
-        },
-        "prominent": bool(arguments.get("prominent")),
-    }
-    return render_to_string("web/_follow_button.html", context, request=request)
+    follow = FollowButton(
+        kind=arguments["kind"],
+        value=value,
+        label=arguments["label"],
+        following=following,
+        signed_in=user.is_authenticated,
+        sign_in_url=settings.LOGIN_URL,
+        next="" if user.is_authenticated else request.get_full_path(),  # signed in: one button for every page
+    )
+    return _small_part(request, "web/_follow_button.html", follow=follow, prominent=bool(arguments.get("prominent")))
+
+
+@dataclass(frozen=True, slots=True)
+class FollowButton:
+    """What the follow button shows (hashable: the button is made once for each, see `_small_part`)."""
+
+    kind: str
+    value: str
+    label: str
+    following: bool
+    signed_in: bool
+    sign_in_url: str
+    next: str
 
 
 @filler("for-you")

@@ -40,9 +40,9 @@ def test_set_saved_toggles_or_sets(reader, article):
     assert services.set_saved(reader, article, saved=None, now=NOON) is False
     assert services.set_saved(reader, article, saved=True, now=NOON) is True
     assert services.set_saved(reader, article, saved=True, now=NOON) is True  # a replayed request changes nothing
-    assert selectors.is_saved(user=reader, article=article)
+    assert selectors.is_saved(user=reader, article_id=article.pk)
     assert services.set_saved(reader, article, saved=False, now=NOON) is False
-    assert not selectors.is_saved(user=reader, article=article)
+    assert not selectors.is_saved(user=reader, article_id=article.pk)
 
 
 def test_record_read_keeps_one_row_per_article_and_moves_it_up(reader, article, django_assert_num_queries):

@@ -43,6 +43,7 @@ def saved(request: HttpRequest) -> HttpResponse:
 def history(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return _sign_in_needed(request, "to keep a history of what you read")
+    services.write_pending_visits()  # this process's visits of the last second, so the last article is listed
     page = Paginator(selectors.history(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -78,7 +79,7 @@ def save_later(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     back = reverse("web:article", kwargs={"pk": pk})
-    if selectors.is_saved(user=request.user, article=article):
+    if selectors.is_saved(user=request.user, article_id=article.pk):
         return HttpResponseRedirect(back)
     return render(request, "web/save_later.html", {"article": article, "back": back})
 

@@ -1,0 +1,109 @@
+"""Plain visits to readers' histories, written in batches off the page's path.
+
+Every article page a member is given puts the article at the top of their history (web.personal
+"reading-history"). Written with the page, that is one write transaction per page view, and on SQLite each one
+queues for the database's single write lock, where a wait is a sleep of a millisecond or more: with hundreds of
+member pages a second those waits made the members' slowest answers (bench/RESULTS.md). So a visit is noted in the
+process's memory and a thread of the process writes what gathered every `HISTORY_WRITE_SECONDS`
+(NEWSSTAND_HISTORY_WRITE_SECONDS, default 1) in one transaction: the latest visit per reader and article.
+
+What that costs, plainly: a visit shows in the reader's history up to that long later (the history page writes its
+own process's pending visits first); a process killed outright loses at most that much of plain visits, never a
+save, a reading position or a read counted for a publisher (each of those is written at once); a process that
+exits normally writes what is pending (atexit); a batch that fails is kept for the next try, and a visit to an
+article or by a reader deleted in the meantime is dropped, not retried. At 0 each visit is written at once (the
+test suite, whose tests each run in one transaction).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import threading
+import time
+from contextlib import nullcontext
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from newsstand.accounts.models import User
+from newsstand.articles.models import Article
+from newsstand.reading.models import HistoryEntry
+
+log = logging.getLogger(__name__)
+
+Visit = tuple[int, int, datetime]  # reader id, article id, when
+
+
+def write(visits: list[Visit]) -> None:
+    """Each visit upserted in one statement run for all of them: the entry's `last_read_at` moves forward only (a
+    reading position written at once may be newer), and a visit whose reader or article is gone is skipped."""
+    quote = connection.ops.quote_name
+    history, articles, users = (quote(model._meta.db_table) for model in (HistoryEntry, Article, User))
+    sql = (
+        f"INSERT INTO {history} (user_id, article_id, first_read_at, last_read_at, progress, position)"
+        f" SELECT %s, %s, %s, %s, 0, 0 WHERE EXISTS (SELECT 1 FROM {articles} WHERE id = %s)"
+        f" AND EXISTS (SELECT 1 FROM {users} WHERE id = %s)"
+        f" ON CONFLICT (user_id, article_id) DO UPDATE SET last_read_at = CASE"
+        f" WHEN excluded.last_read_at > {history}.last_read_at THEN excluded.last_read_at"
+        f" ELSE {history}.last_read_at END"
+    )
+    adapt = connection.ops.adapt_datetimefield_value  # as the ORM stores it (SQLite: naive UTC text)
+    params = [(user_id, article_id, adapt(at), adapt(at), article_id, user_id) for user_id, article_id, at in visits]
+    with transaction.atomic() if len(params) > 1 else nullcontext(), connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+class VisitLog:
+    """The visits this process has yet to write, and the thread that writes them."""
+
+    def __init__(self) -> None:
+        self._pending: dict[tuple[int, int], datetime] = {}
+        self._lock = threading.Lock()
+        self._writer_pid: int | None = None  # the process whose thread is running (a fork has none)
+
+    def note(self, user_id: int, article_id: int, *, now: datetime) -> None:
+        every = settings.HISTORY_WRITE_SECONDS
+        if every <= 0:
+            write([(user_id, article_id, now)])
+            return
+        with self._lock:
+            self._keep({(user_id, article_id): now})
+            if self._writer_pid != os.getpid():
+                self._writer_pid = os.getpid()
+                threading.Thread(target=self._run, args=(every,), name="history-visits", daemon=True).start()
+                atexit.register(self.flush)
+
+    def flush(self) -> int:
+        """Write what is pending now; returns how many visits went."""
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        if not pending:
+            return 0
+        try:
+            write([(user_id, article_id, at) for (user_id, article_id), at in pending.items()])
+        except Exception:
+            with self._lock:
+                self._keep(pending)
+            raise
+        return len(pending)
+
+    def _keep(self, visits: dict[tuple[int, int], datetime]) -> None:
+        for key, at in visits.items():
+            if key not in self._pending or self._pending[key] < at:
+                self._pending[key] = at
+
+    def _run(self, every: float) -> None:
+        while True:
+            time.sleep(every)
+            try:
+                self.flush()
+            except Exception:
+                log.exception("could not write readers' history visits; kept for the next try")
+            finally:
+                connection.close()  # this thread's own connection, not held between batches
+
+
+visits = VisitLog()
