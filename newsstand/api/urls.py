@@ -10,4 +10,6 @@ PREFIXES = ("/v1/", "/reader/", "/accounts/ClientLogin", "/fever/", "/api/")
 
 urlpatterns = [
     path("v1/", include("newsstand.api.miniflux.urls")),  # Miniflux-compatible (newsboat, Miniflux clients)
+    # Google Reader (newsboat's feedhq source, NetNewsWire, Reeder, Read You): /accounts/ClientLogin and /reader/.
+    path("", include("newsstand.api.greader.urls")),
 ]
