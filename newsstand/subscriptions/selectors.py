@@ -5,11 +5,18 @@ An entry is an article of a subscribed feed, listed once however many of the rea
 lowest-numbered of them: its id (the article's) is then one per article and its feed is stable, which the
 protocols need (Google Reader item ids never shared between feeds; newsboat keys its cache on the id).
 
-What it costs, at hundreds of thousands of articles: the list is one statement whose filters are EXISTS over
-indexed tables (a sighting by a subscribed feed: articles_articlefeed's (article, feed) and feed indexes; read
-state and stars: their (user, article) unique indexes); the page's rows are chosen first (ids only) and only those
-rows get their feed, read and starred columns, each a lookup on a unique index, in the same statement. The total
-is a second statement, skipped with `with_total=False`. Nothing is read per entry in Python.
+What it costs, at hundreds of thousands of articles: the list is one statement whose filters are semi- and
+anti-joins over indexed tables (a sighting by a subscribed feed: articles_articlefeed's (article, feed) and feed
+indexes; read state and stars: their (user, article) unique indexes); the page's rows are chosen first (ids only)
+and only those rows get their feed, read and starred columns, each a lookup on a unique index, in the same
+statement. The total is a second statement, counted on the sightings alone when no filter needs the article's own
+columns (`count`), and skipped with `with_total=False`. Nothing is read per entry in Python. Measured on
+PostgreSQL at 300k articles and 400 feeds (a reader of 60 feeds, 48k entries; one of all 400), on a busy 2-CPU
+machine: a page 25-55 ms, a category's page ~200 ms, a total 250-450 ms, unread counts 0.8-2 s.
+One case is slow by design of the tables: the newest page of *unread* entries walks the articles' published_at
+index past every read one, so a reader whose newest 20k entries are read and an older backlog is not waits ~1.5 s.
+Per-reader entry rows (as Miniflux keeps), or sightings that carry published_at under a (feed, published_at) index,
+would make that and the counts proportional to the page, not to the reader's entries.
 
 `search` matches headline and standfirst (case-insensitive substring, as Miniflux's search is used by apps: a word
 or two). It is scoped to the reader's own entries, never the site's search index.
@@ -93,8 +100,8 @@ def _subscribed_feeds(user: User) -> QuerySet[Subscription]:
     return Subscription.objects.filter(user=user).values("feed_id")
 
 
-def _sightings(feeds: QuerySet[Any]) -> QuerySet[ArticleFeed]:
-    return ArticleFeed.objects.filter(article_id=OuterRef("pk"), feed_id__in=feeds)
+def _sightings(feeds: QuerySet[Any], *, key: str = "pk") -> QuerySet[ArticleFeed]:
+    return ArticleFeed.objects.filter(article_id=OuterRef(key), feed_id__in=feeds)
 
 
 def _listed_under(user: User) -> Subquery:
@@ -102,28 +109,58 @@ def _listed_under(user: User) -> Subquery:
     return Subquery(_sightings(_subscribed_feeds(user)).order_by("feed_id").values("feed_id")[:1])
 
 
-def _is_read(user: User) -> Exists:
-    return Exists(ReadState.objects.filter(user=user, article_id=OuterRef("pk"), read=True))
+def _is_read(user: User, *, key: str = "pk") -> Exists:
+    return Exists(ReadState.objects.filter(user=user, article_id=OuterRef(key), read=True))
 
 
-def _is_starred(user: User) -> Exists:
-    return Exists(SavedArticle.objects.filter(user=user, article_id=OuterRef("pk")))
+def _is_starred(user: User, *, key: str = "pk") -> Exists:
+    return Exists(SavedArticle.objects.filter(user=user, article_id=OuterRef(key)))
 
 
-def _in_scope(user: User, *, feed_id: int | None, category_id: int | None) -> QuerySet[Article]:
-    """Articles listed under the reader's feeds, or under one feed or one category of them."""
+def _entry_sightings(user: User, *, feed_id: int | None, category_id: int | None) -> QuerySet[ArticleFeed]:
+    """One sighting per entry: the sighting by the feed the entry is listed under (a subscribed feed, in the
+    scope asked for, with no lower-numbered subscribed feed sighting the same article). Written as a semi-join
+    and an anti-join on articles_articlefeed's indexes, which the planner turns into hash or index plans as the
+    numbers say, never a subquery evaluated per article."""
     subscribed = _subscribed_feeds(user)
-    if feed_id is None and category_id is None:
-        return Article.objects.filter(Exists(_sightings(subscribed)))
     scope = Subscription.objects.filter(user=user)
     if feed_id is not None:
         scope = scope.filter(feed_id=feed_id)
     if category_id is not None:
         scope = scope.filter(category_id=category_id)
-    scoped = Article.objects.filter(Exists(_sightings(scope.values("feed_id"))))
-    if feed_id is not None:  # and no subscribed feed below it sighted it too
-        return scoped.exclude(Exists(_sightings(subscribed).filter(feed_id__lt=feed_id)))
-    return scoped.alias(listed_under=_listed_under(user)).filter(listed_under__in=scope.values("feed_id"))
+    lower = ArticleFeed.objects.filter(
+        article_id=OuterRef("article_id"), feed_id__in=subscribed, feed_id__lt=OuterRef("feed_id")
+    )
+    return ArticleFeed.objects.filter(feed_id__in=scope.values("feed_id")).exclude(Exists(lower))
+
+
+def _narrowed(
+    rows: QuerySet[Any],
+    user: User,
+    *,
+    key: str,
+    status: str | None,
+    starred: bool | None,
+    after_id: int | None,
+    before_id: int | None,
+    ids: Iterable[int] | None,
+) -> QuerySet[Any]:
+    """The filters that need only the article's id (`key`: "pk" on articles, "article_id" on sightings)."""
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
+    if ids is not None:
+        rows = rows.filter(**{f"{key}__in": list(ids)})
+    if status == "read":
+        rows = rows.filter(_is_read(user, key=key))
+    elif status == "unread":
+        rows = rows.exclude(_is_read(user, key=key))
+    if starred is not None:
+        rows = rows.filter(_is_starred(user, key=key)) if starred else rows.exclude(_is_starred(user, key=key))
+    if after_id is not None:
+        rows = rows.filter(**{f"{key}__gt": after_id})
+    if before_id is not None:
+        rows = rows.filter(**{f"{key}__lt": before_id})
+    return rows
 
 
 def matching(
@@ -144,29 +181,41 @@ def matching(
     what services mark read or star, so both choose the same articles. `after`/`before` bound `published_at` and
     `after_id`/`before_id` the id (all exclusive); `ids` keeps only those articles (ids outside the reader's
     entries are left out); `search` as in the module docstring."""
-    if status is not None and status not in STATUSES:
-        raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
-    articles = _in_scope(user, feed_id=feed_id, category_id=category_id)
-    if ids is not None:
-        articles = articles.filter(pk__in=list(ids))
-    if status == "read":
-        articles = articles.filter(_is_read(user))
-    elif status == "unread":
-        articles = articles.exclude(_is_read(user))
-    if starred is not None:
-        articles = articles.filter(_is_starred(user)) if starred else articles.exclude(_is_starred(user))
+    if feed_id is None and category_id is None:  # any subscribed sighting will do
+        articles = Article.objects.filter(Exists(_sightings(_subscribed_feeds(user))))
+    else:
+        entry_sightings = _entry_sightings(user, feed_id=feed_id, category_id=category_id)
+        articles = Article.objects.filter(Exists(entry_sightings.filter(article_id=OuterRef("pk"))))
+    articles = _narrowed(
+        articles, user, key="pk", status=status, starred=starred, after_id=after_id, before_id=before_id, ids=ids
+    )
     if after is not None:
         articles = articles.filter(published_at__gt=after)
     if before is not None:
         articles = articles.filter(published_at__lt=before)
-    if after_id is not None:
-        articles = articles.filter(pk__gt=after_id)
-    if before_id is not None:
-        articles = articles.filter(pk__lt=before_id)
     if search and search.strip():
         words = search.strip()
         articles = articles.filter(Q(title__icontains=words) | Q(summary__icontains=words))
     return articles
+
+
+def count(user: User, **filters: Unpack[Filters]) -> int:
+    """How many entries match: counted on the sightings alone (one per entry, see `_entry_sightings`) unless a
+    filter needs the article's own columns (time bounds, search), so a count over tens of thousands of entries
+    never reads the wide article rows."""
+    if any(filters.get(name) for name in ("after", "before", "search")):
+        return matching(user, **filters).count()
+    sightings = _entry_sightings(user, feed_id=filters.get("feed_id"), category_id=filters.get("category_id"))
+    return _narrowed(
+        sightings,
+        user,
+        key="article_id",
+        status=filters.get("status"),
+        starred=filters.get("starred"),
+        after_id=filters.get("after_id"),
+        before_id=filters.get("before_id"),
+        ids=filters.get("ids"),
+    ).count()
 
 
 def _ordering(order: str, direction: str) -> tuple[str, ...]:
@@ -205,6 +254,8 @@ def entries(
 ) -> EntryPage:
     """A page of the reader's entries matching `filters` (see `matching`). `limit` is capped at MAX_LIMIT. Raises
     ValueError for an unknown status, order or direction."""
+    if filters.get("ids") is not None:
+        filters["ids"] = list(filters["ids"])  # read twice: the page and the total
     articles = matching(user, **filters)
     ordering = _ordering(order, direction)
     limit = max(0, min(limit, MAX_LIMIT))
@@ -221,7 +272,7 @@ def entries(
         Entry(article=row, feed_id=row.entry_feed_id, read=bool(row.entry_read), starred=bool(row.entry_starred))
         for row in (rows if limit else [])
     ]
-    total = articles.count() if with_total else None
+    total = count(user, **filters) if with_total else None
     return EntryPage(items=items, total=total)
 
 
