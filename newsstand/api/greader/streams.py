@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.http import QueryDict
@@ -47,17 +48,21 @@ class Filters:
         self.values[name] = value
 
 
-@dataclass(frozen=True, slots=True)
 class Library:
-    """The reader's subscriptions and categories, read once per request: streams are resolved against them and
-    items are labelled from them."""
+    """The reader's subscriptions (read once per request) and categories (read when a label is named): streams
+    are resolved against them and items are labelled from them."""
 
-    subscriptions: list[Subscription]
-    categories: list[Category]
+    def __init__(self, user: User, subscriptions: list[Subscription]) -> None:
+        self.user = user
+        self.subscriptions = subscriptions
 
     @classmethod
     def of(cls, user: User) -> Library:
-        return cls(selectors.subscriptions(user), selectors.categories(user))
+        return cls(user, selectors.subscriptions(user))
+
+    @cached_property
+    def categories(self) -> list[Category]:
+        return selectors.categories(self.user)
 
     def subscription(self, stream: Stream) -> Subscription | None:
         """The reader's subscription a feed stream names (by feed id, or by the feed's URL in any common spelling)."""

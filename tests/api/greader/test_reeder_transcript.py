@@ -7,6 +7,9 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import quote
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from newsstand.core import clock
 from newsstand.subscriptions import selectors, services
 from tests.api.greader.conftest import App
@@ -136,3 +139,23 @@ def test_stream_contents_by_label_with_continuation(site):
     assert ids == [f"tag:google.com,2005:reader/item/{a.pk:016x}" for a in site.world_articles]
     starred = session.get("/reader/api/0/stream/contents?s=user/-/state/com.google/starred&output=json").json()
     assert starred["items"] == []
+
+
+def test_a_page_costs_the_same_queries_whatever_it_holds(site):
+    """Hot paths (stream contents, Atom, item ids): a fixed number of statements, none per item."""
+    session = Session(site.member)
+    counts = {}
+    for n in (1, 5):
+        for target in (
+            f"/reader/api/0/stream/contents/user/-/state/com.google/reading-list?n={n}",
+            f"/reader/atom/user%2F-%2Fstate%2Fcom.google%2Freading-list?n={n}",
+            f"/reader/api/0/stream/items/ids?s=user/-/state/com.google/reading-list&n={n}",
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                assert session.get(target).status_code == 200
+            counts[(target.split("?")[0][:40], n)] = len(queries)
+    assert {key: count for key, count in counts.items() if key[1] == 1} == {
+        (key, 1): count for (key, n), count in counts.items() if n == 5
+    }
+    # The reader and their credential, their subscriptions, the page's ids, its entries, their membership.
+    assert max(counts.values()) == 5
