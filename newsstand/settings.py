@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # the REST API docs' page and its scripts, served from here (api.rest; never a CDN)
     "axes",
     "django_tasks",
     "django_tasks_db",

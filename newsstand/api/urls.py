@@ -10,6 +10,8 @@ PREFIXES = ("/v1/", "/reader/", "/accounts/ClientLogin", "/fever/", "/api/")
 
 urlpatterns = [
     path("v1/", include("newsstand.api.miniflux.urls")),  # Miniflux-compatible (newsboat, Miniflux clients)
+    path("api/v1/", include("newsstand.api.rest.urls")),  # Newsstand's own REST API (OpenAPI: /api/v1/docs)
+    path("", include("newsstand.api.fever.urls")),  # Fever (Reeder, Unread, ReadKit): /fever/
     # Google Reader (newsboat's feedhq source, NetNewsWire, Reeder, Read You): /accounts/ClientLogin and /reader/.
     path("", include("newsstand.api.greader.urls")),
 ]
