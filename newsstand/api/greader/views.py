@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.views.decorators.csrf import csrf_exempt
@@ -32,7 +33,9 @@ from newsstand.subscriptions.models import Subscription
 CONTENTS_DEFAULT = 20  # items per page when `n` is not given (Google Reader's default)
 CONTENTS_MAX = selectors.MAX_LIMIT  # items per page of stream/contents and Atom, and ids per items/contents call
 IDS_MAX = 10_000  # ids per page of stream/items/ids (clients ask for 1,000 to 10,000 at once)
+FIELDS_MAX = IDS_MAX + 100  # parameters one request may carry: every id, and the few others beside them
 PLAIN = "text/plain; charset=utf-8"
+_PARAMS = "greader_params"  # where `_params` keeps what it read on the request
 _ERROR_STATUS = {"not_found": 404, "not_allowed": 403, "cap_reached": 403}
 
 
@@ -60,12 +63,29 @@ def _unauthorized() -> HttpResponse:
 
 
 def _params(request: HttpRequest) -> QueryDict:
-    """The query string and a form body together: clients put the same parameters in either."""
-    merged = request.GET.copy()
-    if request.method == "POST":
+    """The query string and a form body together (clients put the same parameters in either), read once per
+    request. Read here rather than through request.GET/POST: those stop at Django's 1,000 fields, and a client
+    sends an `i` per item (up to IDS_MAX of them at once)."""
+    found = getattr(request, _PARAMS, None)
+    if found is not None:
+        return found
+    sources = [request.META.get("QUERY_STRING", "")]
+    content_type = request.content_type or "application/x-www-form-urlencoded"
+    if request.method == "POST" and content_type == "application/x-www-form-urlencoded":
+        sources.append(request.body.decode(request.encoding or "utf-8", "replace"))
+    params = QueryDict(mutable=True)
+    if request.method == "POST" and content_type == "multipart/form-data":  # rare: Django's parser, its limits
         for key, values in request.POST.lists():
-            merged.setlist(key, merged.getlist(key) + values)
-    return merged
+            params.setlist(key, values)
+    for source in sources:
+        try:
+            pairs = parse_qsl(source, keep_blank_values=True, max_num_fields=FIELDS_MAX)
+        except ValueError as exc:
+            raise ids.BadId(f"at most {FIELDS_MAX} parameters") from exc
+        for key, value in pairs:
+            params.appendlist(key, value)
+    setattr(request, _PARAMS, params)
+    return params
 
 
 def _caller(request: HttpRequest) -> Caller | None:
@@ -97,11 +117,11 @@ def endpoint(*, write: bool = False) -> Callable[[Callable[..., HttpResponse]], 
             caller = _caller(request)
             if caller is None:
                 return _private(_unauthorized())
-            if write and not login.action_token_valid(caller.credential, _params(request).get("T", "")):
-                refused = _plain("Bad action token T: get a new one from /reader/api/0/token.\n", 401)
-                refused["X-Reader-Google-Bad-Token"] = "true"
-                return _private(refused)
             try:
+                if write and not login.action_token_valid(caller.credential, _params(request).get("T", "")):
+                    refused = _plain("Bad action token T: get a new one from /reader/api/0/token.\n", 401)
+                    refused["X-Reader-Google-Bad-Token"] = "true"
+                    return _private(refused)
                 return _private(view(request, caller, *args, **kwargs))
             except ids.BadId as exc:
                 return _private(_plain(f"Error={exc}\n", 400))
@@ -418,6 +438,8 @@ def edit_tag(request: HttpRequest, caller: Caller) -> HttpResponse:
     article_ids = [ids.parse_item_id(value) for value in params.getlist("i")]
     if not article_ids:
         raise ids.BadId("name the items in i")
+    if len(article_ids) > IDS_MAX:
+        raise ids.BadId(f"edit at most {IDS_MAX} items at once")
     added = streams.states(params.getlist("a"))
     removed = streams.states(params.getlist("r"))
     now = clock.now()

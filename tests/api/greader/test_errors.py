@@ -142,6 +142,19 @@ def test_malformed_item_ids_are_400(site, item):
     assert app.post("/reader/api/0/stream/items/contents", f"i={item}").status_code == 400
 
 
+def test_many_items_at_once_pass_djangos_thousand_fields_and_too_many_are_400(site):
+    app = App(site.member)
+    mine = site.world_articles[0].pk
+    many = "&".join(f"i={n}" for n in [mine, *range(10**6, 10**6 + 1500)])
+    assert app.post("/reader/api/0/edit-tag", f"{many}&a=user/-/state/com.google/read").content == b"OK"
+    assert selectors.entry(site.member.user, mine).read
+    too_many = "&".join(f"i={n}" for n in range(1, 10_002))
+    assert app.post("/reader/api/0/edit-tag", f"{too_many}&a=user/-/state/com.google/read").status_code == 400
+    assert app.post("/reader/api/0/stream/items/contents", too_many).status_code == 400
+    far_too_many = "&".join(f"x={n}" for n in range(20_000))
+    assert app.post("/reader/api/0/edit-tag", far_too_many).status_code == 400
+
+
 def test_other_readers_items_change_nothing_and_are_not_shown(site):
     app = App(site.member)
     stranger = site.other_articles[0]
