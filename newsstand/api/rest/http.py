@@ -17,7 +17,7 @@ import functools
 import hashlib
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import URLPattern
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
@@ -64,8 +64,11 @@ def served(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @limits.rate_limited("rest", refuse=too_many)
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = errors.envelope_response(view(request, *args, **kwargs))
-        return conditional(request, response)
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:  # raised outside an operation (django-ninja's own root view)
+            response = no_such_address(request)
+        return conditional(request, errors.envelope_response(response))
 
     # django-ninja checks CSRF itself, for the one credential that needs it (security.SessionCookie).
     return csrf_exempt(wrapped)

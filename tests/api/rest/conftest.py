@@ -12,6 +12,7 @@ from newsstand.accounts import app_passwords
 from newsstand.accounts.models import User
 from newsstand.articles.models import Article
 from newsstand.core import clock
+from newsstand.core.html import html_to_text
 from newsstand.membership.models import Status
 from newsstand.sources.models import Feed, Publisher
 from tests.web.rows import make_article, make_feed, make_member, make_publisher
@@ -60,6 +61,7 @@ def seed_catalogue(publisher: Publisher | None = None, feed: Feed | None = None)
             published_at=now - timedelta(hours=n + 1),
             summary="<p>The standfirst says what happened.</p>",
             body_html=BODY + f"<p>{SECRET_WORDS}.</p>",
+            text=html_to_text(BODY + f"<p>{SECRET_WORDS}.</p>"),
         )
         for n in range(5)
     ]
