@@ -1,4 +1,11 @@
-"""Reads for articles: the lists and pages the web, API and export show. Keep them simple and index-friendly."""
+"""Reads for articles: the lists and pages the web, API and export show. Keep them simple and index-friendly.
+
+Everything here is public: an article of a member's private source (`Article.private`, see sources.private) is in
+no list, count, section, version, source or export, and `article_detail` finds it only when asked to
+(`include_private`, for the page that then checks the reader subscribes). Few articles are private, so the lists
+filter them in the rows they read anyway, and the counts subtract them by their own partial index rather than
+read every row.
+"""
 
 from __future__ import annotations
 
@@ -40,7 +47,7 @@ _VERSIONS = Query(
     lambda c: (
         f"SELECT {_VERSION.select('a', c)}, {_PUBLISHER_NAME.select('p', c)} FROM {_VERSION.table('a', c)} "
         f"JOIN {_PUBLISHER_NAME.table('p', c)} ON p.id = a.publisher_id "
-        "WHERE (a.id = %s OR a.duplicate_of_id = %s) AND a.id <> %s ORDER BY a.published_at, a.id"
+        "WHERE (a.id = %s OR a.duplicate_of_id = %s) AND a.id <> %s AND NOT a.private ORDER BY a.published_at, a.id"
     ),
     _VERSION,
     _PUBLISHER_NAME,
@@ -50,7 +57,7 @@ _SOURCES = Query(
         f"SELECT {_SIGHTING.select('s', c)}, {_SIGHTING_FEED.select('f', c)}, {_PUBLISHER_NAME.select('p', c)} "
         f"FROM {_SIGHTING.table('s', c)} JOIN {_SIGHTING_FEED.table('f', c)} ON f.id = s.feed_id "
         f"JOIN {_PUBLISHER_NAME.table('p', c)} ON p.id = f.publisher_id "
-        "WHERE s.article_id = %s ORDER BY s.first_seen_at, s.id"
+        "WHERE s.article_id = %s AND NOT f.private ORDER BY s.first_seen_at, s.id"
     ),
     _SIGHTING,
     _SIGHTING_FEED,
@@ -73,13 +80,13 @@ def _narrowed_by(*, section: str | None, publisher: Publisher | None, author: st
 def latest_articles(
     *, section: str | None = None, publisher: Publisher | None = None, author: str | None = None
 ) -> QuerySet[Article]:
-    """Newest first, with the publisher joined and the body fields deferred; slice it to page."""
+    """Newest first, with the publisher joined and the body fields deferred; slice it to page. Public only."""
     narrowing = _narrowed_by(section=section, publisher=publisher, author=author)
     return (
         Article.objects.select_related("publisher")
         .defer(*HEAVY_FIELDS)
         .order_by("-published_at", "-id")
-        .filter(**narrowing)
+        .filter(private=False, **narrowing)
     )
 
 
@@ -98,19 +105,25 @@ def listed_count(*, section: str | None = None, publisher: Publisher | None = No
     for Latest at 200k articles on SQLite, 100 ms under load; 139 ms on PostgreSQL); here the list is counted on
     its own index and the folded copies are found from the copies' partial index (few articles are copies), each
     original probed by its key. The copy's own place in the list is checked inside that probe (the copy narrowed
-    like its original), so that the planner starts from the copies and not from the list's index."""
+    like its original), so that the planner starts from the copies and not from the list's index. Private articles
+    are subtracted the same way, from their partial index: filtering the list's count by a column that is not in its
+    index would read every row (on SQLite, every body). Private articles are never copies nor originals (story
+    assignment leaves them out), so the two subtractions never overlap."""
     narrowing = _narrowed_by(section=section, publisher=publisher, author=author)
     listed = Article.objects.filter(**narrowing).order_by().values("pk")
     originals = Article.objects.filter(**narrowing).filter(
         pk=OuterRef("duplicate_of_id"), duplicate_of__isnull=True, **{name: OuterRef(name) for name in narrowing}
     )
     folded = Article.objects.filter(duplicate_of__isnull=False).filter(Exists(originals)).order_by().values("pk")
+    private = Article.objects.filter(private=True, **narrowing).order_by().values("pk")
     listed_sql, listed_params = listed.query.sql_with_params()
     folded_sql, folded_params = folded.query.sql_with_params()
+    private_sql, private_params = private.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM ({listed_sql}) AS listed) - (SELECT COUNT(*) FROM ({folded_sql}) AS folded)",
-            (*listed_params, *folded_params),
+            f"SELECT (SELECT COUNT(*) FROM ({listed_sql}) AS listed) - (SELECT COUNT(*) FROM ({folded_sql}) AS folded)"
+            f" - (SELECT COUNT(*) FROM ({private_sql}) AS private)",
+            (*listed_params, *folded_params, *private_params),
         )
         return cursor.fetchone()[0]
 
@@ -208,7 +221,7 @@ def _listed_query(narrowed_by: tuple[str, ...]) -> Query:
         return (
             f"SELECT {_LISTED.select('a', c)}, {_LISTED_PUBLISHER.select('p', c)}, {also_in_sql('a', c)} "
             f"FROM {_LISTED.table('a', c)} JOIN {_LISTED_PUBLISHER.table('p', c)} ON p.id = a.publisher_id "
-            f"WHERE {narrow}NOT {root_among_sql('a', c, narrowed_by=columns)} "
+            f"WHERE {narrow}NOT a.private AND NOT {root_among_sql('a', c, narrowed_by=columns)} "
             "ORDER BY a.published_at DESC, a.id DESC LIMIT %s OFFSET %s"
         )
 
@@ -216,8 +229,8 @@ def _listed_query(narrowed_by: tuple[str, ...]) -> Query:
 
 
 def listed_by_id(ids: Sequence[int]) -> dict[int, Article]:
-    """The articles with these ids as a list shows them (publisher joined; body, text and categories deferred; each
-    with its "also in"), by id: one query, hand-written (core.rows.InList, one SQL text per number of ids), where
+    """The public articles with these ids as a list shows them (publisher joined; body, text and categories deferred;
+    each with its "also in"), by id: one query, hand-written (core.rows.InList, one SQL text per number of ids), where
     the ORM compiled `with_also_in` anew each time (~1.5 ms of Python)."""
     if not ids:
         return {}
@@ -236,17 +249,18 @@ _BY_ID = InList(
     lambda c, ids: (
         f"SELECT {_SHOWN.select('a', c)}, {_LISTED_PUBLISHER.select('p', c)}, {also_in_sql('a', c)} "
         f"FROM {_SHOWN.table('a', c)} JOIN {_LISTED_PUBLISHER.table('p', c)} ON p.id = a.publisher_id "
-        f"WHERE a.id IN ({ids})"
+        f"WHERE a.id IN ({ids}) AND NOT a.private"
     ),
     _SHOWN,
     _LISTED_PUBLISHER,
 )
 
 
-def article_detail(pk: int) -> Article:
-    """One article with its publisher; 404 when missing."""
+def article_detail(pk: int, *, include_private: bool = False) -> Article:
+    """One article with its publisher; 404 when missing, and when private unless `include_private` (a caller that
+    passes it shows the article only to the private source's subscribers)."""
     found = _DETAIL.rows([pk])
-    if not found:
+    if not found or (found[0][0].private and not include_private):
         raise Http404("No such article.")
     article, publisher = found[0]
     article.publisher = publisher
@@ -255,7 +269,7 @@ def article_detail(pk: int) -> Article:
 
 def article_versions(article: Article) -> tuple[Article | None, list[Article]]:
     """The syndicated original (when the article is a copy) and the other copies of the same wire text, in time
-    order, each with its publisher's name and slug, in one query."""
+    order, each with its publisher's name and slug, in one query. Public ones only."""
     root = article.duplicate_of_id or article.pk
     versions = []
     for version, publisher in _VERSIONS.rows([root, root, article.pk]):
@@ -266,12 +280,17 @@ def article_versions(article: Article) -> tuple[Article | None, list[Article]]:
 
 
 def publisher_by_slug(slug: str) -> Publisher:
-    return get_object_or_404(Publisher, slug=slug)
+    """A publisher of the catalogue; a private source's (sources.private) is a 404 like a missing one."""
+    return get_object_or_404(Publisher, slug=slug, private=False)
 
 
 def sections() -> list[str]:
-    """Sections that have articles, alphabetically."""
-    return list(Article.objects.exclude(section="").order_by("section").values_list("section", flat=True).distinct())
+    """Sections that have public articles, alphabetically: the distinct sections (from the section index) less
+    those that only private articles have (found from the private articles' partial index, few)."""
+    public_in_section = Article.objects.filter(section=OuterRef("section"), private=False)
+    private_only = Article.objects.filter(private=True).exclude(Exists(public_in_section)).values("section")
+    listed = Article.objects.exclude(section="").exclude(section__in=private_only)
+    return list(listed.order_by("section").values_list("section", flat=True).distinct())
 
 
 EXPORT_FIELDS = (
@@ -292,7 +311,8 @@ EXPORT_FIELDS = (
 
 
 def export_rows(*, chunk_size: int = 2000) -> Iterator[dict]:
-    """Every article as a plain dict for `newsstand export articles`, streamed in id order.
+    """Every public article as a plain dict for `newsstand export articles`, streamed in id order (a private
+    source's articles, and the private feeds that sighted public ones, are its subscribers' alone).
 
     Two queries per `chunk_size` articles (the rows, then their feeds' URLs), keyset-paginated on id so no cursor
     stays open and memory stays flat; tuples rather than model instances, because on 200k articles building
@@ -303,13 +323,17 @@ def export_rows(*, chunk_size: int = 2000) -> Iterator[dict]:
     before, _, after = page_path.partition(str(sentinel))
     last_id = 0
     while True:
-        rows = list(Article.objects.filter(id__gt=last_id).order_by("id").values_list(*EXPORT_FIELDS)[:chunk_size])
+        rows = list(
+            Article.objects.filter(id__gt=last_id, private=False)
+            .order_by("id")
+            .values_list(*EXPORT_FIELDS)[:chunk_size]
+        )
         if not rows:
             return
         last_id = rows[-1][0]
         feed_urls: dict[int, list[str]] = {}
         sightings = (
-            ArticleFeed.objects.filter(article_id__gte=rows[0][0], article_id__lte=last_id)
+            ArticleFeed.objects.filter(article_id__gte=rows[0][0], article_id__lte=last_id, feed__private=False)
             .order_by("article_id", "feed_id")
             .values_list("article_id", "feed__url")
         )
@@ -352,8 +376,9 @@ def export_rows(*, chunk_size: int = 2000) -> Iterator[dict]:
 
 
 def article_sources(article: Article) -> list[ArticleFeed]:
-    """Every feed that carried the article, with the feed's publisher, in one query, first sighting first: the
-    feed's URL, title and section and the publisher's name and slug are loaded, the rest deferred."""
+    """Every catalogue feed that carried the article, with the feed's publisher, in one query, first sighting first:
+    the feed's URL, title and section and the publisher's name and slug are loaded, the rest deferred (a private
+    source's feed is its subscribers' business, never on the page)."""
     found = []
     for sighting, feed, publisher in _SOURCES.rows([article.pk]):
         feed.publisher = publisher

@@ -26,7 +26,7 @@ def _showing_at(now: datetime) -> Q:
 
 
 def current_picks(*, now: datetime, limit: int = 6) -> list[Pick]:
-    """The picks showing at `now` (`_showing_at`), in the editors' order, with what each points at (the article
+    """The picks showing at `now` (`_showing_at`), in the editors' order (never a private source's article), with what each points at (the article
     with its publisher, or the story; their heavy fields deferred): one query, hand-written (core.rows), as the ORM
     took 2 ms to compile what runs in 0.1 ms, on every home it made."""
     at = connection.ops.adapt_datetimefield_value(now)
@@ -51,7 +51,7 @@ _CURRENT_PICKS = Query(  # what a pick does not point at comes as a row of NULLs
         f"LEFT JOIN {_PICKED_ARTICLE.table('a', c)} ON a.id = k.article_id "
         f"LEFT JOIN {_PICKED_PUBLISHER.table('p', c)} ON p.id = a.publisher_id "
         f"LEFT JOIN {_PICKED_STORY.table('s', c)} ON s.id = k.story_id "
-        "WHERE k.starts_at <= %s AND (k.ends_at IS NULL OR k.ends_at > %s) "
+        "WHERE k.starts_at <= %s AND (k.ends_at IS NULL OR k.ends_at > %s) AND (a.id IS NULL OR NOT a.private) "
         "ORDER BY k.position, k.starts_at DESC, k.id LIMIT %s"
     ),
     _PICK,
@@ -99,6 +99,7 @@ _PUBLISHER = Columns(Publisher)
 def front_lists(*, latest: int, sections: Sequence[str], per_section: int) -> FrontLists:
     """Latest and the section rows in ONE query: `id IN (newest N UNION ALL newest k of section 1 UNION ALL …)`,
     each part a bounded scan of an index (published_at; section + published_at), then split here by `split_front`.
+    Private sources' articles (sources.private) are in no part.
     Each part folds syndicated copies as its own list does (articles.folding), and every row carries its "also in"
     and whether it folds away in Latest (`folds_in_latest`), which `split_front` needs: a section row may hold a
     copy whose original is in another section, and so in Latest.
@@ -130,8 +131,8 @@ def _front_query(sections: int) -> Query:
     def build(c: BaseDatabaseWrapper) -> str:
         article = partial(_LISTED.table, connection=c)
         newest = "ORDER BY n.published_at DESC, n.id DESC LIMIT %s"
-        parts = [f"SELECT n.id FROM {article('n')} WHERE NOT {root_among_sql('n', c)} {newest}"] + [
-            f"SELECT n.id FROM {article('n')} WHERE n.section = %s "
+        parts = [f"SELECT n.id FROM {article('n')} WHERE NOT n.private AND NOT {root_among_sql('n', c)} {newest}"] + [
+            f"SELECT n.id FROM {article('n')} WHERE n.section = %s AND NOT n.private "
             f"AND NOT {root_among_sql('n', c, narrowed_by=['section'])} {newest}"
         ] * sections
         union = " UNION ALL ".join(f"SELECT id FROM ({part}) part{n}" for n, part in enumerate(parts))

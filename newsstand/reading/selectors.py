@@ -136,7 +136,8 @@ def _latest_matching(user: User, interests: ranking.Interests, *, now: datetime,
     read = HistoryEntry.objects.filter(user=user).values("article_id")
     unread = ~Q(id__in=read) & ~Q(duplicate_of_id__in=read)
     window = Q(published_at__gte=now - FOR_YOU_WINDOW, published_at__lte=now)
-    newest = Article.objects.filter(unread, window).order_by("-published_at", "-id")
+    public = Q(private=False)  # a private source's articles are its subscribers' (sources.private), never For you
+    newest = Article.objects.filter(public, unread, window).order_by("-published_at", "-id")
     per_interest = limit + PER_INTEREST_SPARE
     parts = [newest.filter(publisher_id=pk) for pk in sorted(interests.publisher_ids)]
     parts += [newest.filter(section=name) for name in sorted(interests.sections)]
@@ -145,7 +146,7 @@ def _latest_matching(user: User, interests: ranking.Interests, *, now: datetime,
     originals = {original for _, original in found.values() if original and original not in found}
     match = Q(publisher_id__in=interests.publisher_ids) | Q(section__in=interests.sections)
     qualifying = set(found) | set(
-        Article.objects.filter(match, unread, window, pk__in=originals).values_list("pk", flat=True)
+        Article.objects.filter(match, public, unread, window, pk__in=originals).values_list("pk", flat=True)
         if originals
         else ()
     )

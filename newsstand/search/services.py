@@ -27,7 +27,9 @@ _FIELDS = (
 
 
 def index_articles(article_ids: Iterable[int]) -> int:
-    """(Re)index these articles from their current rows; ids of deleted articles drop out. Returns how many."""
+    """(Re)index these articles from their current rows; ids of deleted articles drop out, and so do private
+    sources' articles (sources.private: their subscribers search them in their own entries, never here) until a
+    catalogue sighting or a promotion makes them public and indexes them. Returns how many."""
     ids = sorted(set(article_ids))
     indexed = 0
     if not ids:
@@ -36,7 +38,7 @@ def index_articles(article_ids: Iterable[int]) -> int:
     with transaction.atomic(savepoint=False):
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
-            rows = Article.objects.filter(pk__in=chunk).values_list(*_FIELDS)
+            rows = Article.objects.filter(pk__in=chunk, private=False).values_list(*_FIELDS)
             docs = [_document(row) for row in rows]
             SearchDocument.objects.filter(pk__in=chunk).delete()
             SearchDocument.objects.bulk_create(docs, batch_size=BATCH)

@@ -13,11 +13,14 @@ from newsstand.sources.opml import OutlineFeed
 _FAILING = Q(status=FeedStatus.ERROR) | Q(consecutive_failures__gt=0)
 
 
-def feed_health(*, failing: bool = False) -> QuerySet[Feed]:
-    """Feeds with their publisher, for `newsstand feeds` and the admin; `failing`: those whose last fetch failed."""
+def feed_health(*, failing: bool = False, private: bool = False) -> QuerySet[Feed]:
+    """Feeds with their publisher, for `newsstand feeds` and the admin; `failing`: those whose last fetch failed;
+    `private`: members' private sources only (what staff review for promotion, sources.private)."""
     feeds = Feed.objects.select_related("publisher").order_by("publisher__name", "url")
     if failing:
         feeds = feeds.filter(_FAILING)
+    if private:
+        feeds = feeds.filter(private=True)
     return feeds
 
 
@@ -54,8 +57,9 @@ def source_stats() -> dict:
 
 
 def outlines_for_export() -> list[OutlineFeed]:
-    """Every feed as an OPML outline, sections in alphabetical order, carrying what import needs to rebuild it."""
-    feeds = Feed.objects.select_related("publisher").order_by("section", "publisher__name", "url")
+    """Every catalogue feed as an OPML outline, sections in alphabetical order, carrying what import needs to rebuild
+    it (members' private sources are theirs, not the catalogue's, until promoted: sources.private)."""
+    feeds = Feed.objects.filter(private=False).select_related("publisher").order_by("section", "publisher__name", "url")
     return [
         OutlineFeed(
             url=feed.url,

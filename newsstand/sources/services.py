@@ -247,6 +247,33 @@ def _name_private_publisher(publisher: Publisher, *, name: str, homepage: str) -
     Publisher.objects.filter(pk=publisher.pk, private=True).update(name=name, homepage=homepage)
 
 
+def publish_feed(*, feed_id: int) -> tuple[Feed, Publisher | None]:
+    """A member's private source joins the catalogue (sources.private; the articles are ingest.promotion's): the feed
+    is public, and so is its publisher, which takes a catalogue slug from its name, or gives way to the catalogue
+    publisher of that name (one name is one publisher). Returns the feed, its publisher joined, and the private
+    publisher it left, for the caller to delete once its articles have moved (`delete_publisher_if_unused`)."""
+    with transaction.atomic():
+        feed = Feed.objects.select_for_update().select_related("publisher").get(pk=feed_id)
+        publisher, left = feed.publisher, None
+        if publisher.private:
+            slug = _unique_slug(publisher.name)
+            catalogue = Publisher.objects.filter(slug=slug).first()
+            if catalogue is not None and not catalogue.private:
+                publisher, left = catalogue, publisher
+            else:
+                publisher.private = False
+                publisher.slug = publisher.slug if catalogue is not None else slug
+                publisher.save(update_fields=["private", "slug"])
+        feed.private, feed.publisher = False, publisher
+        feed.save(update_fields=["private", "publisher"])
+    return feed, left
+
+
+def delete_publisher_if_unused(publisher: Publisher) -> None:
+    """Delete the publisher when nothing refers to it any more (a promoted private source's, once emptied)."""
+    _delete_if_unused(publisher)
+
+
 def _sites_on_host_of(site_url: str) -> dict[str, str]:
     """Rule 3's lookup for one site: the names of the publishers on its host, by the site key of their homepage."""
     host = (urlsplit(site_url).hostname or "") if is_http_url(site_url) else ""

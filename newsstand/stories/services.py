@@ -116,7 +116,8 @@ def _window_for(low: datetime, high: datetime, version: int, params: Params) -> 
 
 def assign_articles(*, article_ids: list[int], now: datetime, params: Params = DEFAULT_PARAMS) -> AssignResult:
     """Place these articles in stories (creating, growing and merging stories) and link syndicated copies.
-    Idempotent: an article already placed from the same text is left alone."""
+    Idempotent: an article already placed from the same text is left alone. Private sources' articles are left
+    out (no story, no copy, no original) until a catalogue sighting or a promotion makes them public."""
     result = AssignResult()
     if not article_ids:
         return result
@@ -133,7 +134,9 @@ def _assign(*, article_ids: list[int], now: datetime, params: Params, result: As
     state, _ = ClusteringState.objects.get_or_create(id=1)
     state = ClusteringState.objects.select_for_update().get(id=1)  # serialises workers until commit
     articles = list(
-        Article.objects.filter(id__in=article_ids)
+        Article.objects.filter(
+            id__in=article_ids, private=False
+        )  # a private source's are in no story (sources.private)
         .only(
             "id", "title", "summary", "text", "published_at", "publisher_id", "full_text", "story_id", "duplicate_of_id"
         )

@@ -17,6 +17,7 @@ from django.urls import Resolver404, resolve, reverse
 from newsstand.articles.models import Article
 from newsstand.core import clock
 from newsstand.reading import services
+from newsstand.web import visibility
 
 SAVE_LATER = "web:save-later"
 
@@ -32,8 +33,8 @@ def complete(request: HttpRequest, target: str) -> str:
         return target
     if match.view_name != SAVE_LATER:
         return target
-    article = Article.objects.only("id").filter(pk=match.kwargs["pk"]).first()
-    if article is None:
-        return target  # gone since: its link answers "not found"
+    article = Article.objects.only("id", "private").filter(pk=match.kwargs["pk"]).first()
+    if article is None or not visibility.may_see(request.user, article):
+        return target  # gone since (or a private source's they do not subscribe to): its link answers "not found"
     services.save_article(request.user, article, now=clock.now())
     return reverse("web:article", kwargs={"pk": article.pk})

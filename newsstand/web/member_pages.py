@@ -8,6 +8,9 @@ personal parts filled in (web.personal): a cache read and a few small queries in
 
 Which pages: views marked `@shared_with_members` (article, story, home and the lists, publisher, author, search).
 Pages that are personal through and through (saved, history, account) are not marked and are made for each reader.
+A marked view that finds, while making a shared copy, that this page is no page for every member (the article of
+a member's private source: its subscribers' alone) raises `MadeForEachReader`: nothing is kept, and the view runs
+for the reader as an unmarked one would.
 
 Which readers: signed-in readers whom the paywall lets read everything as members (`Why.MEMBER`), decided per
 request from their membership as it is now, in the one place the paywall decides (so a lapsed member, an
@@ -53,6 +56,11 @@ _SHARED = "shared_with_members"
 _SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 View = Callable[..., HttpResponse]
+
+
+class MadeForEachReader(Exception):
+    """Raised by a marked view on a shared copy (`request.shared_copy`) when its page differs by reader beyond the
+    personal parts: no copy is made or kept, and the view runs again for the reader."""
 
 
 def shared_with_members(view: View) -> View:
@@ -125,7 +133,10 @@ class MemberPageCacheMiddleware:
             caching.offer_renewal(request, key, lambda environ: _renewed(environ, key))
             shared = caching.thawed(stored, HttpResponse, "stale")
         else:
-            shared = caching.made_once(key, lambda: _made_shared(request, key, view, args, kwargs))
+            try:
+                shared = caching.made_once(key, lambda: _made_shared(request, key, view, args, kwargs))
+            except MadeForEachReader:
+                return None  # the view runs for this reader (and nothing of it is kept)
         return _for_reader(request, shared, access)
 
 
@@ -163,7 +174,10 @@ def _renewed(environ: dict, key: str) -> None:
     request = WSGIRequest(environ)
     match = resolve(request.path_info)
     request.resolver_match = match
-    _made_shared(request, key, match.func, match.args, match.kwargs)
+    try:
+        _made_shared(request, key, match.func, match.args, match.kwargs)
+    except MadeForEachReader:
+        caches[caching.PAGE_CACHE].delete(key)  # no shared copy of this page any more
 
 
 def _for_reader(request: HttpRequest, shared: HttpResponse, access: paywall.Decision) -> HttpResponse:

@@ -174,6 +174,7 @@ def test_feeds_table_and_json():
         "last_status_code": None,
         "consecutive_failures": 4,
         "next_fetch_at": (now + timedelta(hours=2)).isoformat(),
+        "private": False,
     }
     table = run("feeds")[0].splitlines()
     assert table[0].split() == ["publisher", "url", "status", "last_success", "last_error", "failures", "next_fetch"]

@@ -10,9 +10,10 @@ from newsstand.accounts.models import User
 from newsstand.articles.models import Article
 from newsstand.core import clock
 from newsstand.ingest.stages import schedule, store
-from newsstand.ingest.types import Entry, FeedJob
+from newsstand.ingest.types import Entry
 from newsstand.sources import private
 from newsstand.sources.models import Feed, Publisher
+from tests.sources.private_rows import job_for
 
 
 @pytest.fixture
@@ -107,13 +108,6 @@ def entry(n: int) -> Entry:
         identity=f"id{n}", url=f"https://example.com/{n}", guid=f"g{n}", title=f"Title {n}", summary_html="",
         body_html="<p>b</p>", text="b", author="", categories=[], published_at=clock.now(), content_hash=f"c{n}",
         source_hash=f"s{n}",
-    )  # fmt: skip
-
-
-def job_for(feed: Feed) -> FeedJob:
-    return FeedJob(
-        feed_id=feed.pk, url=feed.url, publisher_id=feed.publisher_id, section=feed.section, full_text="never",
-        private=feed.private,
     )  # fmt: skip
 
 

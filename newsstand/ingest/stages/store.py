@@ -118,7 +118,8 @@ def store_entries(
         outcome.linked = max(0, _link_articles(links, feed_id=job.feed_id, now=now) - outcome.created)
         if not job.private:
             created = set(ids.values())
-            touched.extend(_make_public([pk for pk, _, _ in links if pk not in created], job=job))
+            seen = [pk for pk, _, _ in links if pk not in created]
+            touched.extend(make_public(seen, publisher_id=job.publisher_id, section=job.section))
     return outcome, touched
 
 
@@ -162,10 +163,11 @@ def _insert_articles(entries: list[Entry], *, job: FeedJob, now: datetime) -> di
     return found
 
 
-def _make_public(article_ids: list[int], *, job: FeedJob) -> list[int]:
-    """A catalogue feed's sighting makes a private source's article public (sources.private), under this feed's
-    publisher and section: a private publisher is on no public page. Returns the ids that changed, for the search
-    index and story assignment. One UPDATE, which matches nothing for the articles that were public already."""
+def make_public(article_ids: list[int], *, publisher_id: int, section: str) -> list[int]:
+    """A catalogue feed's sighting (or its promotion, ingest.promotion) makes a private source's article public
+    (sources.private), under that feed's publisher and section: a private publisher is on no public page. Returns
+    the ids that changed, for the search index and story assignment. One UPDATE per 500 ids, which matches nothing
+    for the articles that were public already."""
     if not article_ids:
         return []
     table = connection.ops.quote_name(Article._meta.db_table)
@@ -178,7 +180,7 @@ def _make_public(article_ids: list[int], *, job: FeedJob) -> list[int]:
                 f"UPDATE {table} SET {quote('private')} = %s, {quote('publisher_id')} = %s, {quote('section')} = %s"
                 f" WHERE {quote('private')} AND {quote('id')} IN ({', '.join(['%s'] * len(chunk))})"
                 f" RETURNING {quote('id')}",
-                [False, job.publisher_id, job.section[:100], *chunk],
+                [False, publisher_id, section[:100], *chunk],
             )
             changed.extend(pk for (pk,) in cursor.fetchall())
     return changed

@@ -21,7 +21,8 @@ from newsstand.stories.models import Story
 
 @require_POST
 def pick_article(request: HttpRequest, pk: int) -> HttpResponse:
-    return _pick(request, article=get_object_or_404(Article.objects.only("id", "title"), pk=pk))
+    # A private source's article is on no public page, Our Picks included, until staff promote its source.
+    return _pick(request, article=get_object_or_404(Article.objects.only("id", "title"), pk=pk, private=False))
 
 
 @require_POST

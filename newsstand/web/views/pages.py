@@ -20,9 +20,9 @@ from newsstand.sources import selectors as sources
 from newsstand.sources.models import Publisher
 from newsstand.stories import selectors as stories
 from newsstand.stories.models import Story
+from newsstand.web import caching, personal, visibility
 from newsstand.web import paywall as web_paywall
-from newsstand.web import personal
-from newsstand.web.member_pages import shared_with_members
+from newsstand.web.member_pages import MadeForEachReader, shared_with_members
 from newsstand.web.templatetags.navigation import SECTIONS_CACHE_KEY, SECTIONS_CACHE_SECONDS
 
 PAGE_SIZE = 30
@@ -137,8 +137,16 @@ def author(request: HttpRequest, name: str) -> HttpResponse:
 
 @shared_with_members
 def article(request: HttpRequest, pk: int) -> HttpResponse:
-    """The article, then what else there is on its event: other publishers' versions, then related stories."""
-    item = selectors.article_detail(pk)
+    """The article, then what else there is on its event: other publishers' versions, then related stories.
+
+    The article of a member's private source is its subscribers' alone (web.visibility; 404 for anyone else): their
+    page is made for each of them, never a members' shared copy nor an anonymous page kept in the page cache, and
+    says so to every cache downstream (`Cache-Control: private`)."""
+    item = selectors.article_detail(pk, include_private=True)
+    if item.private:
+        if getattr(request, "shared_copy", False):
+            raise MadeForEachReader
+        visibility.shown_or_404(request.user, item)
     now = clock.now()
     decision = paywall.decide(personal.reader_of(request), item, now)  # the reader's history: web.personal
     story = stories.story_detail(item.story_id) if item.story_id else None
@@ -154,7 +162,10 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         "access": decision,
         "text": visible.article_text(item, decision),
     }
-    return web_paywall.set_access_headers(render(request, "web/article.html", context), decision)
+    response = web_paywall.set_access_headers(render(request, "web/article.html", context), decision)
+    if item.private:
+        response["Cache-Control"] = caching.PERSONAL
+    return response
 
 
 @shared_with_members

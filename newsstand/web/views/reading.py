@@ -22,6 +22,7 @@ from newsstand.core import clock
 from newsstand.reading import selectors, services
 from newsstand.reading.models import FollowKind
 from newsstand.sources.models import Publisher
+from newsstand.web.visibility import shown_or_404
 
 PAGE_SIZE = 30
 CONTINUE_READING = 5
@@ -61,7 +62,7 @@ def toggle_save(request: HttpRequest, pk: int) -> HttpResponse:
     accepts JSON, else a redirect back."""
     if not request.user.is_authenticated:
         return _sign_in_needed(request, "to save articles")
-    article = get_object_or_404(Article.objects.only("id"), pk=pk)
+    article = shown_or_404(request.user, Article.objects.only("id", "private").filter(pk=pk).first())
     now_saved = services.set_saved(request.user, article, saved=_flag(request.POST.get("saved")), now=clock.now())
     if _wants_json(request):
         return JsonResponse({"saved": now_saved})
@@ -74,10 +75,11 @@ def save_later(request: HttpRequest, pk: int) -> HttpResponse:
     which their sign-in completes; a signed-in reader gets a one-click form (a GET saves nothing), or the article
     itself when it is saved already."""
     article = get_object_or_404(
-        Article.objects.select_related("publisher").only("id", "title", "publisher__name"), pk=pk
+        Article.objects.select_related("publisher").only("id", "title", "private", "publisher__name"), pk=pk
     )
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    shown_or_404(request.user, article)
     back = reverse("web:article", kwargs={"pk": pk})
     if selectors.is_saved(user=request.user, article_id=article.pk):
         return HttpResponseRedirect(back)
@@ -92,7 +94,7 @@ def toggle_follow(request: HttpRequest) -> HttpResponse:
         return _sign_in_needed(request, "to follow publishers and sections")
     kind, value = request.POST.get("kind", ""), request.POST.get("value", "").strip()
     if kind == FollowKind.PUBLISHER:
-        target = {"publisher": get_object_or_404(Publisher, slug=value)}
+        target = {"publisher": get_object_or_404(Publisher, slug=value, private=False)}
         fallback = reverse("web:publisher", kwargs={"slug": value})
     elif kind == FollowKind.SECTION and 0 < len(value) <= 100:
         target = {"section": value}
@@ -118,7 +120,7 @@ def record_progress(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponse("progress must be a number from 0 to 1.", status=400)
     if not 0.0 <= progress <= 1.0:
         return HttpResponse("progress must be a number from 0 to 1.", status=400)
-    article = get_object_or_404(Article.objects.only("id"), pk=pk)
+    article = shown_or_404(request.user, Article.objects.only("id", "private").filter(pk=pk).first())
     services.record_read(request.user, article, now=clock.now(), progress=progress)
     return HttpResponse(status=204)
 

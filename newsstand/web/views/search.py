@@ -105,7 +105,7 @@ def select_options(choices: Sequence[Option], *, selected: str) -> SafeString:
 
 
 def _publishers() -> tuple[dict[str, int], list[Option]]:
-    rows = list(Publisher.objects.order_by("name").values_list("pk", "slug", "name"))
+    rows = list(Publisher.objects.filter(private=False).order_by("name").values_list("pk", "slug", "name"))
     return {slug: pk for pk, slug, _ in rows}, options([(slug, name) for _, slug, name in rows])
 
 
@@ -118,7 +118,7 @@ def search(request: HttpRequest) -> HttpResponse:
         # A publisher added since the list was read is still found.
         publisher_id = (
             by_slug.get(form.publisher)
-            or Publisher.objects.filter(slug=form.publisher).values_list("pk", flat=True).first()
+            or Publisher.objects.filter(slug=form.publisher, private=False).values_list("pk", flat=True).first()
         )
         if publisher_id is None:
             form.errors.append("That publisher is not one we carry; all publishers were searched.")

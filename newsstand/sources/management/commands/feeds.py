@@ -1,12 +1,15 @@
-"""`newsstand feeds`: feed health at a glance (what failed, since when, and when it is tried again)."""
+"""`newsstand feeds`: feed health at a glance (what failed, since when, and when it is tried again);
+`newsstand feeds --private` lists members' private sources, and `newsstand feeds promote FEED_ID…` takes them
+into the catalogue (sources.private, ingest.promotion)."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from newsstand.ingest import promotion
 from newsstand.sources import selectors
 from newsstand.sources.models import Feed
 
@@ -32,6 +35,7 @@ def feed_row(feed: Feed) -> dict:
         "last_status_code": feed.last_status_code,
         "consecutive_failures": feed.consecutive_failures,
         "next_fetch_at": _iso(feed.next_fetch_at),
+        "private": feed.private,
     }
 
 
@@ -45,14 +49,28 @@ def _clip(text: str, width: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Show every feed's health: status, last success, last error, consecutive failures, next fetch."
+    help = (
+        "Show every feed's health: status, last success, last error, consecutive failures, next fetch. "
+        "`feeds promote FEED_ID...` takes members' private sources into the catalogue."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="One JSON array of feeds instead of a table.")
         parser.add_argument("--failing", action="store_true", help="Only feeds whose last fetch failed.")
+        parser.add_argument("--private", action="store_true", help="Only members' private sources.")
+        actions = parser.add_subparsers(dest="action", title="actions")
+        promote = actions.add_parser(
+            "promote",
+            help="Make private sources part of the catalogue: the feed, its publisher and its articles public.",
+            called_from_command_line=getattr(parser, "called_from_command_line", None),
+        )
+        promote.add_argument("feed_ids", nargs="+", type=int, metavar="FEED_ID", help="As `newsstand feeds --json`.")
 
-    def handle(self, *args, json: bool, failing: bool, **options):
-        feeds = selectors.feed_health(failing=failing)
+    def handle(self, *args, json: bool, failing: bool, private: bool, action: str | None = None, **options):
+        if action == "promote":
+            self._promote(options["feed_ids"])
+            return
+        feeds = selectors.feed_health(failing=failing, private=private)
         if json:
             self.stdout.write(_dumps([feed_row(feed) for feed in feeds]))
             return
@@ -73,6 +91,20 @@ class Command(BaseCommand):
         for row in [COLUMNS, *rows]:
             self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
         self.stdout.write(f"{len(rows)} feeds")
+
+    def _promote(self, feed_ids: list[int]) -> None:
+        missing = [pk for pk in feed_ids if not Feed.objects.filter(pk=pk).exists()]
+        if missing:
+            raise CommandError(f"no feed with id {', '.join(map(str, missing))}: `newsstand feeds --json` lists them")
+        for pk in feed_ids:
+            done = promotion.promote(pk)
+            if done.was_private:
+                self.stdout.write(
+                    f"feed {pk} ({done.feed.url}) is in the catalogue now, under {done.feed.publisher.name}; "
+                    f"{done.articles} articles made public"
+                )
+            else:
+                self.stdout.write(f"feed {pk} ({done.feed.url}) was in the catalogue already")
 
 
 def _dumps(value) -> str:
