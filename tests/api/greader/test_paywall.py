@@ -1,8 +1,7 @@
 """The paywall through the Google Reader API: a reader without access gets the teaser (the same budget and the same
 decision as the pages) in stream contents, items contents and Atom, never the rest; a member gets everything.
 
-The property runs over the generated article shapes of the pages' own paywall test (tests.web.test_paywall_shapes:
-every word a unique token, so counting tokens in a reply measures what it gave away)."""
+The property over generated article shapes, for every API this one included, is tests/api/test_paywall_shapes.py."""
 
 from __future__ import annotations
 
@@ -10,18 +9,13 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from hypothesis import HealthCheck, given, settings
 
 from newsstand.accounts import app_passwords
-from newsstand.articles.teaser import BUDGET
 from newsstand.core import clock
-from newsstand.core.html import html_to_text
-from newsstand.ingest.stages.sanitize import sanitize_html
 from newsstand.membership.models import Status
 from newsstand.subscriptions import services
 from tests.api.greader.conftest import SECRET_WORD, Reader, sign_in
-from tests.web.rows import make_article, make_feed, make_member, make_publisher
-from tests.web.test_paywall_shapes import Shape, Words, _render, shapes
+from tests.web.rows import make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -57,40 +51,3 @@ def test_a_lapsed_trial_is_no_access_either(site):
     auth = sign_in(client, Reader(user, secret))
     for route, text in _replies(client, auth, site.world.pk, site.world_articles[0].pk).items():
         assert SECRET_WORD not in text, route
-
-
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(shape=shapes)
-def test_no_reply_gives_a_reader_without_access_more_than_the_budget(shape: Shape):
-    words = Words()
-    raw, summary_raw, caption = _render(shape, words)
-    base = "https://news.example.com/a"
-    body_html = sanitize_html(raw, base_url=base)
-    summary = sanitize_html(summary_raw, base_url=base) if summary_raw else ""
-    publisher = make_publisher(name=f"Shapes {words.example}")
-    feed = make_feed(publisher, title=f"Shapes {words.example}")
-    article = make_article(
-        publisher,
-        feeds=(feed,),
-        title=f"Shapes headline {words.example}",
-        summary=summary,
-        body_html=body_html,
-        text=html_to_text(body_html),
-        lead_image_caption=caption,
-        published_at=clock.now() - timedelta(hours=1),
-    )
-    readers = {}
-    for email, status in ((f"lapsed{words.example}@example.com", Status.EXPIRED), (f"m{words.example}@x.com", "")):
-        user = make_member(email, status=status) if status else make_member(email)
-        _, secret = app_passwords.create(user, "app")
-        services.subscribe_to_feed(user, feed, now=clock.now())
-        client = Client()
-        readers[status or "member"] = (client, sign_in(client, Reader(user, secret)))
-
-    client, auth = readers[Status.EXPIRED]
-    for route, text in _replies(client, auth, feed.pk, article.pk).items():
-        shown = words.found(text)
-        assert len(shown) <= BUDGET.words, f"a reader without access got {len(shown)} words from {route} ({shape})"
-    client, auth = readers["member"]
-    for route, text in _replies(client, auth, feed.pk, article.pk).items():
-        assert words.found(html_to_text(body_html)) <= words.found(text), f"a member reads it all in {route}"
