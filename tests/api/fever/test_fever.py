@@ -343,3 +343,12 @@ def test_past_the_limit_a_429_with_retry_after(site):
     refused = client.post("/fever/?api", {"api_key": site.key})
     assert refused.status_code == 429 and refused["Retry-After"].isdigit()
     assert json.loads(refused.content)["auth"] == 0
+
+
+def test_fifty_items_cost_the_queries_of_one(site, django_assert_num_queries):
+    for _ in range(60):
+        make_article(site.news.publisher, feeds=(site.news,))
+    client = Fever(site.key, REEDER)
+    client.post("api")  # the app password's last use is written at most once a minute: not in the count below
+    with django_assert_num_queries(4):  # the key, the page, the reader's membership, the total
+        assert len(client.post("api&items&since_id=0")["items"]) == 50
