@@ -42,7 +42,7 @@ Cursor = Query(None, max_length=200, description="`next_cursor` of the previous 
 def visible_article(pk: int, user: User | AnonymousUser) -> Article:
     """The article with its publisher, or 404: missing, or a private source's article the caller does not
     subscribe to (its existence is not confirmed either)."""
-    article = articles.article_detail(pk)
+    article = articles.article_detail(pk, include_private=True)
     if article.private and (not user.is_authenticated or subscriptions.entry(user, pk) is None):
         raise Http404("No such article.")
     return article
