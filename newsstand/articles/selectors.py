@@ -106,26 +106,38 @@ def listed_count(*, section: str | None = None, publisher: Publisher | None = No
     its own index and the folded copies are found from the copies' partial index (few articles are copies), each
     original probed by its key. The copy's own place in the list is checked inside that probe (the copy narrowed
     like its original), so that the planner starts from the copies and not from the list's index. Private articles
-    are subtracted the same way, from their partial index: filtering the list's count by a column that is not in its
-    index would read every row (on SQLite, every body). Private articles are never copies nor originals (story
-    assignment leaves them out), so the two subtractions never overlap."""
+    are subtracted the same way, from their partial index (`_private_count_sql`): filtering the list's count by a
+    column that is not in its index reads every row (on SQLite every body: 2 ms became 370 ms at 200k articles).
+    Private articles are never copies nor originals (story assignment leaves them out), so the two subtractions
+    never overlap."""
     narrowing = _narrowed_by(section=section, publisher=publisher, author=author)
     listed = Article.objects.filter(**narrowing).order_by().values("pk")
     originals = Article.objects.filter(**narrowing).filter(
         pk=OuterRef("duplicate_of_id"), duplicate_of__isnull=True, **{name: OuterRef(name) for name in narrowing}
     )
     folded = Article.objects.filter(duplicate_of__isnull=False).filter(Exists(originals)).order_by().values("pk")
-    private = Article.objects.filter(private=True, **narrowing).order_by().values("pk")
     listed_sql, listed_params = listed.query.sql_with_params()
     folded_sql, folded_params = folded.query.sql_with_params()
-    private_sql, private_params = private.query.sql_with_params()
+    private_params = [value.pk if isinstance(value, Publisher) else value for value in narrowing.values()]
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT COUNT(*) FROM ({listed_sql}) AS listed) - (SELECT COUNT(*) FROM ({folded_sql}) AS folded)"
-            f" - (SELECT COUNT(*) FROM ({private_sql}) AS private)",
+            f" - ({_private_count_sql(tuple(narrowing), connection)})",
             (*listed_params, *folded_params, *private_params),
         )
         return cursor.fetchone()[0]
+
+
+# A narrowing column as an expression no index answers: the private articles' count must start from their partial
+# index, yet SQLite's planner (ANALYZE or not) took the section index for `private AND section = ?` and read every
+# row of the section (215 ms for a 67k-article section; 1.4 ms from the partial index).
+_UNINDEXED = {"section": "p.section || ''", "publisher": "p.publisher_id + 0", "author": "p.author || ''"}
+
+
+def _private_count_sql(narrowed_by: tuple[str, ...], c: BaseDatabaseWrapper) -> str:
+    """`SELECT COUNT(*)` of the private articles in a list narrowed by these columns (each equal to a parameter)."""
+    narrow = "".join(f" AND {_UNINDEXED[name]} = %s" for name in narrowed_by)
+    return f"SELECT COUNT(*) FROM {c.ops.quote_name(Article._meta.db_table)} p WHERE p.private{narrow}"
 
 
 def listed_original(articles: QuerySet[Article]) -> Exists:
