@@ -11,7 +11,12 @@ costs a cache read, not a render. News may be a minute stale, as the header alre
 stored page carries the picks' generation it was made under and is out of date as soon as an editor changes a pick
 or a pick starts or ends by the clock (web.page_generation), which costs a hit no second cache read.
 
-Past its minute a page is kept one more (`STALE_FOR`, announced as `stale-while-revalidate`): the first request to
+An article's page is fresh for five minutes instead (views marked `kept_for`): once published it changes seldom
+(a correction, its related coverage), and with thousands of articles read every minute, making each page again
+every minute for anonymous readers and again for members was most of a busy site's work (bench/RESULTS.md). Its
+picks still show at once (the generation), and the header browsers and shared caches get still says a minute.
+
+Past its lifetime a page is kept one more minute (`STALE_FOR`, announced as `stale-while-revalidate`): the first request to
 find it old gets the old copy at once, and the worker's renewal thread (`Renewer`) makes the page again, while a
 short lock in the cache keeps the other workers and machines from doing the same. So on a busy site no reader
 waits for a page to be made except the first reader of a page nobody asked for in two minutes; the cost of making
@@ -67,6 +72,7 @@ _SAFE_METHODS = frozenset({"GET", "HEAD"})
 MISS_WAIT = 5.0  # seconds a reader waits for the copy of a page another thread of its process is making
 _MAKING: dict[str, threading.Event] = {}  # pages this process is making for a reader, by key (see `made_once`)
 _MAKING_LOCK = threading.Lock()
+_KEPT_FOR = "page_kept_for"  # a view's attribute: seconds its page is fresh (see `kept_for`)
 
 
 def page_variant(request: HttpRequest) -> str | None:
@@ -132,13 +138,12 @@ class PageCacheMiddleware:
         pages = caches[PAGE_CACHE]
         key = page_key(request, variant)
         stored = pages.get(key)
-        if stored is not None and picks_current(stored):
-            old = age(stored)
-            if old < ANONYMOUS_MAX_AGE:
-                return thawed(stored, HttpResponse, "hit")
-            if old < ANONYMOUS_MAX_AGE + STALE_FOR:
-                offer_renewal(request, key, lambda environ: self._store(WSGIRequest(environ), key, miss=False))
-                return thawed(stored, HttpResponse, "stale")
+        state = freshness(stored)
+        if state == "hit":
+            return thawed(stored, HttpResponse, "hit")
+        if state == "stale":
+            offer_renewal(request, key, lambda environ: self._store(WSGIRequest(environ), key, miss=False))
+            return thawed(stored, HttpResponse, "stale")
         return made_once(key, lambda: self._store(request, key, miss=True))
 
     def _store(self, request: HttpRequest, key: str, *, miss: bool) -> HttpResponse:
@@ -146,7 +151,7 @@ class PageCacheMiddleware:
         generation, started = page_generation.current(), page_generation.now()
         response = self._headed(request, self.get_response(request))
         if storable(request, response) and (token := page_generation.stamp_for(generation)) is not None:
-            caches[PAGE_CACHE].set(key, frozen(response, (token, started)), ANONYMOUS_MAX_AGE + STALE_FOR)
+            keep(key, frozen(response, (token, started), lifetime(request)))
         if miss:
             response[STATUS_HEADER] = "miss"
         return response
@@ -222,24 +227,50 @@ def made_once(key: str, make: Callable[[], HttpResponse]) -> HttpResponse:
         done.set()
 
 
-Stored = tuple[float, bytes, list[tuple[str, str]], tuple[str, float]]
+Stored = tuple[float, bytes, list[tuple[str, str]], tuple[str, float], int]
 
 
-def frozen(response: HttpResponse, stamp: tuple[str, float]) -> Stored:
-    """What the cache keeps of a page: when, the body, the headers and the picks' generation it was made under with
-    when its making began (plain data: cheap to pickle and load)."""
-    return time.time(), response.content, list(response.items()), stamp
+def kept_for(seconds: int) -> Callable[[Callable], Callable]:
+    """Mark a view whose page may be kept (and answer before being made again) longer than a minute: one that
+    changes seldom once made, where every extra making is a render the readers pay for (the article page)."""
+
+    def mark(view: Callable) -> Callable:
+        setattr(view, _KEPT_FOR, seconds)
+        return view
+
+    return mark
 
 
-def age(stored: Stored) -> float:
-    """Seconds since the stored page was made."""
-    return time.time() - stored[0]
+def lifetime(request: HttpRequest) -> int:
+    """Seconds the page of this request is fresh once made: its view's `kept_for`, else a minute."""
+    match = getattr(request, "resolver_match", None)
+    return getattr(match.func, _KEPT_FOR, ANONYMOUS_MAX_AGE) if match is not None else ANONYMOUS_MAX_AGE
+
+
+def frozen(response: HttpResponse, stamp: tuple[str, float], kept: int = ANONYMOUS_MAX_AGE) -> Stored:
+    """What the cache keeps of a page: when, the body, the headers, the picks' generation it was made under with
+    when its making began, and how long it is fresh (plain data: cheap to pickle and load)."""
+    return time.time(), response.content, list(response.items()), stamp, kept
+
+
+def keep(key: str, stored: Stored) -> None:
+    """Store a page for its lifetime and the stale minute after it."""
+    caches[PAGE_CACHE].set(key, stored, stored[4] + STALE_FOR)
+
+
+def freshness(stored: Stored | None) -> str | None:
+    """ "hit" while a stored page is fresh, "stale" in the minute after (it answers while it is made again), None
+    when there is none or it is out of date (older, or made before Our Picks last changed)."""
+    if stored is None or len(stored) != 5 or not picks_current(stored):
+        return None
+    old, kept = time.time() - stored[0], stored[4]
+    return "hit" if old < kept else "stale" if old < kept + STALE_FOR else None
 
 
 def picks_current(stored: Stored) -> bool:
     """Whether the stored page still shows Our Picks as they are (see web.page_generation): no query."""
     generation = page_generation.current()
-    if generation is None or len(stored) != 4:
+    if generation is None:
         return False
     token, made_at = stored[3]
     return generation.covers(token, made_at, page_generation.now())
@@ -248,7 +279,7 @@ def picks_current(stored: Stored) -> bool:
 def thawed(stored: Stored, kind: type[HttpResponse], state: str) -> HttpResponse:
     """The stored page as a response; `Age` says how old it is, so browsers and proxies keep it no longer than we
     would have."""
-    stored_at, content, headers, _ = stored
+    stored_at, content, headers, *_ = stored
     response = kind(content)
     for name, value in headers:
         response[name] = value

@@ -20,7 +20,7 @@ editors' tools and feed health.
 How a shared copy is made: the view runs with a stand-in for the reader (`SharedMember`): signed in, a member
 whose access never ends, and nobody (no id, no address, no staff rights), while `request.shared_copy` makes every
 `{% personal %}` part a mark and the reader's messages are out of reach. Whatever a template might take from the
-reader by mistake therefore reads as nobody's. The copy is kept (for `caching.ANONYMOUS_MAX_AGE`, stamped with the
+reader by mistake therefore reads as nobody's. The copy is kept (for the page's `caching.lifetime`, stamped with the
 picks' generation like every cached page) only when it set no cookie, used no CSRF token and asked for no
 special caching, and is keyed by its own variant ("member"), so no anonymous reader can be given it.
 
@@ -126,10 +126,10 @@ class MemberPageCacheMiddleware:
         request.user = _unwrapped(request.user)
         key = caching.page_key(request, VARIANT)
         stored = caches[caching.PAGE_CACHE].get(key)
-        old = caching.age(stored) if stored is not None and caching.picks_current(stored) else None
-        if old is not None and old < caching.ANONYMOUS_MAX_AGE:
+        state = caching.freshness(stored)
+        if state == "hit":
             shared = caching.thawed(stored, HttpResponse, "hit")
-        elif old is not None and old < caching.ANONYMOUS_MAX_AGE + caching.STALE_FOR:
+        elif state == "stale":
             caching.offer_renewal(request, key, lambda environ: _renewed(environ, key))
             shared = caching.thawed(stored, HttpResponse, "stale")
         else:
@@ -161,9 +161,7 @@ def _made_shared(request: HttpRequest, key: str, view: View, args: tuple, kwargs
     del response[web_paywall.UNTIL_HEADER]  # the stand-in's; each reader gets their own
     # No Cache-Control yet: a view that set its own (never_cache…) knows better.
     if caching.storable(request, response, cache_control=None) and (token := page_generation.stamp_for(generation)):
-        stamp = (token, started)
-        keep = caching.ANONYMOUS_MAX_AGE + caching.STALE_FOR
-        caches[caching.PAGE_CACHE].set(key, caching.frozen(response, stamp), keep)
+        caching.keep(key, caching.frozen(response, (token, started), caching.lifetime(request)))
     response[caching.STATUS_HEADER] = "miss"
     return response
 

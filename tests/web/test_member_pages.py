@@ -28,6 +28,7 @@ from newsstand.reading.models import HistoryEntry
 from newsstand.web import caching, member_pages, page_generation, personal
 from newsstand.web.caching import PAGE_CACHE, STATUS_HEADER
 from newsstand.web.paywall import UNTIL_HEADER
+from newsstand.web.views.pages import ARTICLE_KEPT_FOR
 from tests.web.rows import make_article, make_feed, make_member, make_publisher, make_story
 
 pytestmark = pytest.mark.django_db
@@ -214,7 +215,10 @@ def test_a_changed_pick_and_the_minute_renew_the_copy(site, monkeypatch):
     assert first.get("/")[STATUS_HEADER] == "hit"
     renewed = first.get(f"/articles/{site['article'].pk}/")
     assert renewed[STATUS_HEADER] == "miss"
-    monkeypatch.setattr(caching.time, "time", lambda: start + 2 * caching.ANONYMOUS_MAX_AGE + caching.STALE_FOR + 2)
+    made = start + caching.ANONYMOUS_MAX_AGE + 1
+    monkeypatch.setattr(caching.time, "time", lambda: made + ARTICLE_KEPT_FOR - 1)
+    assert first.get(f"/articles/{site['article'].pk}/")[STATUS_HEADER] == "hit"  # an article's page lasts longer
+    monkeypatch.setattr(caching.time, "time", lambda: made + ARTICLE_KEPT_FOR + caching.STALE_FOR + 1)
     assert first.get(f"/articles/{site['article'].pk}/")[STATUS_HEADER] == "miss"  # too old even to answer
 
 
@@ -225,7 +229,7 @@ def test_a_renewed_copy_is_made_with_the_stand_in_and_holds_no_reader(site, monk
     path = f"/articles/{site['article'].pk}/"
     first.get(path)
     start = caching.time.time()
-    monkeypatch.setattr(caching.time, "time", lambda: start + caching.ANONYMOUS_MAX_AGE + 1)
+    monkeypatch.setattr(caching.time, "time", lambda: start + ARTICLE_KEPT_FOR + 1)
     assert first.get(path)[STATUS_HEADER] == "stale"  # renewed on the way
     content = stored_copy(path)
     assert "first@example.com" not in content and 'aria-pressed="true"' not in content

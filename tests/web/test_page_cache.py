@@ -34,6 +34,7 @@ from newsstand.web.caching import (
     storable,
 )
 from newsstand.web.templatetags.navigation import SECTIONS_CACHE_KEY
+from newsstand.web.views.pages import ARTICLE_KEPT_FOR
 from tests.web.rows import make_article
 
 pytestmark = pytest.mark.django_db
@@ -198,6 +199,21 @@ def test_a_page_past_its_grace_is_made_for_the_reader(client, publisher):
     client.get("/")
     age_the_page("/", ANONYMOUS_MAX_AGE + STALE_FOR + 1)
     assert status(client.get("/")) == "miss"
+
+
+def test_an_articles_page_stays_fresh_for_its_longer_lifetime(client, publisher):
+    """Once published an article changes seldom: its page is fresh five minutes (web.caching.kept_for), a list's
+    one, and browsers and shared caches are still told a minute."""
+    path = f"/articles/{make_article(publisher, title='Kept a while').pk}/"
+    first = client.get(path)
+    assert status(first) == "miss" and f"max-age={ANONYMOUS_MAX_AGE}," in first["Cache-Control"]
+    age_the_page(path, ARTICLE_KEPT_FOR - 5)
+    assert status(client.get(path)) == "hit"
+    age_the_page(path, 10)
+    assert status(client.get(path)) == "stale"
+    client.get("/")
+    age_the_page("/", ANONYMOUS_MAX_AGE + 1)
+    assert status(client.get("/")) == "stale"
 
 
 def test_query_strings_are_pages_of_their_own(client, publisher):

@@ -31,6 +31,7 @@ HOME_TOP_PER_SECTION = 3
 HOME_PICKS = 6
 HOME_SECTION_ROWS = 8
 HOME_PER_SECTION = 4
+ARTICLE_KEPT_FOR = 300  # seconds an article's cached page is fresh (web.caching: it changes seldom once made)
 CARD_PUBLISHER_NAMES = 3
 
 
@@ -136,6 +137,7 @@ def author(request: HttpRequest, name: str) -> HttpResponse:
 
 
 @shared_with_members
+@caching.kept_for(ARTICLE_KEPT_FOR)
 def article(request: HttpRequest, pk: int) -> HttpResponse:
     """The article, then what else there is on its event: other publishers' versions, then related stories.
 
