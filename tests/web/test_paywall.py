@@ -4,6 +4,8 @@ below fails the test until it joins it."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -12,6 +14,7 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from newsstand.accounts import app_passwords
 from newsstand.articles import teaser
 from newsstand.core import clock
 from newsstand.core.html import cut_to_budget, html_to_text
@@ -19,6 +22,8 @@ from newsstand.membership.models import Status
 from newsstand.membership.paywall import ANONYMOUS, Reader, Why, decide
 from newsstand.reading import services as reading
 from newsstand.search.services import index_articles
+from newsstand.subscriptions import selectors as subscriptions_selectors
+from newsstand.subscriptions import services as subscriptions
 from tests.web.rows import make_article, make_feed, make_member, make_publisher, make_story
 
 NOW = clock.now().replace(hour=12, minute=0, second=0, microsecond=0)  # today at noon: no fixed day
@@ -167,11 +172,39 @@ def world(db):
         "member": make_member("member@example.com", status=Status.ACTIVE, period_end=now + timedelta(days=30)),
         "expired": make_member("expired@example.com", status=Status.TRIALING, trial_end=now - timedelta(days=1)),
     }
-    for user in readers.values():
+    credentials = {}
+    for who, user in readers.items():
         for article in (in_body, in_summary, in_lines):
             reading.save_article(user, article, now=now)
             reading.record_read(user, article, now=now)
-    return SimpleNamespace(publisher=publisher, articles=(in_body, in_summary, in_lines), story=story, readers=readers)
+        subscriptions.subscribe_to_feed(user, feed, now=now)  # what the reader apps list
+        credentials[who] = _credentials(user)
+    return SimpleNamespace(
+        publisher=publisher,
+        feed=feed,
+        articles=(in_body, in_summary, in_lines),
+        story=story,
+        readers=readers,
+        credentials=credentials,
+        # Ids only the reader whose trial ended has: the routes that name them are walked with theirs.
+        category=subscriptions_selectors.default_category(readers["expired"]).pk,
+        subscription=subscriptions_selectors.subscriptions(readers["expired"])[0].pk,
+    )
+
+
+def _credentials(user) -> dict[str, dict[str, str]]:
+    """How each API's requests carry this reader (issue 13): HTTP headers, or Fever's form field."""
+    _, password = app_passwords.create(user, "reader app")
+    _, token = app_passwords.create(user, "own client", kind="token")
+    login = Client().post("/accounts/ClientLogin", {"Email": user.email, "Passwd": password})
+    auth = login.content.decode().split("Auth=")[1].split()[0]
+    basic = base64.b64encode(f"{user.email}:{password}".encode()).decode()
+    return {
+        "miniflux:": {"HTTP_AUTHORIZATION": f"Basic {basic}"},
+        "greader:": {"HTTP_AUTHORIZATION": f"GoogleLogin auth={auth}"},
+        "rest:": {"HTTP_AUTHORIZATION": f"Bearer {token}"},
+        "fever:": {"api_key": hashlib.md5(f"{user.email}:{password}".encode()).hexdigest()},  # noqa: S324 (Fever's)
+    }
 
 
 # How to fill each route's parameters from the world; None: the route is left out, with the reason beside it.
@@ -191,13 +224,50 @@ RECIPES = {
     "web:password-reset-confirm": lambda w: [{"uidb64": "MQ", "token": "set-password"}],
     "web:feed-section": lambda w: [{"section": "World"}],
     "web:image": lambda w: [{"signature": "not-signed", "width": "160", "source": "aHR0cHM6Ly9hLmV4YW1wbGUv"}],
+    "web:app-password-revoke": lambda w: [{"pk": 1}],
+    # The APIs (issue 13), walked with each reader's own credentials as well as their session.
+    **{
+        f"miniflux:{name}": lambda w: [{"category_id": w.category}]
+        for name in ("category", "category-feeds", "category-entries", "category-read", "category-refresh")
+    },
+    **{
+        f"miniflux:{name}": lambda w: [{"feed_id": w.feed.pk}]
+        for name in ("feed", "feed-refresh", "feed-icon", "feed-read", "feed-entries")
+    },
+    "miniflux:feed-entry": lambda w: [{"feed_id": w.feed.pk, "entry_id": a.pk} for a in w.articles],
+    "miniflux:icon": lambda w: [{"icon_id": w.feed.pk}],
+    **{
+        f"miniflux:{name}": lambda w: [{"entry_id": a.pk} for a in w.articles] for name in ("entry", "bookmark", "star")
+    },
+    "miniflux:user-read": lambda w: [{"user_id": w.readers["expired"].pk}],
+    **{f"rest:{name}": lambda w: [{"pk": a.pk} for a in w.articles] for name in ("get_article", "save", "unsave")},
+    "rest:get_story": lambda w: [{"pk": w.story.pk}],
+    **{f"rest:{name}": lambda w: [{"slug": w.publisher.slug}] for name in ("get_publisher", "follow_publisher")},
+    "rest:unfollow_publisher": lambda w: [{"slug": w.publisher.slug}],
+    **{f"rest:{name}": lambda w: [{"section": "World"}] for name in ("follow_section", "unfollow_section")},
+    **{
+        f"rest:{name}": lambda w: [{"pk": w.subscription}]
+        for name in ("get_subscription", "update_subscription", "unsubscribe")
+    },
+    **{f"rest:{name}": lambda w: [{"pk": w.category}] for name in ("rename_category", "delete_category")},
+    "greader:stream-contents": lambda w: [{"stream_id": f"feed/{w.feed.pk}"}, {"stream_id": _READING_LIST}],
+    "greader:atom": lambda w: [{"stream_id": f"feed/{w.feed.pk}"}, {"stream_id": _READING_LIST}],
+    "greader:not-served": lambda w: [{"rest": "preference/list"}],
 }
+_READING_LIST = "user/-/state/com.google/reading-list"
+# Routes without a name, walked at a path of theirs: REST's answer to any other address, Fever without its slash.
+UNNAMED = {"api/v1/^[\\s\\S]*$": "/api/v1/no-such-thing", "fever": "/fever"}
 QUERIES = {
     "web:search": [
         *(f"q={secret}" for secret in (BODY_SECRET, SUMMARY_SECRET, LINES_SECRET)),
         "q=harbour",
         "q=harbour&section=World",
-    ]
+    ],
+    "rest:search_articles": [f"q={secret}" for secret in (BODY_SECRET, SUMMARY_SECRET, LINES_SECRET)],
+    "miniflux:entries": ["limit=100", f"search={BODY_SECRET}"],
+    "greader:stream-contents-s": [f"s={_READING_LIST}&output=json", "s=user/-/state/com.google/starred"],
+    "greader:stream-items-contents": ["i=1&i=2&i=3&i=4&i=5&i=6"],
+    "fever:endpoint": ["api&items", "api&items&since_id=0", "api&saved_item_ids", "api&unread_item_ids"],
 }
 # POSTs that answer with data (the rest are forms whose answers are redirects or the form again).
 POSTS = {"web:save", "web:progress", "web:follow"}
@@ -228,6 +298,12 @@ def _urls(world) -> list[tuple[str, str]]:
             if "<" not in path and "(?P" not in path:
                 found.append((name, path))
             continue
+        if name.endswith("None"):
+            if route not in UNNAMED:
+                missing.append(route)
+            else:
+                found.append((name, UNNAMED[route]))
+            continue
         if not converters:
             paths = [reverse(name)]
         elif name in RECIPES:
@@ -254,9 +330,11 @@ def _client(world, who: str) -> Client:
     return client
 
 
-def test_no_route_leaks_full_text(world):
-    """Every route, as an anonymous visitor, a reader whose trial ended and a member, as HTML and as JSON; the
-    member first, so a page cached for one kind of reader is then asked for by the others."""
+def test_no_route_leaks_full_text(world, settings):
+    """Every route, as an anonymous visitor, a reader whose trial ended and a member, as HTML and as JSON, and the
+    APIs' routes with each reader's own credential too; the member first, so a page cached for one kind of reader
+    is then asked for by the others."""
+    settings.API_RATE_LIMIT = settings.API_AUTH_FAILURES = 0  # the walk asks more than a minute's allowance
     caches["default"].clear()
     urls = _urls(world)
     assert len(urls) > 40  # the walk found the site (web and admin), not an empty resolver
@@ -265,18 +343,35 @@ def test_no_route_leaks_full_text(world):
     for who in ("member", "anonymous", "expired"):
         client = _client(world, who)
         for name, path in urls:
-            for accept in ("text/html", "application/json"):
-                body = _body(client.get(path, HTTP_ACCEPT=accept))
-                for secret in SECRETS:
-                    if secret in body:
-                        (seen_by_member.add((name, secret)) if who == "member" else leaks.append((who, path, accept)))
-            if name in POSTS:
-                body = _body(client.post(path, HTTP_ACCEPT="application/json"))
-                if who != "member" and any(secret in body for secret in SECRETS):
-                    leaks.append((who, path, "POST"))
+            api = next((key for key in world.credentials["member"] if name.startswith(key)), None)
+            ways = [{}]  # the session (or none)...
+            if api is not None and who != "anonymous":
+                ways.append(world.credentials[who][api])  # ... and the reader's credential for that API
+            for way in ways:
+                headers = {k: v for k, v in way.items() if k.startswith("HTTP_")}
+                form = {k: v for k, v in way.items() if not k.startswith("HTTP_")}
+                for accept in ("text/html", "application/json"):
+                    body = _body(client.get(path, HTTP_ACCEPT=accept, **headers))
+                    for secret in SECRETS:
+                        if secret in body:
+                            (
+                                seen_by_member.add((name, secret))
+                                if who == "member"
+                                else leaks.append((who, path, accept))
+                            )
+                if name in POSTS or api is not None:
+                    body = _body(client.post(path, form, HTTP_ACCEPT="application/json", **headers))
+                    for secret in SECRETS:
+                        if secret in body:
+                            (
+                                seen_by_member.add((name, secret))
+                                if who == "member"
+                                else leaks.append((who, path, "POST"))
+                            )
     assert not leaks, f"full text reached non-members: {leaks}"
-    # ... and members do read it, on the article page (the only place the body is shown).
-    assert {("web:article", secret) for secret in SECRETS} <= seen_by_member
+    # ... and members do read it, on the article page and through each API (so the walk reached their texts).
+    for name in ("web:article", "rest:get_article", "miniflux:entries", "greader:atom", "fever:endpoint"):
+        assert {(name, secret) for secret in SECRETS} <= seen_by_member, f"a member reads every article via {name}"
 
 
 def test_the_article_page_says_what_the_reader_gets(world):
