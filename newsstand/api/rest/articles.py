@@ -17,6 +17,7 @@ from ninja.params import Path, Query
 from newsstand.accounts.models import User
 from newsstand.api.rest import cursors, schemas
 from newsstand.api.rest.errors import Error
+from newsstand.api.rest.schemas import NO_NUL
 from newsstand.api.rest.security import PUBLIC, PUBLIC_SCHEMA, reader
 from newsstand.articles import selectors as articles
 from newsstand.articles.models import Article
@@ -60,8 +61,8 @@ def list_articles(
     request: HttpRequest,
     cursor: str | None = Cursor,
     limit: int = Limit,
-    section: str | None = Query(None, max_length=100),
-    publisher: str | None = Query(None, max_length=200, description="A publisher's slug."),
+    section: str | None = Query(None, max_length=100, pattern=NO_NUL),
+    publisher: str | None = Query(None, max_length=200, pattern=NO_NUL, description="A publisher's slug."),
 ):
     """The latest articles, newest first, syndicated copies folded into their originals; narrowed to a section or
     a publisher."""
@@ -124,9 +125,9 @@ def picks(request: HttpRequest, limit: int = Query(6, ge=1, le=50)):
 @router.get("/search", response={200: schemas.SearchPage, **ERRORS}, tags=["search"], **PUBLIC_OPERATION)
 def search_articles(
     request: HttpRequest,
-    q: str = Query(..., min_length=1, max_length=200, description='Words; "quoted phrases"; -excluded.'),
-    publisher: str | None = Query(None, max_length=200, description="A publisher's slug."),
-    section: str | None = Query(None, max_length=100),
+    q: str = Query(..., min_length=1, max_length=200, pattern=NO_NUL, description='Words; "phrases"; -excluded.'),
+    publisher: str | None = Query(None, max_length=200, pattern=NO_NUL, description="A publisher's slug."),
+    section: str | None = Query(None, max_length=100, pattern=NO_NUL),
     cursor: str | None = Cursor,
     limit: int = Query(search.PAGE_SIZE, ge=1, le=50),
 ):
@@ -158,17 +159,15 @@ def list_publishers(request: HttpRequest, cursor: str | None = Cursor, limit: in
     """Every publisher in the catalogue, by name."""
     rows = Publisher.objects.filter(private=False).order_by("name", "id")
     if cursor:
-        values = cursors.decode(cursor)
-        if len(values) != 2 or not isinstance(values[0], str) or not isinstance(values[1], int):
-            raise cursors.invalid()
-        rows = rows.filter(Q(name__gt=values[0]) | Q(name=values[0], id__gt=values[1]))
+        name, pk = cursors.read(cursor, "text", "id")
+        rows = rows.filter(Q(name__gt=name) | Q(name=name, id__gt=pk))
     found = list(rows[: limit + 1])
     after = cursors.encode(found[limit - 1].name, found[limit - 1].pk) if len(found) > limit else None
     return {"items": found[:limit], "next_cursor": after}
 
 
 @router.get("/publishers/{slug}", response={200: schemas.Publisher, **ERRORS}, tags=["publishers"], **PUBLIC_OPERATION)
-def get_publisher(request: HttpRequest, slug: str = Path(..., max_length=200)):
+def get_publisher(request: HttpRequest, slug: str = Path(..., max_length=200, pattern=NO_NUL)):
     return public_publisher(slug)
 
 

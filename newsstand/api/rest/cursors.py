@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Q, QuerySet
 
@@ -20,6 +20,7 @@ from newsstand.api.rest.errors import ApiError
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+LARGEST_ID = 2**63 - 1
 
 
 def encode(*values: object) -> str:
@@ -43,32 +44,55 @@ def invalid() -> ApiError:
     return ApiError(400, "invalid_cursor", "That cursor is not one this API gave; start again without it.")
 
 
-def time_and_id(cursor: str) -> tuple[datetime, int]:
-    values = decode(cursor)
-    try:
-        when, pk = values
-        moment = datetime.fromisoformat(when)
-    except (TypeError, ValueError) as exc:
-        raise invalid() from exc
-    if not isinstance(pk, int) or isinstance(pk, bool) or moment.tzinfo is None:
+def _id(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= LARGEST_ID:
         raise invalid()
-    return moment, pk
+    return value
+
+
+def _time(value: object) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)  # type: ignore[arg-type]
+        if moment.tzinfo is None:
+            raise ValueError("naive")
+        return moment.astimezone(UTC)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise invalid() from exc
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str) or len(value) > 1000 or "\x00" in value:
+        raise invalid()
+    return value
+
+
+def _page(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10_000:
+        raise invalid()
+    return value
+
+
+_KINDS = {"id": _id, "time": _time, "text": _text, "page": _page}
+
+
+def read(cursor: str, *kinds: str) -> list:
+    """The values of a cursor holding one value of each kind ("id", "time", "text", "page"), checked as this API
+    wrote them: a cursor is the client's to send back, so it is input like any other (a 400 when it is not ours)."""
+    values = decode(cursor)
+    if len(values) != len(kinds):
+        raise invalid()
+    return [_KINDS[kind](value) for kind, value in zip(kinds, values, strict=True)]
 
 
 def page_number(cursor: str | None) -> int:
-    if not cursor:
-        return 1
-    values = decode(cursor)
-    if len(values) != 1 or not isinstance(values[0], int) or isinstance(values[0], bool) or values[0] < 1:
-        raise invalid()
-    return values[0]
+    return read(cursor, "page")[0] if cursor else 1
 
 
 def newest_first(rows: QuerySet, *, cursor: str | None, limit: int, time_field: str) -> tuple[list, str | None]:
     """A page of `rows` (ordered by `time_field`, then id, both descending) after `cursor`, and the next cursor
     (None on the last page). One query: `limit + 1` rows, the extra one only says whether there is more."""
     if cursor:
-        moment, pk = time_and_id(cursor)
+        moment, pk = read(cursor, "time", "id")
         rows = rows.filter(Q(**{f"{time_field}__lt": moment}) | Q(**{time_field: moment, "pk__lt": pk}))
     found = list(rows[: limit + 1])
     if len(found) <= limit:

@@ -11,7 +11,15 @@ from ninja import Router
 from ninja.params import Path, Query
 
 from newsstand.api.rest import cursors, schemas
-from newsstand.api.rest.articles import ERRORS, LARGEST_ID, Cursor, Limit, public_publisher, visible_article
+from newsstand.api.rest.articles import (
+    ERRORS,
+    LARGEST_ID,
+    Cursor,
+    Limit,
+    public_publisher,
+    visible_article,
+)
+from newsstand.api.rest.schemas import NO_NUL
 from newsstand.api.rest.security import SIGNED_IN, signed_in
 from newsstand.articles.models import Article
 from newsstand.core import clock
@@ -130,19 +138,21 @@ def follows(request: HttpRequest):
 
 
 @router.put("/follows/publishers/{slug}", response={200: schemas.Following, **ERRORS}, tags=["follows"])
-def follow_publisher(request: HttpRequest, slug: str = Path(..., max_length=200)):
+def follow_publisher(request: HttpRequest, slug: str = Path(..., max_length=200, pattern=NO_NUL)):
     services.follow(signed_in(request), publisher=public_publisher(slug), now=clock.now())
     return {"following": True}
 
 
 @router.delete("/follows/publishers/{slug}", response={200: schemas.Following, **ERRORS}, tags=["follows"])
-def unfollow_publisher(request: HttpRequest, slug: str = Path(..., max_length=200)):
+def unfollow_publisher(request: HttpRequest, slug: str = Path(..., max_length=200, pattern=NO_NUL)):
     services.unfollow(signed_in(request), publisher=public_publisher(slug))
     return {"following": False}
 
 
 @router.put("/follows/sections/{path:section}", response={200: schemas.Following, **ERRORS}, tags=["follows"])
-def follow_section(request: HttpRequest, section: str = Path(..., min_length=1, max_length=SECTION_LENGTH)):
+def follow_section(
+    request: HttpRequest, section: str = Path(..., min_length=1, max_length=SECTION_LENGTH, pattern=NO_NUL)
+):
     """Follow a section by its name as the site shows it ("World", "Arts/Culture")."""
     if not section.strip():
         raise Http404("No such section.")
@@ -151,7 +161,9 @@ def follow_section(request: HttpRequest, section: str = Path(..., min_length=1, 
 
 
 @router.delete("/follows/sections/{path:section}", response={200: schemas.Following, **ERRORS}, tags=["follows"])
-def unfollow_section(request: HttpRequest, section: str = Path(..., min_length=1, max_length=SECTION_LENGTH)):
+def unfollow_section(
+    request: HttpRequest, section: str = Path(..., min_length=1, max_length=SECTION_LENGTH, pattern=NO_NUL)
+):
     if not section.strip():
         raise Http404("No such section.")
     services.unfollow(signed_in(request), section=section)

@@ -7,18 +7,20 @@ membership.visible.article_text, so it is cut to the teaser for readers without 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, StrictBool
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, StrictBool
 
 from newsstand.articles.models import Article
 from newsstand.membership.paywall import Decision
 from newsstand.membership.visible import ArticleText
 from newsstand.sources.models import Publisher as PublisherModel
 from newsstand.stories.models import Story
+
+NO_NUL = r"^[^\x00]*$"  # text a client sends never holds NUL, which PostgreSQL can neither store nor compare
 
 
 def _whole_number(value: object) -> object:
@@ -42,8 +44,17 @@ def _text_only(value: object) -> object:
     return value
 
 
+def _in_utc(value: datetime) -> datetime:
+    """In UTC: an offset like +19:29 is valid ISO 8601 but past what PostgreSQL stores (±15:59). A time whose UTC
+    is out of Python's range (year 1 minus an offset) is the earliest or latest time there is."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        return (datetime.min if value.year == 1 else datetime.max).replace(tzinfo=UTC)
+
+
 # A time a client sends: ISO 8601 text with an offset (never a bare number, which could be seconds or ms).
-Moment = Annotated[AwareDatetime, BeforeValidator(_text_only)]
+Moment = Annotated[AwareDatetime, BeforeValidator(_text_only), AfterValidator(_in_utc)]
 
 
 class Input(BaseModel):
@@ -180,7 +191,7 @@ class Category(Schema):
 
 
 class CategoryIn(Input):
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
 
 
 class Subscription(Schema):
@@ -195,13 +206,13 @@ class Subscription(Schema):
 
 
 class SubscriptionIn(Input):
-    url: str = Field(min_length=1, max_length=2000, description="A feed's address, or a site's.")
+    url: str = Field(min_length=1, max_length=2000, pattern=NO_NUL, description="A feed's address, or a site's.")
     category_id: Id | None = None
-    title: str = Field("", max_length=500)
+    title: str = Field("", max_length=500, pattern=NO_NUL)
 
 
 class SubscriptionPatch(Input):
-    title: str | None = Field(None, max_length=500)
+    title: str | None = Field(None, max_length=500, pattern=NO_NUL)
     category_id: Id | None = None
 
 

@@ -127,12 +127,7 @@ def entries(
 ):
     """The articles of the caller's subscriptions, newest stored first, each once (under the lowest-numbered of
     the caller's feeds that carried it), with its read and starred state."""
-    before_id = None
-    if cursor:
-        values = cursors.decode(cursor)
-        if len(values) != 1 or not isinstance(values[0], int) or isinstance(values[0], bool):
-            raise cursors.invalid()
-        before_id = values[0]
+    before_id = cursors.read(cursor, "id")[0] if cursor else None
     page = selectors.entries(
         signed_in(request),
         feed_id=feed_id,

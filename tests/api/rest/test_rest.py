@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 from datetime import timedelta
 
@@ -483,3 +484,38 @@ def test_a_page_of_entries_costs_the_queries_of_one(client, member, feed, publis
     client.get("/api/v1/me", **member.headers)  # the token's last use is written at most once a minute
     with django_assert_num_queries(2):  # the token, the page (rows with their feed, read and starred)
         assert len(client.get("/api/v1/entries?limit=30", **member.headers).json()["items"]) == 30
+
+
+@pytest.mark.parametrize(
+    "before", ["1854-06-07T16:43:05+19:29", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"]
+)
+def test_any_offset_and_any_year_is_a_time(client, member, feed, articles, before):
+    """Found by schemathesis on PostgreSQL: an offset past ±15:59 (valid ISO 8601) failed in the database."""
+    subscriptions.subscribe_to_feed(member.user, feed, now=clock.now())
+    response = client.post(
+        "/api/v1/read-state/mark-all", {"before": before}, content_type="application/json", **member.headers
+    )
+    assert response.status_code == 200
+    assert response.json()["changed"] == (5 if before.startswith("9999") else 0)
+
+
+def cursor_of(*values) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def test_a_cursor_is_checked_like_any_input(client, articles):
+    """What PostgreSQL would refuse never reaches it: ids past 64 bits, offsets past ±15:59, NUL in text."""
+    assert client.get(f"/api/v1/articles?cursor={cursor_of('2020-01-01T00:00:00+00:00', 2**70)}").status_code == 400
+    far = cursor_of("2999-01-01T00:00:00+19:29", 1)
+    assert len(client.get(f"/api/v1/articles?cursor={far}").json()["items"]) == 5
+    assert client.get(f"/api/v1/articles?cursor={cursor_of('2020-01-01T00:00:00', 1)}").status_code == 400  # naive
+    with_nul = cursor_of("a\x00b", 1)
+    assert client.get(f"/api/v1/publishers?cursor={with_nul}").status_code == 400
+    assert client.get(f"/api/v1/search?q=x&cursor={cursor_of(10**9)}").status_code == 400
+
+
+def test_nul_in_text_is_refused_before_the_database(client, member):
+    assert client.get("/api/v1/articles?section=a%00b").status_code == 422
+    assert client.get("/api/v1/search?q=a%00b").status_code == 422
+    made = client.post("/api/v1/categories", {"title": "a\x00b"}, content_type="application/json", **member.headers)
+    assert made.status_code == 422 and error_of(made)["fields"][0]["loc"] == ["body", "body", "title"]
