@@ -4,6 +4,7 @@ every read argument it names (see api.fever for the protocol as this serves it).
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -25,6 +26,7 @@ ITEMS_PER_CALL = 50  # Fever's page: since_id / max_id / with_ids each give at m
 LARGEST_ID = 2**63 - 1
 LOGO_WIDTHS = (64, 160)  # the widths the site's pages ask the image proxy for a publisher's logo
 KINDLING = 0  # the group of every feed
+_FEVER_KEY = re.compile("[0-9a-f]{32}")  # md5 in hex: anything else is no key (and never reaches the database)
 
 
 def _unauthorised() -> JsonResponse:
@@ -45,7 +47,8 @@ def endpoint(request: HttpRequest) -> HttpResponse:
         response["Allow"] = "GET, POST"
         return response
     form = request.POST if request.method == "POST" else request.GET
-    user = app_passwords.user_for_fever_key(form.get("api_key") or request.GET.get("api_key", ""))
+    key = (form.get("api_key") or request.GET.get("api_key", "")).strip().lower()
+    user = app_passwords.user_for_fever_key(key) if _FEVER_KEY.fullmatch(key) else None
     if user is None:
         return _unauthorised()
     now = clock.now()

@@ -33,8 +33,11 @@ class BearerToken(HttpBearer):
     """A personal access token (or any credential api.auth accepts; never the web password)."""
 
     def __call__(self, request: HttpRequest) -> User | None:
-        if auth.credential(request) is None:
+        found = auth.credential(request)
+        if found is None:
             return None
+        if "\x00" in found.email or "\x00" in found.secret:  # no such credential; PostgreSQL cannot even look
+            raise AuthenticationError()
         user = auth.authenticate(request)
         if user is None:
             raise AuthenticationError()

@@ -116,7 +116,7 @@ def test_the_key_is_md5_of_the_address_and_an_app_password(site):
     assert abs(answer["last_refreshed_on_time"] - clock.now().timestamp()) < 60
 
 
-@pytest.mark.parametrize("key", ["", "0" * 32, "not-a-key", None])
+@pytest.mark.parametrize("key", ["", "0" * 32, "not-a-key", "a" * 31 + "\x00", "é" * 32, None])
 def test_a_wrong_or_missing_key_is_auth_0_with_status_200(site, key):
     client = Client()
     form = {} if key is None else {"api_key": key}

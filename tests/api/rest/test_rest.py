@@ -519,3 +519,9 @@ def test_nul_in_text_is_refused_before_the_database(client, member):
     assert client.get("/api/v1/search?q=a%00b").status_code == 422
     made = client.post("/api/v1/categories", {"title": "a\x00b"}, content_type="application/json", **member.headers)
     assert made.status_code == 422 and error_of(made)["fields"][0]["loc"] == ["body", "body", "title"]
+
+
+def test_a_credential_with_nul_is_a_401(client):
+    basic = base64.b64encode(b"a\x00b@example.com:secret").decode()
+    response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Basic {basic}")
+    assert response.status_code == 401 and error_of(response)["code"] == "unauthorized"
