@@ -92,7 +92,10 @@ def credential(request: HttpRequest) -> Credential | None:
 
 def user_for(found: Credential) -> User | None:
     """The active reader whose app password or token this is (accounts.app_passwords: hashed, compared in constant
-    time; never the web password)."""
+    time; never the web password). A credential holding NUL is nobody's: no database stores that character
+    (PostgreSQL refuses it in a query), so it is never looked up."""
+    if "\0" in found.secret or "\0" in found.email:
+        return None
     if found.scheme == "basic":
         user = app_passwords.user_for_password(found.email, found.secret)
     else:
