@@ -176,6 +176,12 @@ REGISTRY: list[Setting] = [
         "50",
         "Of a member's subscriptions, how many may be private sources (feeds the catalogue does not carry).",
     ),
+    Setting(
+        "NEWSSTAND_SUBSCRIPTION_BACKLOG_DAYS",
+        int,
+        "30",
+        "On subscribing, a feed's entries published more than this many days before count as read.",
+    ),
     Setting("NEWSSTAND_BILLING", str, "manual", "Billing provider: `manual` (staff grant memberships) or `stripe`."),
     Setting(
         "NEWSSTAND_BILLING_CONTACT",

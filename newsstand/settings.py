@@ -141,6 +141,8 @@ API_AUTH_FAILURES: int = conf.env("NEWSSTAND_API_AUTH_FAILURES")
 # Reader apps (newsstand.subscriptions): what one reader may subscribe to, and add as private sources.
 NEWSSTAND_SUBSCRIPTIONS_MAX: int = conf.env("NEWSSTAND_SUBSCRIPTIONS_MAX")
 NEWSSTAND_PRIVATE_SOURCES_MAX: int = conf.env("NEWSSTAND_PRIVATE_SOURCES_MAX")
+# A new subscription's backlog: entries published this many days or more before it count as read.
+NEWSSTAND_SUBSCRIPTION_BACKLOG_DAYS: int = conf.env("NEWSSTAND_SUBSCRIPTION_BACKLOG_DAYS")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -17,7 +17,7 @@ class _ReadOnly(admin.ModelAdmin):
 
 @admin.register(Subscription)
 class SubscriptionAdmin(_ReadOnly):
-    list_display = ("user", "feed", "category", "title", "created_at")
+    list_display = ("user", "feed", "category", "title", "created_at", "unread_since")
     list_select_related = ("user", "feed", "category")
     raw_id_fields = ("user", "feed", "category")
 

@@ -10,6 +10,6 @@ class SubscriptionsConfig(AppConfig):
     label = "subscriptions"
 
     def ready(self) -> None:
-        from newsstand.subscriptions import export
+        from newsstand.subscriptions import export, receivers  # noqa: F401
 
         export.register()  # subscriptions, categories and read states join the reader's data export

@@ -1,8 +1,10 @@
 """Subscriptions: a reader's feeds (each in one of their categories) and what they have read of them.
 
 Starred is not here: an article saved on the web (reading.SavedArticle) is an article starred in a reader app, so
-both say the same thing through reading.services. Read state is one row per (reader, article) the reader marked;
-no row means unread, so a new subscription costs no rows however many articles its feed has.
+both say the same thing through reading.services. What the reader marked is one ReadState row per (reader, article)
+they marked read or unread. Whether an entry is unread at all is kept as a row too (UnreadEntry, one per unread
+entry, as Miniflux keeps a status per entry): the reader apps ask "what is unread" on every sync, and answering that
+from the marks alone means walking every entry past every read one (selectors' docstring has the numbers).
 """
 
 from __future__ import annotations
@@ -49,6 +51,12 @@ class Subscription(models.Model):
     category = models.ForeignKey(Category, on_delete=models.RESTRICT, related_name="subscriptions")
     title = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField()
+    # The backlog: entries published before this count as read (created_at less NEWSSTAND_SUBSCRIPTION_BACKLOG_DAYS,
+    # fixed when the subscription is made), unless the reader marks one unread.
+    unread_since = models.DateTimeField()
+    # The newest publication time among the feed's articles since (and before) the subscription: what Google
+    # Reader's unread counts report per feed. Kept by services as articles arrive; None while the feed has none.
+    newest_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "feed"], name="subscription_unique")]
@@ -76,3 +84,30 @@ class ReadState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {'read' if self.read else 'unread'} {self.article_id}"
+
+
+class UnreadEntry(models.Model):
+    """One of the reader's entries that is unread, listed under `feed` (the lowest-numbered subscribed feed that
+    sighted it) and ordered by `published_at` (the article's, copied): the reader's unread list, counts and id lists
+    are ranges of these rows' indexes, however many entries the reader has read or has in all.
+
+    Derived, never edited by hand: services keep it equal to its definition (an entry is unread when the reader
+    marked it unread, or did not mark it read and it was published on or after `unread_since` of a subscription
+    to a feed that sighted it) as subscriptions, marks and sightings change; `services.rebuild_unread` makes it
+    again from that definition."""
+
+    # No index of its own for the user: the unique (user, article) index leads with it.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="+")
+    published_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "article"], name="unread_entry_unique")]
+        indexes = [
+            models.Index(fields=["user", "published_at", "article"], name="unread_user_date_idx"),
+            models.Index(fields=["user", "feed", "published_at"], name="unread_user_feed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} has {self.article_id} unread"

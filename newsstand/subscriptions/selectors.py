@@ -5,18 +5,22 @@ An entry is an article of a subscribed feed, listed once however many of the rea
 lowest-numbered of them: its id (the article's) is then one per article and its feed is stable, which the
 protocols need (Google Reader item ids never shared between feeds; newsboat keys its cache on the id).
 
-What it costs, at hundreds of thousands of articles: the list is one statement whose filters are semi- and
-anti-joins over indexed tables (a sighting by a subscribed feed: articles_articlefeed's (article, feed) and feed
-indexes; read state and stars: their (user, article) unique indexes); the page's rows are chosen first (ids only)
-and only those rows get their feed, read and starred columns, each a lookup on a unique index, in the same
-statement. The total is a second statement, counted on the sightings alone when no filter needs the article's own
-columns (`count`), and skipped with `with_total=False`. Nothing is read per entry in Python. Measured on
-PostgreSQL at 300k articles and 400 feeds (a reader of 60 feeds, 48k entries; one of all 400), on a busy 2-CPU
-machine: a page 25-55 ms, a category's page ~200 ms, a total 250-450 ms, unread counts 0.8-2 s.
-One case is slow by design of the tables: the newest page of *unread* entries walks the articles' published_at
-index past every read one, so a reader whose newest 20k entries are read and an older backlog is not waits ~1.5 s.
-Per-reader entry rows (as Miniflux keeps), or sightings that carry published_at under a (feed, published_at) index,
-would make that and the counts proportional to the page, not to the reader's entries.
+Read and unread: an entry is unread while the reader has its row in UnreadEntry (models; the definition and its
+upkeep are in `unread`). The backlog counts as read: entries published before a subscription's `unread_since`
+(NEWSSTAND_SUBSCRIPTION_BACKLOG_DAYS before it was made, 30 by default) are listed like any other but are never
+unread and never in unread counts, unless the reader marks one unread. An entry several subscribed feeds sighted
+is unread if it is recent enough for any of those subscriptions.
+
+What it costs (bench/subscriptions.py fills 300k articles of 400 feeds; bench/RESULTS.md has the numbers on SQLite
+and PostgreSQL, before and after): everything about unread entries (an unread page, its total, unread ids, unread
+counts) is a range of the unread rows' indexes ((user, published_at, article) and (user, feed, published_at)), so
+it costs what it returns, however many entries the reader has read or has in all. The other lists are one
+statement whose filters are semi- and anti-joins over indexed tables (a sighting by a subscribed feed:
+articles_articlefeed's (article, feed) and feed indexes; stars: their (user, article) unique index); the page's
+rows are chosen first (ids only) and only those rows get their feed, read and starred columns, each a lookup on a
+unique index, in the same statement. Totals of every entry (not only unread ones) are a second statement that
+counts sightings one per article, and grow with the reader's entries (tens of milliseconds at 50k entries); skip
+them with `with_total=False`. Nothing is read per entry in Python.
 
 `search` matches headline and standfirst (case-insensitive substring, as Miniflux's search is used by apps: a word
 or two). It is scoped to the reader's own entries, never the site's search index.
@@ -30,13 +34,13 @@ from datetime import datetime
 from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from newsstand.accounts.models import User
 from newsstand.articles.models import Article, ArticleFeed
 from newsstand.core import clock
 from newsstand.reading.models import SavedArticle
-from newsstand.subscriptions.models import DEFAULT_CATEGORY, Category, ReadState, Subscription
+from newsstand.subscriptions.models import DEFAULT_CATEGORY, Category, Subscription, UnreadEntry
 
 ORDERS = ("published_at", "id")
 DIRECTIONS = ("asc", "desc")
@@ -100,17 +104,34 @@ def _subscribed_feeds(user: User) -> QuerySet[Subscription]:
     return Subscription.objects.filter(user=user).values("feed_id")
 
 
-def _sightings(feeds: QuerySet[Any], *, key: str = "pk") -> QuerySet[ArticleFeed]:
-    return ArticleFeed.objects.filter(article_id=OuterRef(key), feed_id__in=feeds)
+def _subscribed_sightings(user: User, *, key: str = "pk") -> QuerySet[ArticleFeed]:
+    """The reader's subscribed feeds' sightings of the outer query's article. The subscription is looked up per
+    sighting (its (user, feed) unique index), not as an IN list: SQLite would probe the article's sightings once
+    per subscribed feed."""
+    return ArticleFeed.objects.filter(
+        Exists(Subscription.objects.filter(user=user, feed_id=OuterRef("feed_id"))), article_id=OuterRef(key)
+    )
 
 
 def _listed_under(user: User) -> Subquery:
     """The feed an entry is listed under: the lowest-numbered subscribed feed that sighted it."""
-    return Subquery(_sightings(_subscribed_feeds(user)).order_by("feed_id").values("feed_id")[:1])
+    return Subquery(_subscribed_sightings(user).order_by("feed_id").values("feed_id")[:1])
 
 
-def _is_read(user: User, *, key: str = "pk") -> Exists:
-    return Exists(ReadState.objects.filter(user=user, article_id=OuterRef(key), read=True))
+def _is_unread(user: User, *, key: str = "pk") -> Exists:
+    return Exists(UnreadEntry.objects.filter(user=user, article_id=OuterRef(key)))
+
+
+def _unread_rows(user: User, *, feed_id: int | None, category_id: int | None) -> QuerySet[UnreadEntry]:
+    """The reader's unread rows, in the scope asked for: each row's feed is the one its entry is listed under."""
+    rows = UnreadEntry.objects.filter(user=user)
+    if feed_id is not None:
+        rows = rows.filter(feed_id=feed_id)
+    if category_id is not None:
+        rows = rows.filter(
+            feed_id__in=Subscription.objects.filter(user=user, category_id=category_id).values("feed_id")
+        )
+    return rows
 
 
 def _is_starred(user: User, *, key: str = "pk") -> Exists:
@@ -122,15 +143,12 @@ def _entry_sightings(user: User, *, feed_id: int | None, category_id: int | None
     scope asked for, with no lower-numbered subscribed feed sighting the same article). Written as a semi-join
     and an anti-join on articles_articlefeed's indexes, which the planner turns into hash or index plans as the
     numbers say, never a subquery evaluated per article."""
-    subscribed = _subscribed_feeds(user)
     scope = Subscription.objects.filter(user=user)
     if feed_id is not None:
         scope = scope.filter(feed_id=feed_id)
     if category_id is not None:
         scope = scope.filter(category_id=category_id)
-    lower = ArticleFeed.objects.filter(
-        article_id=OuterRef("article_id"), feed_id__in=subscribed, feed_id__lt=OuterRef("feed_id")
-    )
+    lower = _subscribed_sightings(user, key="article_id").filter(feed_id__lt=OuterRef("feed_id"))
     return ArticleFeed.objects.filter(feed_id__in=scope.values("feed_id")).exclude(Exists(lower))
 
 
@@ -151,9 +169,9 @@ def _narrowed(
     if ids is not None:
         rows = rows.filter(**{f"{key}__in": list(ids)})
     if status == "read":
-        rows = rows.filter(_is_read(user, key=key))
+        rows = rows.exclude(_is_unread(user, key=key))
     elif status == "unread":
-        rows = rows.exclude(_is_read(user, key=key))
+        rows = rows.filter(_is_unread(user, key=key))
     if starred is not None:
         rows = rows.filter(_is_starred(user, key=key)) if starred else rows.exclude(_is_starred(user, key=key))
     if after_id is not None:
@@ -181,11 +199,19 @@ def matching(
     what services mark read or star, so both choose the same articles. `after`/`before` bound `published_at` and
     `after_id`/`before_id` the id (all exclusive); `ids` keeps only those articles (ids outside the reader's
     entries are left out); `search` as in the module docstring."""
-    if feed_id is None and category_id is None:  # any subscribed sighting will do
-        articles = Article.objects.filter(Exists(_sightings(_subscribed_feeds(user))))
+    if status == "unread":  # the unread rows are the reader's unread entries, already scoped and listed
+        rows = _unread_rows(user, feed_id=feed_id, category_id=category_id)
+        articles = Article.objects.filter(pk__in=rows.values("article_id"))
+        status = None
+    elif feed_id is None and category_id is None:
+        # Any subscribed sighting will do. A correlated semi-join: pages walk the articles' (published_at) or
+        # primary key index and stop at the page's end, which is soon for a reader of many feeds.
+        articles = Article.objects.filter(Exists(_subscribed_sightings(user)))
     else:
+        # One feed or one category: its sightings first (their feed index), then their articles, so a quiet
+        # feed's page costs its own entries, not a walk over every article for the few that are its.
         entry_sightings = _entry_sightings(user, feed_id=feed_id, category_id=category_id)
-        articles = Article.objects.filter(Exists(entry_sightings.filter(article_id=OuterRef("pk"))))
+        articles = Article.objects.filter(pk__in=entry_sightings.values("article_id"))
     articles = _narrowed(
         articles, user, key="pk", status=status, starred=starred, after_id=after_id, before_id=before_id, ids=ids
     )
@@ -199,14 +225,49 @@ def matching(
     return articles
 
 
+def _unread_matching(user: User, **filters: Unpack[Filters]) -> QuerySet[UnreadEntry]:
+    """`matching(status="unread", ...)` as the reader's unread rows: pages, totals and id lists of unread entries
+    are ranges of these rows' indexes, never a walk over every entry."""
+    rows = _unread_rows(user, feed_id=filters.get("feed_id"), category_id=filters.get("category_id"))
+    rows = _narrowed(
+        rows,
+        user,
+        key="article_id",
+        status=None,
+        starred=filters.get("starred"),
+        after_id=filters.get("after_id"),
+        before_id=filters.get("before_id"),
+        ids=filters.get("ids"),
+    )
+    if filters.get("after") is not None:
+        rows = rows.filter(published_at__gt=filters["after"])
+    if filters.get("before") is not None:
+        rows = rows.filter(published_at__lt=filters["before"])
+    search = filters.get("search")
+    if search and search.strip():
+        words = search.strip()
+        rows = rows.filter(Q(article__title__icontains=words) | Q(article__summary__icontains=words))
+    return rows
+
+
 def count(user: User, **filters: Unpack[Filters]) -> int:
-    """How many entries match: counted on the sightings alone (one per entry, see `_entry_sightings`) unless a
-    filter needs the article's own columns (time bounds, search), so a count over tens of thousands of entries
-    never reads the wide article rows."""
+    """How many entries match: unread ones counted on their rows; others on the sightings alone unless a filter
+    needs the article's own columns (time bounds, search), so a count over tens of thousands of entries never reads
+    the wide article rows: distinct articles of the subscribed feeds' sightings, or, for one feed or category, the
+    sightings entries are listed under (`_entry_sightings`)."""
+    _check_status(filters.get("status"))
+    if filters.get("status") == "unread":
+        return _unread_matching(user, **filters).count()
     if any(filters.get(name) for name in ("after", "before", "search")):
         return matching(user, **filters).count()
-    sightings = _entry_sightings(user, feed_id=filters.get("feed_id"), category_id=filters.get("category_id"))
-    return _narrowed(
+    feed_id, category_id = filters.get("feed_id"), filters.get("category_id")
+    if feed_id is None and category_id is None:
+        sightings = ArticleFeed.objects.filter(feed_id__in=_subscribed_feeds(user))
+        distinct = True
+    else:
+        sightings = _entry_sightings(user, feed_id=feed_id, category_id=category_id)
+        distinct = False
+    narrowed = _narrowed(
         sightings,
         user,
         key="article_id",
@@ -215,16 +276,22 @@ def count(user: User, **filters: Unpack[Filters]) -> int:
         after_id=filters.get("after_id"),
         before_id=filters.get("before_id"),
         ids=filters.get("ids"),
-    ).count()
+    )
+    return narrowed.aggregate(n=Count("article_id", distinct=distinct))["n"]
 
 
-def _ordering(order: str, direction: str) -> tuple[str, ...]:
+def _check_status(status: str | None) -> None:
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
+
+
+def _ordering(order: str, direction: str, *, key: str = "id") -> tuple[str, ...]:
     if order not in ORDERS:
         raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {DIRECTIONS}, not {direction!r}")
     sign = "-" if direction == "desc" else ""
-    return (f"{sign}published_at", f"{sign}id") if order == "published_at" else (f"{sign}id",)
+    return (f"{sign}published_at", f"{sign}{key}") if order == "published_at" else (f"{sign}{key}",)
 
 
 class Filters(TypedDict, total=False):
@@ -242,6 +309,16 @@ class Filters(TypedDict, total=False):
     ids: Iterable[int] | None
 
 
+def _ordered(user: User, *, order: str, direction: str, filters: Filters) -> tuple[QuerySet[Any], str]:
+    """The matching entries in order, and the name of their article id: the unread rows for unread entries, the
+    articles otherwise."""
+    _check_status(filters.get("status"))
+    if filters.get("status") == "unread":
+        rows = _unread_matching(user, **filters)
+        return rows.order_by(*_ordering(order, direction, key="article_id")), "article_id"
+    return matching(user, **filters).order_by(*_ordering(order, direction)), "pk"
+
+
 def entries(
     user: User,
     *,
@@ -256,20 +333,19 @@ def entries(
     ValueError for an unknown status, order or direction."""
     if filters.get("ids") is not None:
         filters["ids"] = list(filters["ids"])  # read twice: the page and the total
-    articles = matching(user, **filters)
     ordering = _ordering(order, direction)
     limit = max(0, min(limit, MAX_LIMIT))
     offset = max(0, offset)
-    page = articles.order_by(*ordering).values("pk")[offset : offset + limit]
+    chosen, key = _ordered(user, order=order, direction=direction, filters=filters)
     rows = (
-        Article.objects.filter(pk__in=page)
+        Article.objects.filter(pk__in=chosen.values(key)[offset : offset + limit])
         .select_related("publisher")
         .defer("text")
-        .annotate(entry_feed_id=_listed_under(user), entry_read=_is_read(user), entry_starred=_is_starred(user))
+        .annotate(entry_feed_id=_listed_under(user), entry_unread=_is_unread(user), entry_starred=_is_starred(user))
         .order_by(*ordering)
     )
     items = [
-        Entry(article=row, feed_id=row.entry_feed_id, read=bool(row.entry_read), starred=bool(row.entry_starred))
+        Entry(article=row, feed_id=row.entry_feed_id, read=not row.entry_unread, starred=bool(row.entry_starred))
         for row in (rows if limit else [])
     ]
     total = count(user, **filters) if with_total else None
@@ -293,25 +369,25 @@ def entry_ids(
 ) -> list[tuple[int, datetime]]:
     """(id, published_at) of the reader's entries, filtered and ordered as `entries`, for the id-list calls
     (Google Reader stream items ids, Fever unread/saved ids). `limit` is not capped here: the caller bounds it."""
-    articles = matching(user, **filters)
-    ordering = _ordering(order, direction)
-    rows = articles.order_by(*ordering).values_list("pk", "published_at")[max(0, offset) : max(0, offset) + limit]
-    return list(rows)
+    chosen, key = _ordered(user, order=order, direction=direction, filters=filters)
+    offset = max(0, offset)
+    return list(chosen.values_list(key, "published_at")[offset : offset + limit])
 
 
 def unread_counts(user: User) -> dict[int, tuple[int, datetime | None]]:
-    """Per feed the reader's entries are listed under: (unread entries, newest published_at of all its entries).
-    Feeds with no entries are absent. One grouped statement over the sightings of the reader's feeds."""
-    subscribed = _subscribed_feeds(user)
-    lower = ArticleFeed.objects.filter(
-        article_id=OuterRef("article_id"), feed_id__in=subscribed, feed_id__lt=OuterRef("feed_id")
-    )
-    read = ReadState.objects.filter(user=user, article_id=OuterRef("article_id"), read=True)
-    rows = (
-        ArticleFeed.objects.filter(feed_id__in=subscribed)
-        .exclude(Exists(lower))
-        .values("feed_id")
-        .annotate(unread=Count("article_id", filter=~Exists(read)), newest=Max("article__published_at"))
+    """Per subscribed feed that has articles: (unread entries listed under it, the newest publication time among
+    its articles, whichever feed an article is listed under). One statement: a count over the unread rows' (user,
+    feed) index range per subscription."""
+    unread = (
+        UnreadEntry.objects.filter(user=user, feed_id=OuterRef("feed_id"))
         .order_by()
+        .values("feed_id")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
-    return {row["feed_id"]: (row["unread"], row["newest"]) for row in rows}
+    rows = (
+        Subscription.objects.filter(user=user)
+        .annotate(unread=Subquery(unread))
+        .values_list("feed_id", "unread", "newest_at")
+    )
+    return {feed: (n or 0, newest) for feed, n, newest in rows if n or newest is not None}

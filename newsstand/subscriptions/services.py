@@ -14,15 +14,26 @@ Caps per reader (README, "Reader apps"): NEWSSTAND_SUBSCRIPTIONS_MAX subscriptio
 NEWSSTAND_PRIVATE_SOURCES_MAX private sources. A reader's subscription changes take a lock on their user row, so
 two requests at once cannot pass a cap together.
 
-Read state is written set-wise (one INSERT … SELECT … ON CONFLICT over the chosen entries, on SQLite and
-PostgreSQL alike) so that "mark this feed read" costs one statement whatever the feed holds.
+The backlog: a new subscription's `unread_since` is NEWSSTAND_SUBSCRIPTION_BACKLOG_DAYS before it, and entries
+published earlier count as read (listed, never unread) unless the reader marks one unread, as Google Reader and
+Feedly do: subscribing to a feed with years of articles brings a month of unread ones, not thousands.
+
+Read state is written set-wise (INSERT … SELECT … ON CONFLICT over the chosen entries, on SQLite and PostgreSQL
+alike) so that "mark this feed read" costs two statements whatever the feed holds; the rows of unread entries
+(models.UnreadEntry) change with every subscription, mark and delivered article, through `unread`.
+
+Private sources nobody reads are not fetched: when the last subscriber of a private source leaves (unsubscribing or
+deleting their account), the feed is made inactive with the code "no_subscribers" on it, and the next subscriber
+makes it active and due at once. A feed staff made inactive for another reason, and a promoted (catalogue) feed,
+are left as they are. Both take the feed's row lock, as delivering its new articles does (`deliver`), so a
+subscription made while the crawler stores the feed's articles misses none of them.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
@@ -36,10 +47,10 @@ from newsstand.reading import services as reading
 from newsstand.reading.models import SavedArticle
 from newsstand.sources import private
 from newsstand.sources.discovery import FeedNotFound, FoundFeed, find_feed
-from newsstand.sources.models import Feed
-from newsstand.subscriptions import selectors
+from newsstand.sources.models import Feed, FeedStatus
+from newsstand.subscriptions import selectors, unread
 from newsstand.subscriptions.errors import SubscriptionError
-from newsstand.subscriptions.models import Category, ReadState, Subscription
+from newsstand.subscriptions.models import Category, ReadState, Subscription, UnreadEntry
 
 MAX_URL_LENGTH = 2000
 TITLE_MAX = 500
@@ -193,17 +204,53 @@ def _subscribe_to(user: User, feed: Feed, *, category: Category | None, title: s
             _check_private_cap(user)
         if Subscription.objects.filter(user=user, feed=feed).exists():
             raise SubscriptionError("duplicate", "You are subscribed to this feed already.")
+        _lock_feed(feed.pk)
         try:
             with transaction.atomic():
-                return Subscription.objects.create(
+                made = Subscription.objects.create(
                     user=user,
                     feed=feed,
                     category=category or selectors.default_category(user),
                     title=_clean_title(title, TITLE_MAX),
                     created_at=now,
+                    unread_since=now - timedelta(days=max(0, settings.NEWSSTAND_SUBSCRIPTION_BACKLOG_DAYS)),
+                    newest_at=unread.newest_of_feed(feed.pk),
                 )
         except IntegrityError as exc:
             raise SubscriptionError("duplicate", "You are subscribed to this feed already.") from exc
+        unread.subscribed(user.pk, feed.pk)
+        _resume_if_paused(feed, now=now)
+        return made
+
+
+NO_SUBSCRIBERS = "no_subscribers"  # Feed.last_error_code of a private source paused for want of readers
+
+
+def _lock_feed(feed_id: int) -> None:
+    """Take the feed's row lock (PostgreSQL; SQLite's writers queue anyway), as `deliver` does: a subscription
+    and the feed's new articles are then written one after the other, each seeing the other."""
+    if connection.features.has_select_for_update:
+        Feed.objects.select_for_update().filter(pk=feed_id).values_list("pk", flat=True).first()
+
+
+def _resume_if_paused(feed: Feed, *, now: datetime) -> None:
+    """A private source paused when its last subscriber left is fetched again, at once."""
+    Feed.objects.filter(pk=feed.pk, private=True, active=False, last_error_code=NO_SUBSCRIBERS).update(
+        active=True, status=FeedStatus.NEW, next_fetch_at=now, last_error="", last_error_code=""
+    )
+
+
+def _pause_if_unsubscribed(feed_id: int) -> None:
+    """A private source with no subscriber left is not fetched (a promoted feed is the catalogue's: left alone)."""
+    if Subscription.objects.filter(feed_id=feed_id).exists():
+        return
+    Feed.objects.filter(pk=feed_id, private=True, active=True).update(
+        active=False,
+        status=FeedStatus.DISABLED,
+        next_fetch_at=None,
+        last_error="No one subscribes to this private source any more: fetched again when someone does.",
+        last_error_code=NO_SUBSCRIBERS,
+    )
 
 
 def _clean_title(title: str, limit: int) -> str:
@@ -226,10 +273,50 @@ def _own_category(user: User, category: Category | int) -> Category:
 
 
 def unsubscribe(user: User, subscription_id: int) -> None:
-    """Stop the subscription (the reader's read states stay, should they subscribe again). Raises not_found."""
-    deleted, _ = Subscription.objects.filter(user=user, pk=subscription_id).delete()
-    if not deleted:
-        raise SubscriptionError("not_found", "There is no such subscription.")
+    """Stop the subscription (the reader's read states stay, should they subscribe again); a private source left
+    without subscribers is paused (module docstring). Raises not_found."""
+    with transaction.atomic():
+        _lock(user)
+        found = _own_subscription(user, subscription_id)
+        _lock_feed(found.feed_id)
+        found.delete()
+        unread.unsubscribed(user.pk, found.feed_id)
+        _pause_if_unsubscribed(found.feed_id)
+
+
+def leave_all(user: User) -> None:
+    """Every subscription of the reader goes (their account is being deleted): private sources left without
+    subscribers are paused as on unsubscribing. Their rows go with the account."""
+    with transaction.atomic():
+        feeds = list(Subscription.objects.filter(user=user).values_list("feed_id", flat=True))
+        for feed_id in feeds:
+            _lock_feed(feed_id)
+        Subscription.objects.filter(user=user).delete()
+        UnreadEntry.objects.filter(user=user).delete()
+        for feed_id in feeds:
+            _pause_if_unsubscribed(feed_id)
+
+
+def deliver(feed_id: int, article_ids: list[int], *, changed: list[int] = ()) -> None:
+    """The feed sighted `article_ids` for the first time and rewrote `changed` (the store stage's signal, or a
+    sighting saved through the ORM): its subscribers' unread entries and newest times follow. Takes the feed's
+    row lock first (see `_lock_feed`); for a feed nobody subscribes to, costs that and one indexed look."""
+    with transaction.atomic(savepoint=False):  # the store's transaction, or one of its own for an ORM save
+        _lock_feed(feed_id)
+        if changed:
+            unread.redated(list(changed))
+        if not Subscription.objects.filter(feed_id=feed_id).exists():
+            return
+        if article_ids:
+            unread.delivered(feed_id, article_ids)
+        unread.newest(feed_id, [*article_ids, *changed])
+
+
+def rebuild_unread(user: User) -> None:
+    """The reader's unread rows made again from their definition (unread's docstring). The services keep them
+    right as they go; this is for repairs and for tests that check them."""
+    with transaction.atomic():
+        unread.rebuild(user.pk)
 
 
 def update_subscription(
@@ -309,32 +396,44 @@ def delete_category(user: User, category_id: int) -> None:
 # -- read state and stars ----------------------------------------------------------------------------------------
 
 
-def _mark_read(user: User, chosen, *, now: datetime) -> int:
-    """Mark read every unread entry of `chosen` (a queryset of the reader's entries): one statement."""
+def _write_marks(user: User, chosen, *, read: bool, now: datetime) -> int:
+    """A read (or unread) mark for every article of `chosen` (a queryset of the reader's entries): one statement.
+    Returns how many were written."""
     select, params = chosen.order_by().values("id").query.sql_with_params()
     table = connection.ops.quote_name(ReadState._meta.db_table)
+    quote = connection.ops.quote_name
     # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT (its documented upsert ambiguity).
     sql = (
-        f"INSERT INTO {table} (user_id, article_id, {connection.ops.quote_name('read')}, changed_at) "
+        f"INSERT INTO {table} (user_id, article_id, {quote('read')}, changed_at) "
         f"SELECT %s, chosen.id, %s, %s FROM ({select}) chosen WHERE true "
-        f"ON CONFLICT (user_id, article_id) DO UPDATE SET {connection.ops.quote_name('read')} = excluded."
-        f"{connection.ops.quote_name('read')}, changed_at = excluded.changed_at"
+        f"ON CONFLICT (user_id, article_id) DO UPDATE SET {quote('read')} = excluded.{quote('read')}, "
+        "changed_at = excluded.changed_at"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, True, connection.ops.adapt_datetimefield_value(now), *params])
+        cursor.execute(sql, [user.pk, read, connection.ops.adapt_datetimefield_value(now), *params])
         return max(cursor.rowcount, 0)
 
 
 def set_read(user: User, article_ids: Iterable[int], read: bool, *, now: datetime) -> int:
     """Mark the reader's entries among `article_ids` read or unread; returns how many changed. Ids of articles not
-    in the reader's subscriptions are ignored."""
+    in the reader's subscriptions are ignored. Marking unread an entry the backlog made read (published before the
+    subscription's `unread_since`) makes it unread like any other: the reader asked for it."""
     ids = sorted({int(pk) for pk in article_ids})
     if not ids:
         return 0
-    if read:
-        return _mark_read(user, selectors.matching(user, ids=ids, status="unread"), now=now)
-    listed = selectors.matching(user, ids=ids).values("pk")
-    return ReadState.objects.filter(user=user, read=True, article_id__in=listed).update(read=False, changed_at=now)
+    with transaction.atomic():
+        if read:
+            column = connection.ops.quote_name("article_id")
+            return sum(
+                unread.mark_read(user.pk, f"{column} IN ({', '.join(['%s'] * len(chunk))})", chunk, now=now)
+                for chunk in (ids[start : start + 500] for start in range(0, len(ids), 500))
+            )
+        chosen = selectors.matching(user, ids=ids, status="read")
+        changed = list(chosen.values_list("pk", flat=True))
+        if changed:
+            _write_marks(user, selectors.matching(user, ids=changed), read=False, now=now)
+            unread.marked_unread(user.pk, changed)
+        return len(changed)
 
 
 def mark_all_read(
@@ -346,11 +445,23 @@ def mark_all_read(
     now: datetime,
 ) -> int:
     """Mark read every unread entry of the reader's (or of one feed, or one category), published at or before
-    `before` when given (Google Reader's `ts`: what the app had seen); returns how many."""
-    chosen = selectors.matching(user, feed_id=feed_id, category_id=category_id, status="unread")
+    `before` when given (Google Reader's `ts`: what the app had seen); returns how many. Two statements over the
+    rows of unread entries, whatever the reader has."""
+    quote = connection.ops.quote_name
+    conditions, params = ["1 = 1"], []
+    if feed_id is not None:
+        conditions.append(f"{quote('feed_id')} = %s")
+        params.append(feed_id)
+    if category_id is not None:
+        in_category = Subscription.objects.filter(user=user, category_id=category_id).values("feed_id")
+        select, more = in_category.query.sql_with_params()
+        conditions.append(f"{quote('feed_id')} IN ({select})")
+        params.extend(more)
     if before is not None:
-        chosen = chosen.filter(published_at__lte=before)
-    return _mark_read(user, chosen, now=now)
+        conditions.append(f"{quote('published_at')} <= %s")
+        params.append(connection.ops.adapt_datetimefield_value(before))
+    with transaction.atomic():
+        return unread.mark_read(user.pk, " AND ".join(conditions), params, now=now)
 
 
 def set_starred(user: User, article_ids: Iterable[int], starred: bool, *, now: datetime) -> int:

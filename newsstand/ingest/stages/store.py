@@ -4,9 +4,11 @@ second crawler racing for the same syndicated article leave exactly one row.
 
 Per feed this costs a constant number of queries (select known, bulk insert, select ids, bulk update,
 bulk link, for a catalogue feed the update that makes public what only private sources had sighted (matching
-nothing almost always), feed update, and the publisher's description and logo from the channel, an update that
-matches nothing once they are set), never one per entry; a feed whose publisher was guessed adds a few more once, on its
-first successful fetch, when its channel places it (sources.services.place_fetched_feed).
+nothing almost always), what the feed's subscribers are delivered (articles.signals.sightings_stored: one or two
+statements for a feed nobody subscribes to), feed update, and the publisher's description and logo from the
+channel, an update that matches nothing once they are set), never one per entry; a feed whose publisher was
+guessed adds a few more once, on its first successful fetch, when its channel places it
+(sources.services.place_fetched_feed).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, connection, transaction
 
 from newsstand.articles.models import Article, ArticleFeed
+from newsstand.articles.signals import sightings_stored
 from newsstand.ingest.types import Entry, FeedJob, FeedMeta, FetchResult, StoreOutcome
 from newsstand.search import services as search_index
 from newsstand.sources import schedule
@@ -115,11 +118,16 @@ def store_entries(
             for identity, entry in by_identity.items()
         ]
         links += [(pk, "", "") for pk in unchanged_ids]
-        outcome.linked = max(0, _link_articles(links, feed_id=job.feed_id, now=now) - outcome.created)
+        sighted = _link_articles(links, feed_id=job.feed_id, now=now)
+        outcome.linked = max(0, len(sighted) - outcome.created)
         if not job.private:
             created = set(ids.values())
             seen = [pk for pk, _, _ in links if pk not in created]
             touched.extend(make_public(seen, publisher_id=job.publisher_id, section=job.section))
+        if sighted or changed:  # subscribers' unread entries (subscriptions), in this transaction
+            sightings_stored.send(
+                ArticleFeed, feed_id=job.feed_id, article_ids=sighted, changed=[a.pk for a in changed]
+            )
     return outcome, touched
 
 
@@ -193,24 +201,24 @@ def _preparer(field):
     return lambda value: value
 
 
-def _link_articles(links: list[tuple[int, str, str]], *, feed_id: int, now: datetime) -> int:
-    """Record that the feed carried these articles; existing links are kept. Returns how many were new."""
+def _link_articles(links: list[tuple[int, str, str]], *, feed_id: int, now: datetime) -> list[int]:
+    """Record that the feed carried these articles; existing links are kept. Returns the articles newly linked."""
     if not links:
-        return 0
+        return []
     table = ArticleFeed._meta.db_table
     quote = connection.ops.quote_name
     stamp = ArticleFeed._meta.get_field("first_seen_at").get_db_prep_save(now, connection)
-    inserted = 0
+    inserted: list[int] = []
     with connection.cursor() as cursor:
         for start in range(0, len(links), 200):
             chunk = links[start : start + 200]
             cursor.execute(
                 f"INSERT INTO {quote(table)} ({quote('article_id')}, {quote('feed_id')}, {quote('guid')}, {quote('link')},"
                 f" {quote('first_seen_at')}) VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(chunk))}"
-                f" ON CONFLICT ({quote('article_id')}, {quote('feed_id')}) DO NOTHING RETURNING {quote('id')}",
+                f" ON CONFLICT ({quote('article_id')}, {quote('feed_id')}) DO NOTHING RETURNING {quote('article_id')}",
                 [value for pk, guid, link in chunk for value in (pk, feed_id, guid, link, stamp)],
             )
-            inserted += len(cursor.fetchall())
+            inserted.extend(pk for (pk,) in cursor.fetchall())
     return inserted
 
 
