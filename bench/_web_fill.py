@@ -243,7 +243,14 @@ def fill(*, articles: int, data_dir: Path | None, publishers: int, seed: int) ->
                     )
                 )
                 sightings.append(
-                    ArticleFeed(article_id=article_id, feed=feed, guid=url, link=url, first_seen_at=published)
+                    ArticleFeed(
+                        article_id=article_id,
+                        feed=feed,
+                        guid=url,
+                        link=url,
+                        first_seen_at=published,
+                        published_at=published,
+                    )
                 )
             first = story_rows[0]
             centroid, entities = story_state(first.title, first.summary)

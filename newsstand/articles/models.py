@@ -81,13 +81,25 @@ class ArticleFeed(models.Model):
     """That a feed carried an article, under which GUID and link: dedup keeps every source."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sightings")
-    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="sightings")
+    # Indexed by (feed, published_at, article) below, which serves the feed's lookups as well.
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="sightings", db_index=False)
     guid = models.CharField(max_length=2000, blank=True)
     link = models.URLField(max_length=2000, blank=True)
     first_seen_at = models.DateTimeField()
+    # The article's publication time, copied (the store stage writes both, in one transaction): a feed's articles
+    # newest first are then a range of one index, as reader apps list a feed (subscriptions.selectors), instead of
+    # a walk over every article for the few that are the feed's.
+    published_at = models.DateTimeField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["article", "feed"], name="article_feed_unique")]
+        indexes = [models.Index(fields=["feed", "published_at", "article"], name="sighting_feed_date_idx")]
 
     def __str__(self) -> str:
         return f"{self.article_id} in feed {self.feed_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        # A sighting saved through the ORM (the admin, tests) copies its article's time, as the store stage does.
+        if self.published_at is None:
+            self.published_at = self.article.published_at
+        super().save(*args, **kwargs)

@@ -54,9 +54,6 @@ class Subscription(models.Model):
     # The backlog: entries published before this count as read (created_at less NEWSSTAND_SUBSCRIPTION_BACKLOG_DAYS,
     # fixed when the subscription is made), unless the reader marks one unread.
     unread_since = models.DateTimeField()
-    # The newest publication time among the feed's articles since (and before) the subscription: what Google
-    # Reader's unread counts report per feed. Kept by services as articles arrive; None while the feed has none.
-    newest_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "feed"], name="subscription_unique")]
@@ -74,7 +71,11 @@ class Subscription(models.Model):
 class ReadState(models.Model):
     """A reader marked an article read (or unread again: `read=False` keeps when, for "kept unread")."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_states")
+    # No index of its own for the user: the unique (user, article) index leads with it, and a second one on the
+    # user alone tempted PostgreSQL into scanning a reader's every mark per entry when it misjudged their number.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_states", db_index=False
+    )
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="read_states")
     read = models.BooleanField(default=True)
     changed_at = models.DateTimeField()

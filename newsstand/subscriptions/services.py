@@ -214,7 +214,6 @@ def _subscribe_to(user: User, feed: Feed, *, category: Category | None, title: s
                     title=_clean_title(title, TITLE_MAX),
                     created_at=now,
                     unread_since=now - timedelta(days=max(0, settings.NEWSSTAND_SUBSCRIPTION_BACKLOG_DAYS)),
-                    newest_at=unread.newest_of_feed(feed.pk),
                 )
         except IntegrityError as exc:
             raise SubscriptionError("duplicate", "You are subscribed to this feed already.") from exc
@@ -288,7 +287,7 @@ def leave_all(user: User) -> None:
     """Every subscription of the reader goes (their account is being deleted): private sources left without
     subscribers are paused as on unsubscribing. Their rows go with the account."""
     with transaction.atomic():
-        feeds = list(Subscription.objects.filter(user=user).values_list("feed_id", flat=True))
+        feeds = sorted(Subscription.objects.filter(user=user).values_list("feed_id", flat=True))
         for feed_id in feeds:
             _lock_feed(feed_id)
         Subscription.objects.filter(user=user).delete()
@@ -299,8 +298,8 @@ def leave_all(user: User) -> None:
 
 def deliver(feed_id: int, article_ids: list[int], *, changed: list[int] = ()) -> None:
     """The feed sighted `article_ids` for the first time and rewrote `changed` (the store stage's signal, or a
-    sighting saved through the ORM): its subscribers' unread entries and newest times follow. Takes the feed's
-    row lock first (see `_lock_feed`); for a feed nobody subscribes to, costs that and one indexed look."""
+    sighting saved through the ORM): its subscribers' unread entries follow. Takes the feed's row lock first (see
+    `_lock_feed`); for a feed nobody subscribes to, costs that and one indexed look."""
     with transaction.atomic(savepoint=False):  # the store's transaction, or one of its own for an ORM save
         _lock_feed(feed_id)
         if changed:
@@ -309,7 +308,6 @@ def deliver(feed_id: int, article_ids: list[int], *, changed: list[int] = ()) ->
             return
         if article_ids:
             unread.delivered(feed_id, article_ids)
-        unread.newest(feed_id, [*article_ids, *changed])
 
 
 def rebuild_unread(user: User) -> None:

@@ -129,51 +129,28 @@ def redated(article_ids: Sequence[int]) -> None:
             )
 
 
-def newest(feed_id: int, article_ids: Sequence[int]) -> None:
-    """Subscriptions to the feed learn the newest publication time among these of its articles."""
-    subs, articles = _table(Subscription), _table(Article)
-    for start in range(0, len(article_ids), _CHUNK):
-        chunk = list(article_ids[start : start + _CHUNK])
-        latest = f"(SELECT MAX({_q('published_at')}) FROM {articles} WHERE {_q('id')} IN ({_ids(chunk)}))"
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {subs} SET {_q('newest_at')} = {latest} WHERE {_q('feed_id')} = %s"
-                f" AND ({_q('newest_at')} IS NULL OR {_q('newest_at')} < {latest})",
-                [*chunk, feed_id, *chunk],
-            )
-
-
-def newest_of_feed(feed_id: int) -> datetime | None:
-    """The newest publication time among every article the feed sighted: for a new subscription."""
-    return (
-        Article.objects.filter(sightings__feed_id=feed_id)
-        .order_by("-published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
-
-
 def mark_read(user_id: int, condition: str, params: Sequence[object], *, now: datetime) -> int:
     """Mark read the reader's unread entries whose rows `condition` (SQL over the unread table's columns) keeps:
-    a read mark for each, then their rows go. Returns how many. Rows a concurrent delivery adds meanwhile have no
-    read mark, so they stay: the reader has not seen them."""
+    their rows go and each gets a read mark. Returns how many. The marks are written for exactly the rows taken
+    away, so a row a concurrent delivery adds meanwhile stays, unread (the reader has not seen it): on PostgreSQL
+    in one statement (the deleted rows feed the marks' INSERT); SQLite runs one writer at a time, so the same
+    condition chooses the same rows in two."""
     unread, marks = _table(UnreadEntry), _table(ReadState)
-    read = _q("read")
-    chosen = f"FROM {unread} WHERE {_q('user_id')} = %s AND {condition}"
+    read, user, article, changed = _q("read"), _q("user_id"), _q("article_id"), _q("changed_at")
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    chosen = f"FROM {unread} WHERE {user} = %s AND {condition}"
+    insert = f"INSERT INTO {marks} ({user}, {article}, {read}, {changed}) SELECT {user}, {article}, %s, %s"
+    # The WHERE before ON CONFLICT keeps SQLite from reading it as part of the SELECT (its upsert ambiguity).
+    upsert = f"ON CONFLICT ({user}, {article}) DO UPDATE SET {read} = excluded.{read}, {changed} = excluded.{changed}"
     with connection.cursor() as cursor:
-        # "WHERE" in `chosen` keeps SQLite from reading ON CONFLICT as part of the SELECT (its upsert ambiguity).
-        cursor.execute(
-            f"INSERT INTO {marks} ({_q('user_id')}, {_q('article_id')}, {read}, {_q('changed_at')})"
-            f" SELECT {_q('user_id')}, {_q('article_id')}, %s, %s {chosen}"
-            f" ON CONFLICT ({_q('user_id')}, {_q('article_id')}) DO UPDATE SET {read} = excluded.{read},"
-            f" {_q('changed_at')} = excluded.{_q('changed_at')}",
-            [True, connection.ops.adapt_datetimefield_value(now), user_id, *params],
-        )
-        cursor.execute(
-            f"DELETE {chosen} AND EXISTS (SELECT 1 FROM {marks} r WHERE r.{_q('user_id')} = {unread}.{_q('user_id')}"
-            f" AND r.{_q('article_id')} = {unread}.{_q('article_id')} AND r.{read} = %s)",
-            [user_id, *params, True],
-        )
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH gone AS (DELETE {chosen} RETURNING {user}, {article}) {insert} FROM gone WHERE true {upsert}",
+                [user_id, *params, True, stamp],
+            )
+            return max(cursor.rowcount, 0)
+        cursor.execute(f"{insert} {chosen} {upsert}", [True, stamp, user_id, *params])
+        cursor.execute(f"DELETE {chosen}", [user_id, *params])
         return max(cursor.rowcount, 0)
 
 

@@ -118,7 +118,8 @@ def test_a_new_article_reaches_subscribers_unread_and_an_old_dated_one_does_not(
     later = NOW + timedelta(hours=1)
     store.store_entries(job=job, entries=[entry(1, later, version=2)], now=later)  # re-dated: its row follows
     assert UnreadEntry.objects.get(user=reader, article_id=fresh.article.pk).published_at == later
-    assert Subscription.objects.get(user=reader, feed=feed).newest_at == later
+    assert selectors.unread_counts(reader)[feed.pk] == (4, later)  # subscribed two days ago: three of the four
+    assert selectors.entries(reader, feed_id=feed.pk, limit=1).items[0].article.pk == fresh.article.pk
 
 
 def test_an_entry_two_feeds_sighted_is_unread_if_recent_enough_for_either_subscription(paper):

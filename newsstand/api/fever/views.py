@@ -217,7 +217,7 @@ def _items(user: User, request: HttpRequest, now: datetime) -> dict:
         }
         for entry in page.items
     ]
-    return {"items": items, "total_items": selectors.matching(user).count()}
+    return {"items": items, "total_items": selectors.count(user)}  # counted on the sightings alone
 
 
 def _id_list(user: User, **filters: object) -> str:

@@ -2,13 +2,13 @@
 and the feed's fetch state and schedule are recorded — all idempotent, so a crawler killed at any point and a
 second crawler racing for the same syndicated article leave exactly one row.
 
-Per feed this costs a constant number of queries (select known, bulk insert, select ids, bulk update,
-bulk link, for a catalogue feed the update that makes public what only private sources had sighted (matching
-nothing almost always), what the feed's subscribers are delivered (articles.signals.sightings_stored: one or two
-statements for a feed nobody subscribes to), feed update, and the publisher's description and logo from the
-channel, an update that matches nothing once they are set), never one per entry; a feed whose publisher was
-guessed adds a few more once, on its first successful fetch, when its channel places it
-(sources.services.place_fetched_feed).
+Per feed this costs a constant number of queries (select known, bulk insert, select ids, bulk update and the
+rewritten articles' times copied to their sightings, bulk link (each sighting copying its article's publication
+time), for a catalogue feed the update that makes public what only private sources had sighted (matching nothing
+almost always), what the feed's subscribers are delivered (articles.signals.sightings_stored: one or two statements
+for a feed nobody subscribes to), feed update, and the publisher's description and logo from the channel, an
+update that matches nothing once they are set), never one per entry; a feed whose publisher was guessed adds a few
+more once, on its first successful fetch, when its channel places it (sources.services.place_fetched_feed).
 """
 
 from __future__ import annotations
@@ -108,6 +108,7 @@ def store_entries(
                 outcome.unchanged += 1
         if changed:
             Article.objects.bulk_update(changed, list(_UPDATABLE), batch_size=200)
+            _copy_times([a.pk for a in changed])
             touched.extend(a.pk for a in changed)
             outcome.updated = len(changed)
         if hash_only:
@@ -208,18 +209,36 @@ def _link_articles(links: list[tuple[int, str, str]], *, feed_id: int, now: date
     table = ArticleFeed._meta.db_table
     quote = connection.ops.quote_name
     stamp = ArticleFeed._meta.get_field("first_seen_at").get_db_prep_save(now, connection)
+    # Each sighting copies its article's publication time (ArticleFeed.published_at), read in the same statement.
+    published = f"(SELECT {quote('published_at')} FROM {quote(Article._meta.db_table)} WHERE {quote('id')} = %s)"
+    row = f"(%s, %s, %s, %s, %s, {published})"
     inserted: list[int] = []
     with connection.cursor() as cursor:
         for start in range(0, len(links), 200):
             chunk = links[start : start + 200]
             cursor.execute(
                 f"INSERT INTO {quote(table)} ({quote('article_id')}, {quote('feed_id')}, {quote('guid')}, {quote('link')},"
-                f" {quote('first_seen_at')}) VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(chunk))}"
+                f" {quote('first_seen_at')}, {quote('published_at')}) VALUES {', '.join([row] * len(chunk))}"
                 f" ON CONFLICT ({quote('article_id')}, {quote('feed_id')}) DO NOTHING RETURNING {quote('article_id')}",
-                [value for pk, guid, link in chunk for value in (pk, feed_id, guid, link, stamp)],
+                [value for pk, guid, link in chunk for value in (pk, feed_id, guid, link, stamp, pk)],
             )
             inserted.extend(pk for (pk,) in cursor.fetchall())
     return inserted
+
+
+def _copy_times(article_ids: list[int]) -> None:
+    """Rewritten articles' publication times, copied to their sightings (ArticleFeed.published_at)."""
+    quote = connection.ops.quote_name
+    sightings, articles = quote(ArticleFeed._meta.db_table), quote(Article._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(article_ids), 500):
+            chunk = article_ids[start : start + 500]
+            cursor.execute(
+                f"UPDATE {sightings} SET {quote('published_at')} = (SELECT a.{quote('published_at')} FROM {articles} a"
+                f" WHERE a.{quote('id')} = {sightings}.{quote('article_id')})"
+                f" WHERE {quote('article_id')} IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
 
 
 def record_success(*, job: FeedJob, result: FetchResult, meta: FeedMeta | None, now: datetime) -> None:
