@@ -4,6 +4,8 @@
 # hand: the fill is SQL of its own (a snapshot of services.rebuild_unread's definition), so later changes to the
 # services cannot change what it did.
 
+from datetime import timedelta
+
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
