@@ -134,6 +134,11 @@ def test_entry_ids(site):
     assert selectors.entry_ids(site.reader, feed_id=site.f2.pk, limit=1, direction="asc") == [
         (site.a5.pk, site.a5.published_at)
     ]
+    for filters in ({}, {"status": "unread"}, {"status": "read"}, {"feed_id": site.f2.pk}):
+        with_times = selectors.entry_ids(site.reader, order="id", direction="asc", **filters)
+        assert selectors.entry_id_list(site.reader, order="id", direction="asc", **filters) == [
+            pk for pk, _ in with_times
+        ]
 
 
 def test_unread_counts(site):

@@ -223,8 +223,8 @@ def _items(user: User, request: HttpRequest, now: datetime) -> dict:
 def _id_list(user: User, **filters: object) -> str:
     """Every id of the reader's entries matching `filters`, comma-separated, as Fever sends id lists (the whole
     list: clients mark everything not in it read, or unsaved)."""
-    found = selectors.entry_ids(user, order="id", direction="asc", limit=LARGEST_ID, **filters)
-    return ",".join(str(pk) for pk, _ in found)
+    found = selectors.entry_id_list(user, order="id", direction="asc", limit=LARGEST_ID, **filters)
+    return ",".join(str(pk) for pk in found)
 
 
 def _unread_item_ids(user: User, request: HttpRequest, now: datetime) -> dict:
