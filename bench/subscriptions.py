@@ -143,7 +143,7 @@ def _run(args: argparse.Namespace) -> dict:
 
 def _fill(*, articles: int, feeds: int, days: int) -> dict:
     """The site and the four readers (module docstring). Rows are written in bulk, as the store stage leaves them."""
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from newsstand.accounts.models import User
     from newsstand.articles.models import Article, ArticleFeed
@@ -192,6 +192,8 @@ def _fill(*, articles: int, feeds: int, days: int) -> dict:
                     if other != home:
                         sightings.append(ArticleFeed(article=article, feed=made[other], **_seen(article)))
             ArticleFeed.objects.bulk_create(sightings)
+        with connection.cursor() as cursor:  # the articles' statistics, as a running site's tables have them
+            cursor.execute("ANALYZE")
         chosen = rng.sample(made, SUBSCRIBED)
         site: dict = {}
         for name, picks, when in (

@@ -58,6 +58,9 @@ def refresh(scope: str, params: Sequence[object]) -> int:
         f" THEN 1 ELSE 0 END) = 1) OR r.{read} = %s"
         f" ON CONFLICT ({_q('user_id')}, {_q('article_id')}) DO UPDATE SET {_q('feed_id')} = excluded.{_q('feed_id')},"
         f" {_q('published_at')} = excluded.{_q('published_at')}"
+        # A row already right is left alone (PostgreSQL writes a new version of every row an upsert updates).
+        f" WHERE {unread}.{_q('feed_id')} <> excluded.{_q('feed_id')}"
+        f" OR {unread}.{_q('published_at')} <> excluded.{_q('published_at')}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, False])
