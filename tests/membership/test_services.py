@@ -7,11 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core import mail
 
+from newsstand.core import clock
 from newsstand.membership import entitlements, services
 from newsstand.membership.models import Grant, Membership, Notice, NoticeKind, Status
 from tests.membership.conftest import make_user
 
-NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+NOW = clock.now().replace(hour=12, minute=0, second=0, microsecond=0)  # today at noon: no fixed day
 DAY = timedelta(days=1)
 
 

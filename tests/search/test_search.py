@@ -3,12 +3,13 @@ ranking, filters, snippets, hostile input and paging, through the same selector 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 
 from newsstand.articles.models import Article
+from newsstand.core import clock
 from newsstand.ingest.stages import store
 from newsstand.ingest.types import Entry, FeedJob, FetchResult
 from newsstand.search import selectors, services
@@ -16,7 +17,7 @@ from newsstand.search.models import SearchDocument
 from newsstand.sources.models import Feed, Publisher
 from tests.web.rows import make_article, make_publisher
 
-NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+NOW = clock.now().replace(hour=12, minute=0, second=0, microsecond=0)  # today at noon: no fixed day
 HOSTILE = [
     '"unbalanced', "AND OR", "*", "-", "NEAR(", 'NEAR("a" "b", 2)', '""', "'", "'; DROP TABLE search_document; --",
     "🎉", "title:secret", "{title body}: x", "^start", "a OR", "(", ")", "x*", "-x", "\x00", "%", "_", "\\",
@@ -137,9 +138,9 @@ def test_filter_tokens_are_not_searchable_words(wire):
 
 
 def test_date_range(wire):
-    early = article(wire, title="Comet seen", published_at=datetime(2026, 1, 10, 8, tzinfo=UTC))
-    late = article(wire, title="Comet gone", published_at=datetime(2026, 2, 10, 8, tzinfo=UTC))
-    since, until = datetime(2026, 2, 1, tzinfo=UTC), datetime(2026, 2, 11, tzinfo=UTC)
+    early = article(wire, title="Comet seen", published_at=NOW - timedelta(days=50))
+    late = article(wire, title="Comet gone", published_at=NOW - timedelta(days=19))
+    since, until = NOW - timedelta(days=28), NOW - timedelta(days=18)
     assert ids(search_articles(q="comet", now=NOW, since=since)) == [late.pk]
     assert ids(search_articles(q="comet", now=NOW, until=since)) == [early.pk]
     assert ids(search_articles(q="comet", now=NOW, since=since, until=until)) == [late.pk]
@@ -147,10 +148,10 @@ def test_date_range(wire):
 
 
 def test_date_range_across_years_and_an_empty_range(wire):
-    kept = article(wire, title="Eclipse watch", published_at=datetime(2024, 12, 31, 23, tzinfo=UTC))
-    article(wire, title="Eclipse watch", published_at=datetime(2023, 12, 31, 23, tzinfo=UTC))
-    article(wire, title="Eclipse watch", published_at=datetime(2026, 2, 1, tzinfo=UTC))
-    since, until = datetime(2024, 6, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC)
+    kept = article(wire, title="Eclipse watch", published_at=NOW - timedelta(days=430))
+    article(wire, title="Eclipse watch", published_at=NOW - timedelta(days=800))
+    article(wire, title="Eclipse watch", published_at=NOW - timedelta(days=30))
+    since, until = NOW - timedelta(days=600), NOW - timedelta(days=30)
     assert ids(search_articles(q="eclipse", now=NOW, since=since, until=until)) == [kept.pk]
     assert search_articles(q="eclipse", now=NOW, since=until, until=since).total == 0
 
