@@ -22,11 +22,9 @@ from newsstand.accounts.models import User
 from newsstand.articles.teaser import BUDGET
 from newsstand.core import clock
 from newsstand.core.html import html_to_text
-from newsstand.ingest.stages.sanitize import sanitize_html
 from newsstand.membership.models import Membership, Status
 from newsstand.subscriptions import services as subscriptions
-from tests.web.rows import make_article, make_feed, make_publisher
-from tests.web.test_paywall_shapes import IMAGE_HOST, Words, _render, _text, shapes
+from tests.web.test_paywall_shapes import IMAGE_HOST, Words, _text, shaped_article, shapes
 
 pytestmark = pytest.mark.django_db
 
@@ -85,25 +83,8 @@ def _api_texts(user: User, password: str, token: str, feed_id: int, article_id: 
 def test_no_api_gives_a_reader_without_access_more_than_the_budget(shape):
     caches["default"].clear()
     words = Words()
-    raw, summary_raw, caption = _render(shape, words)
-    base = "https://news.example.com/a"
-    body_html = sanitize_html(raw, base_url=base)
-    summary = sanitize_html(summary_raw, base_url=base) if summary_raw else ""
-    publisher = make_publisher(name=f"API shapes {words.example}")
-    feed = make_feed(publisher, section="Shapes")
-    article = make_article(
-        publisher,
-        feeds=(feed,),
-        title=f"API shapes headline {words.example}",
-        summary=summary,
-        body_html=body_html,
-        text=html_to_text(body_html),
-        lead_image_url="https://lead.example.com/lead.jpg",
-        lead_image_caption=caption,
-        full_text=True,
-        section="Shapes",
-        published_at=clock.now() - timedelta(hours=1),
-    )
+    article = shaped_article(shape, words, name="API shapes")
+    feed, body_html = article.sightings.get().feed, article.body_html
     body_words = words.found(html_to_text(body_html))
     now = clock.now()
     lapsed = _reader(

@@ -121,22 +121,18 @@ def _reader(email: str, **membership) -> Client:
     return client
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(shape=shapes)
-def test_no_route_gives_a_reader_without_access_more_than_the_budget(shape):
-    caches["default"].clear()
-    words = Words()
+def shaped_article(shape: Shape, words: Words, *, name: str):
+    """The shape as a stored, sanitised article of a publisher of its own (`name` and the example's number), seen
+    in a feed of section "Shapes", published an hour ago."""
     raw, summary_raw, caption = _render(shape, words)
     base = "https://news.example.com/a"
     body_html = sanitize_html(raw, base_url=base)
-    summary = sanitize_html(summary_raw, base_url=base) if summary_raw else ""
-    publisher = make_publisher(name=f"Shapes {words.example}")
-    feed = make_feed(publisher, section="Shapes")
-    article = make_article(
+    publisher = make_publisher(name=f"{name} {words.example}")
+    return make_article(
         publisher,
-        feeds=(feed,),
-        title=f"Shapes headline {words.example}",
-        summary=summary,
+        feeds=(make_feed(publisher, section="Shapes"),),
+        title=f"{name} headline {words.example}",
+        summary=sanitize_html(summary_raw, base_url=base) if summary_raw else "",
         body_html=body_html,
         text=html_to_text(body_html),
         lead_image_url="https://lead.example.com/lead.jpg",
@@ -145,6 +141,15 @@ def test_no_route_gives_a_reader_without_access_more_than_the_budget(shape):
         section="Shapes",
         published_at=clock.now() - timedelta(hours=1),
     )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(shape=shapes)
+def test_no_route_gives_a_reader_without_access_more_than_the_budget(shape):
+    caches["default"].clear()
+    words = Words()
+    article = shaped_article(shape, words, name="Shapes")
+    body_html, summary, publisher = article.body_html, article.summary, article.publisher
     story = make_story(article, section="Shapes", lead=summary)
     index_articles([article.pk])
 
