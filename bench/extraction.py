@@ -14,8 +14,9 @@ Cost: median and total CPU time per page (time.process_time, one process, the le
 configurations interleaved page by page), parsing included. The sanitize column is the median CPU time of
 `sanitize_html` on each extracted body (least of 3), the per-article cost paid at store.
 
-Each configuration is one `ExtractionSettings` of the extract stage; "trafilatura.extract" is the benchmark's
-own call (plain text, no metadata/images/links) for reference.
+Each configuration is one `ExtractionSettings` of the extract stage, or another extractor's plain text for
+reference: "trafilatura.extract" (the benchmark's own call, no metadata/images/links), "readability" and
+"justext" (the two algorithms trafilatura ships as fallbacks, i.e. the candidates for a vote between extractors).
 
 Held out of tuning (decided before any tuning, by a fixed rule on the file name alone): a page is held out when
 sha256 of its file name (`<id>.html.gz`), read as an integer, is 0 or 1 modulo 5 (`is_held_out`). On the 57 shared
@@ -38,13 +39,34 @@ from pathlib import Path
 from typing import Any
 
 import trafilatura
+from trafilatura.external import try_justext, try_readability
+from trafilatura.utils import load_html
 
 from newsstand.ingest.stages.extract import ExtractionError, ExtractionSettings, extract_page
 from newsstand.ingest.stages.sanitize import sanitize_html
 
 DEFAULT_DATA = Path("/work/shared/data/pages")
-CONFIGURATIONS: dict[str, ExtractionSettings | None] = {
-    "trafilatura.extract": None,
+
+
+def _trafilatura_extract(html: bytes, url: str) -> str:
+    return trafilatura.extract(html, url=url or None, include_comments=False) or ""
+
+
+def _readability(html: bytes, url: str) -> str:
+    """The readability algorithm (trafilatura's maintained copy of readability-lxml), as a voter would run it."""
+    return " ".join(try_readability(load_html(html)).itertext())
+
+
+def _justext(html: bytes, url: str) -> str:
+    """jusText's paragraph classifier with all its stop lists, as trafilatura's fallback runs it."""
+    return "\n".join(try_justext(load_html(html), url, None).itertext())
+
+
+# The extract stage with each of its settings, and other extractors' plain text for reference.
+CONFIGURATIONS: dict[str, ExtractionSettings | Callable[[bytes, str], str]] = {
+    "trafilatura.extract": _trafilatura_extract,
+    "readability": _readability,
+    "justext": _justext,
     "fast (default)": ExtractionSettings(),
     "favor_precision": ExtractionSettings(fast=False, favor_precision=True),
     "fast+precision": ExtractionSettings(fast=True, favor_precision=True),
@@ -107,14 +129,16 @@ def load_pages(data: Path) -> list[tuple[str, bytes, str, str]]:
     return pages
 
 
-def _extractor(settings: ExtractionSettings | None) -> Callable[[bytes, str], tuple[str, str]]:
+def _extractor(
+    configuration: ExtractionSettings | Callable[[bytes, str], str],
+) -> Callable[[bytes, str], tuple[str, str]]:
     """A function page → (text to score, body HTML to sanitize)."""
-    if settings is None:
-        return lambda html, url: (trafilatura.extract(html, url=url or None, include_comments=False) or "", "")
+    if not isinstance(configuration, ExtractionSettings):
+        return lambda html, url: (configuration(html, url), "")
 
     def run(html: bytes, url: str) -> tuple[str, str]:
         try:
-            extracted = extract_page(html, url=url or "https://example.invalid/", settings=settings)
+            extracted = extract_page(html, url=url or "https://example.invalid/", settings=configuration)
         except ExtractionError:
             return "", ""
         return extracted.text, extracted.body_html

@@ -1,11 +1,19 @@
 """Extract stage: the article out of a publisher's page, for feeds that carry only a teaser.
 
 trafilatura finds the main text (on the public article-extraction benchmark it is among the best open
-extractors; `python -m bench.extraction` measures ours: F1 0.966 on 57 of its pages, ~36 ms CPU per page). The page
-is parsed once, with lxml, and everything is read from that one tree:
+extractors); around it, rules that hold on pages it was not tuned on (`python -m bench.extraction --split
+held-out` measures them on pages kept out of tuning). The page is parsed once, with lxml, and everything is read
+from that one tree:
 
+- before extraction: the site's rule, if it has one (`SITE_RULES`: data, one golden test per site, never an `if`
+  here); text left loose among blocks and `<br><br>` becomes paragraphs (trafilatura otherwise splits it at every
+  link and loses the space after it); figures are taken out (below);
 - the body: `trafilatura.bare_extraction` in fast mode with formatting and links kept, converted to plain HTML
-  (p, h2-h6, ul/ol/li, blockquote, pre, table, a, strong/em...); the page's headline is dropped from its top;
+  (p, h2-h6, ul/ol/li, blockquote, pre, table, a, strong/em...); then what the article text never includes goes:
+  the headline and a kicker above it (headings at the top that repeat the page's title, h1 or description),
+  paragraphs that are only a link ("Read more: …", "[Related: …]"), and "Published/Updated …" date lines;
+- the publisher's own text, JSON-LD `articleBody`, is the check: when it is an article's worth and our body holds
+  less than half of it (we read the wrong part of the page, or too little), its paragraphs are the body;
 - title, author, description, date: trafilatura's metadata readers (meta tags, JSON-LD, bylines, htmldate),
   minus the passes we do not use (categories, tags, licence, site name);
 - canonical URL (`<link rel=canonical>`, else `og:url`), lead image (`og:image` with its size, else the first
@@ -15,18 +23,23 @@ is parsed once, with lxml, and everything is read from that one tree:
   from the tree, and put back, as `<figure><img><figcaption>caption <small>credit</small></figcaption></figure>`,
   before that paragraph when it made it into the article.
 
-No per-site rules are needed on the benchmark; if some site ever needs one, it goes in a table keyed by host
-(trafilatura's `prune_xpath`), never in an `if` here. The body HTML is *not* trusted: the sanitize stage cleans it.
-Failures are `ExtractionError`, never anything else from third-party code, and hostile pages (binary, empty,
-huge, deeply nested) end within seconds: pages are cut at 5 MB and refused above 20 000 elements.
+No second extractor votes: the two that trafilatura ships as fallbacks (its copy of readability, jusText; the
+bench runs both) score far below it on the tuning pages, so a vote would cost a second pass and lose text; the
+publisher's articleBody is the better second opinion and costs nothing where a page has none. The body HTML is
+*not* trusted: the sanitize stage cleans it. Failures are `ExtractionError`, never anything else from third-party
+code, and hostile pages (binary, empty, huge, deeply nested, JSON-LD nested past the recursion limit) end within
+seconds: pages are cut at 5 MB and refused above 20 000 elements.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections import deque
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from html import unescape
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
@@ -75,6 +88,52 @@ class ExtractionSettings:
 DEFAULT_SETTINGS = ExtractionSettings()
 
 
+@dataclass(frozen=True, slots=True)
+class SiteRule:
+    """What one publisher's pages need beyond the generic rules, learned from its own pages (XPath 1.0)."""
+
+    drop: tuple[str, ...] = ()  # elements that are not the article: hover cards, promotions inside the text
+    headings: tuple[str, ...] = ()  # the article's own subheadings, marked up as plain <div>s the extractor skips
+
+
+def _has_class(name: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+# Keyed by the site's domain without "www."; a rule covers its subdomains too. Each entry has a golden test
+# (tests/ingest/test_extract.py::test_site_rules) on a page of that site.
+SITE_RULES: dict[str, SiteRule] = {
+    # A card with the person's photo and three headlines sits inside the sentence, after each linked name.
+    "thehill.com": SiteRule(drop=(f"//span[{_has_class('rollover-people-block')}]",)),
+    # The guides' question headings are <div class="pf_subheadline">.
+    "politifact.com": SiteRule(headings=(f"//div[{_has_class('pf_subheadline')}]",)),
+}
+
+
+def site_rule(url: str) -> SiteRule | None:
+    """The rule for the site serving `url` (its host, then each parent domain), if any."""
+    try:
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+    except ValueError:
+        return None
+    while host:
+        if (rule := SITE_RULES.get(host)) is not None:
+            return rule
+        host = host.partition(".")[2]
+    return None
+
+
+def _apply_site_rule(tree: HtmlElement, rule: SiteRule | None) -> None:
+    if rule is None:
+        return
+    for path in rule.drop:
+        for element in tree.xpath(path):
+            element.drop_tree()  # keeps the tail: the sentence around the card goes on
+    for path in rule.headings:
+        for element in tree.xpath(path):
+            element.tag = "h2"
+
+
 @dataclass(slots=True)
 class _Figure:
     """A <figure> read from the page before extraction, to be put back next to the text that followed it."""
@@ -109,7 +168,44 @@ def extract_page(html: bytes | str, *, url: str, settings: ExtractionSettings = 
 
     head = _head_metadata(tree, url)
     metadata = _page_metadata(tree, head)
+    _apply_site_rule(tree, site_rule(url))
+    _wrap_loose_text(tree)
     figures = _take_figures(tree, url)
+    names = [head.title, next((heading.text_content() for heading in tree.iter("h1")), ""), head.description]
+    body_html, placed = _main_text(tree, url=url, settings=settings, figures=figures, names=names, metadata=metadata)
+    text = html_to_text(body_html) if body_html else ""
+    publisher_text = _article_body_text(head.article_body)
+    if _prefer_publisher_text(extracted=text, publisher=publisher_text):
+        body_html = "".join(f"<p>{_escape(line)}</p>" for line in publisher_text.splitlines() if line.strip())
+        text, placed = html_to_text(body_html), []
+    if len(text) < MIN_ARTICLE_CHARS:
+        raise ExtractionError(f"no article text found on the page ({len(text)} characters)")
+
+    title = plain_text(head.title or metadata.title or "")
+    lead_image = _lead_image(head, _absolute_http(url, metadata.image or ""), placed)
+    return Extracted(
+        body_html=body_html,
+        text=text,
+        title=title,
+        author=plain_text(metadata.author or ""),
+        published=head.published or _date_only(metadata.date),
+        canonical_url=head.canonical,
+        lead_image=lead_image,
+        description=plain_text(head.description or metadata.description or ""),
+    )
+
+
+def _main_text(
+    tree: HtmlElement,
+    *,
+    url: str,
+    settings: ExtractionSettings,
+    figures: list[_Figure],
+    names: list[str],
+    metadata: Document,
+) -> tuple[str, list[_Figure]]:
+    """The body HTML trafilatura finds ("" when it finds none), without the headline and the promotions, with the
+    figures put back; and the figures placed."""
     try:
         document = trafilatura.bare_extraction(
             tree,
@@ -127,30 +223,46 @@ def extract_page(html: bytes | str, *, url: str, settings: ExtractionSettings = 
     except (ValueError, TypeError, RecursionError, etree.LxmlError) as error:
         raise ExtractionError(f"extraction failed: {error}") from error
     if document is None or document.body is None:
-        raise ExtractionError("no article text found on the page")
-
+        return "", []
     body = convert_to_html(document.body)[0]  # <html><body>…</body></html> → the body
-    title = plain_text(head.title or metadata.title or "")
-    _drop_title_heading(body, title)
+    _drop_top_matter(body, [*names, metadata.title or "", metadata.description or ""])
+    _drop_link_paragraphs(body)
+    _drop_date_lines(body)
     placed = _place_figures(body, figures)
     body_html = "".join(etree.tostring(child, encoding="unicode", method="html") for child in body)
     if body.text and body.text.strip():
         body_html = f"<p>{_escape(body.text.strip())}</p>{body_html}"
-    text = html_to_text(body_html)
-    if len(text) < MIN_ARTICLE_CHARS:
-        raise ExtractionError(f"no article text found on the page ({len(text)} characters)")
+    return body_html, placed
 
-    lead_image = _lead_image(head, _absolute_http(url, metadata.image or ""), placed)
-    return Extracted(
-        body_html=body_html,
-        text=text,
-        title=title,
-        author=plain_text(metadata.author or ""),
-        published=head.published or _date_only(metadata.date),
-        canonical_url=head.canonical,
-        lead_image=lead_image,
-        description=plain_text(head.description or metadata.description or ""),
-    )
+
+# The publisher's own article text (JSON-LD articleBody) replaces ours only when it is an article's worth of words
+# and ours holds less than this share of its word 4-grams: then we read the wrong part of the page or too little.
+_PUBLISHER_MIN_WORDS = 80
+_PUBLISHER_AGREEMENT = 0.5
+
+
+def _article_body_text(raw: str) -> str:
+    """Plain text, one paragraph a line, of a JSON-LD articleBody (plain text, HTML, or escaped HTML)."""
+    if not raw:
+        return ""
+    if "&lt;" in raw or "&amp;" in raw:
+        raw = unescape(raw)
+    text = html_to_text(raw) if "<" in raw else raw
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+
+
+def _word_grams(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.casefold())
+    return {tuple(words[i : i + 4]) for i in range(len(words) - 3)}
+
+
+def _prefer_publisher_text(*, extracted: str, publisher: str) -> bool:
+    if len(publisher.split()) < _PUBLISHER_MIN_WORDS and len(publisher) < 5 * _PUBLISHER_MIN_WORDS:
+        return False
+    if len(extracted) < MIN_ARTICLE_CHARS:
+        return True
+    theirs = _word_grams(publisher)
+    return bool(theirs) and len(theirs & _word_grams(extracted)) < _PUBLISHER_AGREEMENT * len(theirs)
 
 
 @dataclass(slots=True)
@@ -162,6 +274,7 @@ class _Head:
     height: int | None = None
     description: str = ""
     published: datetime | None = None
+    article_body: str = ""  # JSON-LD articleBody, as the page gives it
 
 
 _META_PUBLISHED = (
@@ -192,14 +305,34 @@ def _head_metadata(tree: HtmlElement, url: str) -> _Head:
         if published := _parse_datetime(meta.get(key, "")):
             head.published = published
             break
-    else:
-        for script in tree.iter("script"):
-            if (script.get("type") or "").lower() == "application/ld+json" and script.text:
-                match = _JSONLD_PUBLISHED.search(script.text)
-                if match and (published := _parse_datetime(match.group(1))):
-                    head.published = published
-                    break
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        if head.published is None:
+            match = _JSONLD_PUBLISHED.search(script.text)
+            if match and (published := _parse_datetime(match.group(1))):
+                head.published = published
+        if not head.article_body and '"articleBody"' in script.text:
+            head.article_body = _json_ld_value(script.text, "articleBody")
     return head
+
+
+def _json_ld_value(source: str, key: str) -> str:
+    """The first string under `key` in a JSON-LD script (objects, lists and @graph searched breadth-first); ""
+    when the script is not valid JSON."""
+    try:
+        waiting = deque([json.loads(source, strict=False)])  # publishers leave raw line breaks in strings
+    except (ValueError, RecursionError):
+        return ""
+    while waiting:
+        item = waiting.popleft()
+        if isinstance(item, dict):
+            if isinstance(value := item.get(key), str):
+                return value
+            waiting.extend(value for value in item.values() if isinstance(value, dict | list))
+        elif isinstance(item, list):
+            waiting.extend(value for value in item if isinstance(value, dict | list))
+    return ""
 
 
 _BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "dd"})
@@ -220,7 +353,7 @@ def _page_metadata(tree: HtmlElement, head: _Head) -> Document:
     if metadata.author and " " not in metadata.author:
         metadata.author = None  # a single word is a handle or a site name more often than a person
     # Malformed JSON-LD that the library does not handle leaves the meta-tag values in place.
-    with suppress(ValueError, TypeError, KeyError, AttributeError):
+    with suppress(ValueError, TypeError, KeyError, AttributeError, RecursionError):
         metadata = extract_meta_json(tree, metadata)
     if not metadata.title and not head.title:
         metadata.title = extract_title(tree)
@@ -229,6 +362,83 @@ def _page_metadata(tree: HtmlElement, head: _Head) -> Document:
     if head.published is None:
         metadata.date = find_date(tree, **set_date_params(True))
     return metadata
+
+
+# Containers whose own text, mixed with blocks or line breaks, trafilatura splits at every inline element, losing
+# the space after a link ("MacBook Pro</a> was" becomes "MacBook Prowas").
+_LOOSE_TEXT = (
+    "//*[self::div or self::span or self::section or self::article or self::main or self::font or self::center]"
+    "[text()[normalize-space()]]"
+    "[br or div or p or h2 or h3 or h4 or ul or ol or table or blockquote]"
+    "[not(ancestor::p or ancestor::li or ancestor::a or ancestor::h1 or ancestor::h2 or ancestor::h3"
+    " or ancestor::pre or ancestor::table)]"
+)
+_FLOW = frozenset({
+    "div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "blockquote", "pre", "figure",
+    "section", "article", "aside", "header", "footer", "nav", "form", "hr", "iframe", "video", "center", "main",
+})  # fmt: skip
+
+
+def _wrap_loose_text(tree: HtmlElement) -> None:
+    """Text that sits loose in a container among blocks and `<br><br>` breaks becomes paragraphs (as readability
+    does), so that the extractor reads each run of text and inline elements as one paragraph."""
+    for container in tree.xpath(_LOOSE_TEXT):
+        if next(container.iterancestors("p"), None) is not None:  # an outer container wrapped it in a paragraph
+            continue
+        nodes: list[str | etree._Element] = [container.text or ""]
+        for child in container:
+            nodes.append(child)
+            nodes.append(child.tail or "")
+            child.tail = None
+        container.text = None
+        for child in list(container):
+            container.remove(child)
+        run: list[str | etree._Element] = []
+        breaks = 0
+        for node in nodes:
+            if isinstance(node, str):
+                if node.strip():
+                    breaks = 0
+                if node:
+                    run.append(node)
+                continue
+            if node.tag == "br":
+                breaks += 1
+                if breaks >= 2:
+                    _close_run(container, run)
+                    run = []
+                else:
+                    run.append(node)
+            elif isinstance(node.tag, str) and node.tag in _FLOW:
+                _close_run(container, run)
+                run = []
+                container.append(node)
+                breaks = 0
+            else:
+                run.append(node)
+                breaks = 0
+        _close_run(container, run)
+        if container.tag in ("span", "font"):
+            container.tag = "div"
+
+
+def _close_run(container: etree._Element, run: list[str | etree._Element]) -> None:
+    """Append a run of text and inline elements to `container`: as a <p> when it holds text, as it was if not."""
+    while run and not isinstance(run[-1], str) and run[-1].tag == "br":
+        run.pop()
+    while run and not isinstance(run[0], str) and run[0].tag == "br":
+        run.pop(0)
+    has_text = any(node.strip() if isinstance(node, str) else node.text_content().strip() for node in run)
+    target = etree.SubElement(container, "p") if has_text else container
+    for node in run:
+        if isinstance(node, str):
+            last = target[-1] if len(target) else None
+            if last is not None:
+                last.tail = (last.tail or "") + node
+            else:
+                target.text = (target.text or "") + node
+        else:
+            target.append(node)
 
 
 def _take_figures(tree: HtmlElement, url: str) -> list[_Figure]:
@@ -331,16 +541,88 @@ def _figure_element(figure: _Figure) -> etree._Element:
     return element
 
 
-def _drop_title_heading(body: etree._Element, title: str) -> None:
-    """The article's own headline at the top of the body: readers see the title already (and the benchmark's
-    article bodies never include it)."""
-    first = next((child for child in body if isinstance(child.tag, str)), None)
-    if first is None or first.tag not in ("h1", "h2", "h3") or not title or (body.text or "").strip():
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_WORD = re.compile(r"\w+")
+# A heading this close to the page's title or description (Dice coefficient of their word sets) repeats it.
+_SAME_WORDS = 0.6
+# Kickers above a headline ("Review", "immunology") are this short.
+_KICKER_WORDS = 4
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.casefold()))
+
+
+def _text_of(element: etree._Element) -> str:
+    return "".join(element.itertext())
+
+
+def _similar(a: set[str], b: set[str]) -> bool:
+    return bool(a and b) and 2 * len(a & b) / (len(a) + len(b)) >= _SAME_WORDS
+
+
+def _drop_top_matter(body: etree._Element, names: list[str]) -> None:
+    """The headline and what sits above it (a kicker, the standfirst as a heading) at the top of the body:
+    readers see the title already, and the benchmark's article bodies never include them. Only headings before
+    the first paragraph go, and only up to the last one that repeats a name of the page (its titles, its h1, its
+    description); the article's own first section heading stays."""
+    name_words = [words for name in names if (words := _words(name))]
+    leading = []
+    for child in body:
+        if not isinstance(child.tag, str) or child.tag == "figure":
+            continue
+        if child.tag not in _HEADINGS:
+            break
+        leading.append(child)
+    if (body.text or "").strip() or not leading or not name_words:
         return
-    heading = " ".join("".join(first.itertext()).split()).casefold()
-    wanted = title.casefold()
-    if len(heading) >= 10 and (wanted.startswith(heading) or heading.startswith(wanted)):
-        _drop(first)
+    repeats = [any(_similar(_words(_text_of(heading)), words) for words in name_words) for heading in leading]
+    last = max((i for i, repeat in enumerate(repeats) if repeat), default=-1)
+    if all(repeats[i] or len(_text_of(leading[i]).split()) <= _KICKER_WORDS for i in range(last)):
+        for heading in leading[: last + 1]:
+            _drop(heading)
+
+
+# A paragraph that is a link and little else is a promotion ("Read more: …", "[Related: …]", a teaser in capitals):
+# at most this much text outside its links, and shorter than a paragraph of prose.
+_LINK_LABEL_CHARS = 20
+_LINK_PARAGRAPH_CHARS = 250
+_SENTENCE_END = (".", "!", "?")
+
+
+def _drop_link_paragraphs(body: etree._Element) -> None:
+    """Paragraphs that only point elsewhere. A sentence that happens to be a link and a bare URL (a reference)
+    are prose and stay. List items are not touched (a list of links can be the article's own list of sources)."""
+    for paragraph in list(body.iter("p")):
+        links = [link for link in paragraph.iter("a") if _text_of(link).strip()]
+        if not links:
+            continue
+        text = " ".join(_text_of(paragraph).split())
+        link_text = " ".join(" ".join(_text_of(link) for link in links).split())
+        if (
+            len(text) < _LINK_PARAGRAPH_CHARS
+            and len(text) - len(link_text) <= _LINK_LABEL_CHARS
+            and not text.rstrip("]”\"') ").endswith(_SENTENCE_END)
+            and not link_text.startswith(("http", "www."))
+        ):
+            _drop(paragraph)
+
+
+# "Published 18 November 2019", "Updated at 1:23 p.m.": the page's dates, which the metadata carries already.
+_DATE_LINE = re.compile(
+    r"(published|updated|posted|last updated|last modified|first published)\b[^.!?]{0,40}\d", re.IGNORECASE
+)
+_DATE_LINE_WORDS = 8
+
+
+def _drop_date_lines(body: etree._Element) -> None:
+    for block in list(body.iter("p", "li")):
+        text = " ".join(_text_of(block).split())
+        if len(text.split()) <= _DATE_LINE_WORDS and _DATE_LINE.match(text):
+            parent = block.getparent()
+            _drop(block)
+            if parent is not None and parent.tag in ("ul", "ol") and not len(parent) and not _text_of(parent).strip():
+                _drop(parent)
 
 
 def _lead_image(head: _Head, trafilatura_image: str, placed: list[_Figure]) -> RawImage | None:
