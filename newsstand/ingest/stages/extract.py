@@ -74,10 +74,10 @@ class ExtractionError(NewsstandError):
 
 @dataclass(frozen=True, slots=True)
 class ExtractionSettings:
-    """The trafilatura options we run with. `python -m bench.extraction` compares them on 57 benchmark pages
-    (CPU ms per page, least of 5 runs, one loaded 2-core box): fast 0.966 F1 / 36 ms, favor_precision 0.970 /
-    43 ms, fast+precision 0.961 / 30 ms but recall 0.954 and one page lost. Fast gives the best quality per
-    CPU-second without losing article text; the precision gain is within the benchmark's noise."""
+    """The trafilatura options we run with; `python -m bench.extraction` compares them side by side (figures in
+    bench/RESULTS.md). Fast mode, with the rules around it, scores as well as the slower modes on the held-out
+    pages and better on the tuning pages, at the least CPU of those that lose no article text (fast+precision
+    loses recall and a whole page)."""
 
     fast: bool = True
     favor_precision: bool = False
