@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "newsstand.images",
     "newsstand.api",
     "newsstand.web",
+    "newsstand.cli",  # every `newsstand` command (an interface, as web and api are)
 ]
 
 MIDDLEWARE = [
@@ -52,6 +53,8 @@ MIDDLEWARE = [
     # Above the session middleware: a cached page is served before any session work, and on the way out it sees
     # the cookies set below it (see web.caching).
     "newsstand.web.caching.PageCacheMiddleware",
+    # A member's page from its fresh shared copy, in the plain case, before any session work below (web.member_pages).
+    "newsstand.web.member_pages.MemberPageShortcut",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

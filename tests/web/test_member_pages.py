@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core.cache import caches
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CSRF_TOKEN_LENGTH, _unmask_cipher_token
 from django.test import Client, RequestFactory, override_settings
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
@@ -34,6 +35,7 @@ from tests.web.rows import make_article, make_feed, make_member, make_publisher,
 pytestmark = pytest.mark.django_db
 
 MEMBER_CACHE = "newsstand.web.member_pages.MemberPageCacheMiddleware"
+MEMBER_SHORTCUT = "newsstand.web.member_pages.MemberPageShortcut"
 SECRET = "zanzibar-quillwort"  # a word only the full text holds
 NOW = clock.now().replace(microsecond=0)
 
@@ -100,7 +102,7 @@ def comparable(body: bytes) -> str:
 
 def made_alone(client: Client, path: str) -> bytes:
     """The page made for this reader alone, as it was before members' pages were shared."""
-    middleware = [name for name in settings.MIDDLEWARE if name != MEMBER_CACHE]
+    middleware = [name for name in settings.MIDDLEWARE if name not in (MEMBER_CACHE, MEMBER_SHORTCUT)]
     alone = Client()  # a client loads the middleware once: this one without the members' cache
     alone.cookies = client.cookies
     with override_settings(MIDDLEWARE=middleware):
@@ -293,3 +295,70 @@ def _secrets_of(response) -> list[str]:
 def stored_copy(path: str, variant: str = "member") -> str | None:
     stored = caches[PAGE_CACHE].get(caching.page_key(RequestFactory().get(path), variant))
     return None if stored is None else stored[1].decode()
+
+
+def answered_early(response) -> bool:
+    """Whether the members' shortcut gave this page: the message middleware below it never saw the request."""
+    return response.get(STATUS_HEADER) in ("hit", "stale") and not hasattr(response.wsgi_request, "_messages")
+
+
+def test_the_plain_case_is_answered_before_the_session_middleware_with_the_same_page_and_headers(site):
+    first, second = member("first@example.com"), member("second@example.com")
+    reading.save_article(second.user, site["article"], now=NOW)
+    for path in routes(site):
+        caches[PAGE_CACHE].clear()
+        first.get(path)
+        second.cookies.pop(settings.CSRF_COOKIE_NAME, None)
+        usual = second.get(path)  # no CSRF cookie: the usual way, which gives one
+        assert usual[STATUS_HEADER] == "hit" and not answered_early(usual), path
+        early = second.get(path)
+        assert answered_early(early), path
+        assert comparable(early.content) == comparable(usual.content) == comparable(made_alone(second, path)), path
+        for header in ("Cache-Control", "Vary", "X-Frame-Options", "Content-Type", caching.READER_HEADER):
+            assert early.get(header) == usual.get(header), (path, header)
+        assert early["Content-Length"] == str(len(early.content))
+        assert set(early.cookies) == set(usual.cookies) == {settings.CSRF_COOKIE_NAME}, path  # renewed, as usual
+        assert early.cookies[settings.CSRF_COOKIE_NAME].value == usual.cookies[settings.CSRF_COOKIE_NAME].value
+
+
+@given(secret=st.text(alphabet=CSRF_ALLOWED_CHARS, min_size=CSRF_SECRET_LENGTH, max_size=CSRF_SECRET_LENGTH))
+def test_a_masked_token_unmasks_to_its_secret_as_django_reads_it(secret):
+    token = personal.masked_csrf_token(secret)
+    assert len(token) == CSRF_TOKEN_LENGTH and set(token) <= set(CSRF_ALLOWED_CHARS)
+    assert _unmask_cipher_token(token) == secret
+    assert personal.masked_csrf_token(secret) != token  # a new mask each time (BREACH)
+
+
+def test_a_session_whose_password_changed_is_ended_the_usual_way(site):
+    first = member("first@example.com")
+    path = f"/articles/{site['article'].pk}/"
+    first.get(path)
+    assert answered_early(first.get(path))
+    first.user.set_password("a-new-long-passphrase")
+    first.user.save()
+    after = first.get(path)
+    assert not answered_early(after) and SECRET not in after.content.decode()
+    assert after[caching.READER_HEADER] == "anonymous"
+    assert after.cookies[settings.SESSION_COOKIE_NAME].value == ""  # the session is ended, its cookie removed
+
+
+def test_readers_the_shortcut_may_not_serve_go_the_usual_way(site):
+    path = f"/articles/{site['article'].pk}/"
+    made = member("first@example.com")
+    made.get(path)
+    lapsed = member("lapsed@example.com", status=Status.TRIALING, trial_end=NOW - timedelta(days=1))
+    staff = member("staff@example.com")
+    User.objects.filter(pk=staff.user.pk).update(is_staff=True)
+    for reader in (lapsed, staff):
+        reader.get(path)  # a CSRF cookie, as a browser would have
+        response = reader.get(path)
+        assert not answered_early(response) and response.get(STATUS_HEADER) != "hit"
+    assert SECRET not in lapsed.get(path).content.decode()
+    waiting = member("waiting@example.com")
+    waiting.get(path)
+    session = waiting.session
+    session["_messages"] = '[["__json_message",0,25,"Kept in the session"]]'  # as SessionStorage keeps one
+    session.save()
+    with override_settings(MESSAGE_STORAGE="django.contrib.messages.storage.session.SessionStorage"):
+        shown = waiting.get(path)
+    assert not answered_early(shown) and "Kept in the session" in shown.content.decode()
