@@ -1,11 +1,12 @@
 """URL normalisation shared by identity, sanitising and discovery.
 
-Tracking parameters (utm_* and the like) are data, not code: extend `TRACKING_PARAMS` / `TRACKING_PREFIXES`.
+Tracking parameters (utm_* and the like) are data, not code: extend `TRACKING_PARAMS` / `TRACKING_PREFIXES`, and
+`TRACKING_VALUES` for a parameter that tracks only with some values (`ref=rss`, but `ref=12345` may name a page).
 """
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urlencode, urljoin, urlsplit, urlunsplit
 
 TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "hmb_", "ga_", "_hs", "oly_", "vero_", "__s")
 TRACKING_PARAMS = frozenset(
@@ -60,21 +61,34 @@ TRACKING_PARAMS = frozenset(
         "guccounter",
     }
 )
+TRACKING_VALUES = {"ref": frozenset({"rss", "rss2", "feed", "feeds", "atom", "newsletter"})}
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def is_tracking_param(name: str) -> bool:
+def is_tracking_param(name: str, value: str = "") -> bool:
     lowered = name.lower()
-    return name in TRACKING_PARAMS or lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+    if name in TRACKING_PARAMS or lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES):
+        return True
+    return value.lower() in TRACKING_VALUES.get(lowered, ())
 
 
 def strip_tracking(url: str) -> str:
-    """The URL without tracking query parameters; everything else kept as written."""
-    parts = urlsplit(url)
-    if not parts.query:
+    """The URL without tracking query parameters; everything else kept byte for byte as written (`?c` stays `?c`,
+    `%20` stays `%20`, the order stays): the publisher's server may read its query in ways a re-encoding breaks."""
+    before_fragment, hash_mark, fragment = url.partition("#")
+    head, mark, query = before_fragment.partition("?")
+    if not query:
         return url
-    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
-    return urlunsplit(parts._replace(query=urlencode(kept, doseq=True)))
+    fields = query.split("&")
+    kept = [field for field in fields if not _is_tracking_field(field)]
+    if len(kept) == len(fields):
+        return url
+    return head + ("?" + "&".join(kept) if kept else "") + hash_mark + fragment
+
+
+def _is_tracking_field(field: str) -> bool:
+    name, _, value = field.partition("=")
+    return is_tracking_param(unquote_plus(name), unquote_plus(value))
 
 
 def absolute(base: str | None, url: str) -> str:
@@ -111,7 +125,7 @@ def normalize(url: str) -> str:
     if port and _DEFAULT_PORTS.get(scheme) != port:
         netloc = f"{host}:{port}"
     query = urlencode(
-        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k))
+        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k, v))
     )
     path = parts.path or "/"
     return urlunsplit((scheme, netloc, path, query, ""))

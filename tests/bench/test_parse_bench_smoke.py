@@ -3,7 +3,7 @@
 import gzip
 from pathlib import Path
 
-from bench import parse
+from bench import parse, replay_links
 
 FEEDS = Path(__file__).resolve().parents[1] / "data" / "feeds"
 
@@ -13,10 +13,10 @@ def _snapshot_dir(root: Path, names: list[str]) -> Path:
     rows = ["feed,path"]
     for name in names:
         data = (FEEDS / name).read_bytes()
-        target = root / "snapshots" / (name.split(".")[0] + ".xml.gz")
+        target = root / "snapshots" / (Path(name).name.split(".")[0] + ".xml.gz")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data if name.endswith(".gz") else gzip.compress(data))
-        rows.append(f"{name.split('.')[0]},{target.relative_to(root)}")
+        rows.append(f"{target.name.split('.')[0]},{target.relative_to(root)}")
     (root / "manifest.csv").write_text("\n".join(rows) + "\n")
     return root
 
@@ -30,3 +30,12 @@ def test_the_bench_compares_the_three_readers(tmp_path, capsys):
     assert lines[4].endswith("documents with a different count: 0")
     assert parse.main(["--data", str(tmp_path / "missing")]) == 0
     assert "No benchmark data" in capsys.readouterr().out
+
+
+def test_the_replay_finds_no_amp_parameter_in_stored_links(tmp_path, capsys):
+    data = _snapshot_dir(tmp_path, ["edge/rss_links.xml", "real_rnz.xml.gz"])
+    assert replay_links.main(["--data", str(data), "--examples", "0"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("2 documents, ")
+    assert "stored links with an amp; parameter: 0" in out
+    assert "articles stored under several links: 0; stored links feedparser reads as several: 0" in out

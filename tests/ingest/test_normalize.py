@@ -13,6 +13,7 @@ from newsstand.ingest.stages.normalize import (
     has_real_body,
     needs_page,
     normalize_entries,
+    resolve_url,
 )
 from newsstand.ingest.types import ParsedFeed, RawEntry, RawImage
 
@@ -29,15 +30,17 @@ def _normalize(*entries: RawEntry, link: str = "https://site.example/", mode: st
 # --- URLs ------------------------------------------------------------------------------------------------------
 
 
-def test_relative_links_and_images_resolve_against_the_site_link() -> None:
+def test_relative_links_and_images_of_a_feed_on_another_host_resolve_against_the_site_link() -> None:
     (entry,) = _normalize(RawEntry(link="/2024/story", guid="1", images=[RawImage(url="img/a.jpg")]))
     assert entry.url == "https://site.example/2024/story"
     assert entry.lead_image_url == "https://site.example/img/a.jpg"
 
 
-def test_relative_site_link_resolves_against_the_fetched_url() -> None:
+def test_relative_links_of_a_feed_on_its_site_resolve_against_the_document_as_browsers_do() -> None:
     (entry,) = _normalize(RawEntry(link="story.html", guid="1"), link="/blog/", base="https://host.example/feed")
-    assert entry.url == "https://host.example/blog/story.html"
+    assert entry.url == "https://host.example/story.html"
+    (entry,) = _normalize(RawEntry(link="story.html", guid="1"), base="https://site.example/feeds/all.xml")
+    assert entry.url == "https://site.example/feeds/story.html"
 
 
 def test_no_site_link_falls_back_to_the_fetched_url() -> None:
@@ -48,6 +51,29 @@ def test_no_site_link_falls_back_to_the_fetched_url() -> None:
 def test_tracking_parameters_are_stripped() -> None:
     (entry,) = _normalize(RawEntry(link="https://site.example/a?id=3&utm_source=rss&fbclid=x", guid="1"))
     assert entry.url == "https://site.example/a?id=3"
+
+
+def test_a_doubly_escaped_link_is_stored_as_a_browser_reads_it() -> None:
+    written = "https://site.example/article.cfm?c_id=1&amp;objectid=12326320&amp;ref=rss"  # `&amp;amp;` in the XML
+    clean = RawEntry(link="https://site.example/article.cfm?c_id=1&objectid=12326320", guid="2")
+    (entry,) = _normalize(RawEntry(link=written, guid="1", images=[RawImage(url="/i.jpg?w=1&amp;h=2")]))
+    assert entry.url == "https://site.example/article.cfm?c_id=1&objectid=12326320"
+    assert entry.lead_image_url == "https://site.example/i.jpg?w=1&h=2"
+    assert entry.identity == _normalize(clean)[0].identity  # the same article from a clean source matches
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("https://a.example/x?a=1&#38;b=2&#x26;c", "https://a.example/x?a=1&b=2&c"),
+        ("https://a.example/x?a=1&copy=2", "https://a.example/x?a=1&copy=2"),  # no `;`: no reference in an href
+        ("https://a.example/x?a=1&notit;=2", "https://a.example/x?a=1&notit;=2"),  # no such name: kept
+        ("https://a.example/x?a=1&b=2", "https://a.example/x?a=1&b=2"),
+        ("x?a=1&amp;b=2", "https://a.example/x?a=1&b=2"),
+    ],
+)
+def test_references_left_in_a_link_are_decoded_once_as_in_an_href(written: str, read: str) -> None:
+    assert resolve_url("https://a.example/", written) == read
 
 
 def test_non_http_links_are_dropped_but_the_entry_kept_by_guid() -> None:

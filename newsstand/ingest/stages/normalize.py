@@ -7,15 +7,18 @@ Pure: no I/O, `now` passed in.
 
 from __future__ import annotations
 
+import html
 import re
 from collections import defaultdict
 from datetime import datetime, timedelta
+from html.entities import html5 as _HTML5_ENTITIES
+from urllib.parse import urlsplit
 
 from newsstand.articles.identity import comparable_url, identity_key
 from newsstand.core import urls
 from newsstand.ingest.types import Entry, ParsedFeed, RawEntry, RawImage
 
-__all__ = ["normalize_entries", "choose_lead_image", "has_real_body", "needs_page", "clamp_published"]
+__all__ = ["normalize_entries", "resolve_url", "choose_lead_image", "has_real_body", "needs_page", "clamp_published"]
 
 # An entry with less body than this is a teaser: in "auto" mode the page gets fetched.
 MIN_BODY_WORDS = 60
@@ -74,10 +77,31 @@ def choose_lead_image(images: list[RawImage]) -> RawImage | None:
     return large[0]
 
 
+# A character reference still in a URL after XML decoding: the document escaped it twice (`&amp;amp;` for `&`).
+# Named references count only with their `;`, as browsers read them in an href attribute.
+_CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|([A-Za-z][A-Za-z0-9]{1,31}));")
+
+
+def _decoded_reference(match: re.Match[str]) -> str:
+    name = match.group(1)
+    if name is None:
+        return html.unescape(match.group(0))
+    return _HTML5_ENTITIES.get(name + ";", match.group(0))
+
+
+def resolve_url(base: str, url: str) -> str:
+    """A URL as the feed wrote it, made absolute the way browsers and feedparser read it: character references
+    left by a double escape decoded once (`?a=1&amp;b=2` is `?a=1&b=2`, not a parameter `amp;b`), then resolved
+    against `base`."""
+    if "&" in url:
+        url = _CHARACTER_REFERENCE.sub(_decoded_reference, url)
+    return urls.absolute(base, url)
+
+
 def _absolute_images(images: list[RawImage], base: str) -> list[RawImage]:
     resolved = []
     for image in images:
-        url = urls.absolute(base, image.url)
+        url = resolve_url(base, image.url)
         resolved.append(RawImage(url=url, caption=image.caption, credit=image.credit, width=image.width,
                                  height=image.height))  # fmt: skip
     return resolved
@@ -86,10 +110,17 @@ def _absolute_images(images: list[RawImage], base: str) -> list[RawImage]:
 def _entry_link(raw: RawEntry, base: str) -> str:
     if not raw.link:
         return ""
-    link = urls.absolute(base, raw.link)
+    link = resolve_url(base, raw.link)
     if not urls.is_http_url(link):
         return ""
     return urls.strip_tracking(link)
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 def _shared_links(links: list[str], entries: list[RawEntry]) -> set[str]:
@@ -111,11 +142,13 @@ def normalize_entries(
 ) -> list[Entry]:
     """Entries ready for filter/extract/sanitize, in document order, one per identity.
 
-    Relative URLs are resolved against the feed's site link (itself resolved against `base_url`, the final fetched
-    URL) — feeds served from a CDN or FeedBurner write links relative to the site, not to the feed.
+    Relative URLs are resolved against `base_url` (the document's URL), as RFC 3986, browsers and feedparser do;
+    the parse stage has already resolved those under an xml:base or a Content-Location. One exception: a feed served
+    from another host than its site (a CDN, FeedBurner) writes its links relative to the site, so there the site
+    link is the base.
     """
-    site = urls.absolute(base_url, parsed.link) if parsed.link else ""
-    base = site if urls.is_http_url(site) else base_url
+    site = resolve_url(base_url, parsed.link) if parsed.link else ""
+    base = site if urls.is_http_url(site) and _host(site) != _host(base_url) else base_url
     kept = [raw for raw in parsed.entries if raw.link.strip() or raw.guid.strip() or raw.title.strip()]
     links = [_entry_link(raw, base) for raw in kept]
     shared = _shared_links(links, kept)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from newsstand.core import urls
 from newsstand.core.errors import ParseError
 from newsstand.ingest.stages.parse.decoding import (
     STRICT_PARSER,
@@ -35,8 +36,13 @@ from newsstand.ingest.types import ParsedFeed
 __all__ = ["parse_feed", "parse_date"]
 
 
-def parse_feed(body: bytes, *, url: str, content_type: str = "") -> ParsedFeed:
-    """Read a feed document. Raises ParseError for empty bodies, HTML pages, garbage and hostile documents."""
+def parse_feed(body: bytes, *, url: str, content_type: str = "", content_location: str = "") -> ParsedFeed:
+    """Read a feed document. Raises ParseError for empty bodies, HTML pages, garbage and hostile documents.
+
+    `url` is where the document was fetched; an HTTP Content-Location header (`content_location`) names the
+    document's own URL, and then, as in feedparser, it is the base of relative links. Links under an xml:base or a
+    Content-Location come out absolute; others stay as written (normalize resolves them, see its docstring).
+    """
     stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not stripped:
         raise ParseError("not a feed: the response body is empty")
@@ -51,11 +57,12 @@ def parse_feed(body: bytes, *, url: str, content_type: str = "") -> ParsedFeed:
     data = to_utf8(body, content_type)
     refuse_entity_declarations(data)
     data = with_character_references(data)
-    has_xml_base = b"xml:base" in data
+    base = urls.absolute(url, content_location) if content_location else url
+    has_base = bool(content_location) or b"xml:base" in data
     try:
-        root = etree.fromstring(data, parser=STRICT_PARSER, base_url=url or None)
+        root = etree.fromstring(data, parser=STRICT_PARSER, base_url=base or None)
     except etree.XMLSyntaxError:
         root = None
     if root is not None:
-        return read_xml(root, has_xml_base)
-    return parse_malformed(data, url=url, content_type=content_type, has_xml_base=has_xml_base)
+        return read_xml(root, has_base)
+    return parse_malformed(data, url=base, content_type=content_type, has_base=has_base)

@@ -14,9 +14,26 @@ from newsstand.ingest.stages.parse.values import bounded_int, looks_like_image, 
 from newsstand.ingest.types import ParsedFeed, RawEntry, RawImage
 
 _ITEM_MARKERS = re.compile(rb"<(?:[A-Za-z0-9_-]+:)?(?:item|entry)[\s>]")
+_ROOT_CLOSED = re.compile(rb"</(?:[A-Za-z0-9_-]+:)?(?:rss|feed|rdf)>\s*$", re.I)
 
 
-def parse_malformed(data: bytes, *, url: str, content_type: str, has_xml_base: bool) -> ParsedFeed:
+_URL_ELEMENTS = frozenset({"link", "guid", "id", "origlink", "url"})
+
+
+def _drop_cut_element(root: etree._Element) -> None:
+    """A document cut off in transfer ends inside its last element, whose text is then only a prefix. A cut
+    summary still reads; a cut URL is a wrong one (`/flag-placement-memo` for `/flag-placement-memorial-day-ban`):
+    drop it rather than read it. An entry that loses its link that way falls back to its permalink GUID, as in
+    feedparser."""
+    last = root
+    while len(last):
+        last = last[-1]
+    parent = last.getparent()
+    if parent is not None and isinstance(last.tag, str) and last.tag.rpartition("}")[2].lower() in _URL_ELEMENTS:
+        parent.remove(last)
+
+
+def parse_malformed(data: bytes, *, url: str, content_type: str, has_base: bool) -> ParsedFeed:
     """Browser-like recovery: escape bare ampersands, let libxml2 recover, and take feedparser's reading instead
     when it finds more entries (libxml2 drops whatever follows a bad spot it cannot resync after)."""
     repaired = escape_bare_ampersands(data)
@@ -28,11 +45,13 @@ def parse_malformed(data: bytes, *, url: str, content_type: str, has_xml_base: b
             root = etree.fromstring(repaired, parser=RECOVERING_PARSER, base_url=url or None)
         except etree.XMLSyntaxError:
             root = None
+        if root is not None and not _ROOT_CLOSED.search(repaired[-256:]):
+            _drop_cut_element(root)
     ours: ParsedFeed | None = None
     problem: ParseError | None = None
     if root is not None:
         try:
-            ours = read_xml(root, has_xml_base)
+            ours = read_xml(root, has_base)
         except ParseError as exc:
             problem = exc
     if problem is not None and "HTML" in str(problem):

@@ -16,6 +16,8 @@ from newsstand.ingest.stages.parse.values import (
     bounded_int,
     element_text,
     inner_markup,
+    literal,
+    looks_like_html,
     looks_like_image,
     parse_date,
     plain,
@@ -158,11 +160,22 @@ def _atom_content(el: etree._Element) -> str:
     return el.text or ""
 
 
+def _title(el: etree._Element, atomish: bool) -> str:
+    """A title as a reader sees it: read as HTML only where the feed says (Atom's type) or shows (RSS) it is."""
+    if atomish:
+        kind = (el.get("type") or "text").lower()
+        if kind in ("text", "text/plain") and not len(el) and (el.get("mode") or "").lower() != "base64":
+            return literal(el.text)
+        return plain(_atom_content(el))
+    value = element_text(el)
+    return plain(value) if len(el) or looks_like_html(value) else literal(value)
+
+
 def _read_entry(item: etree._Element, atomish: bool, base: Callable[[etree._Element, str], str]) -> RawEntry:
     builder = _EntryBuilder()
     entry = builder.entry
     published_text = updated_text = ""
-    guid_is_permalink = False
+    permalink = ""  # the GUID (RSS, unless isPermaLink="false") or Atom id, resolved: the link when none is given
     contents: list[str] = []
     for child in item:
         family, local = _qname(child.tag)
@@ -171,7 +184,7 @@ def _read_entry(item: etree._Element, atomish: bool, base: Callable[[etree._Elem
         if family in (_RSS, _ATOM, _ATOM03):
             if local == "title":
                 if not entry.title:
-                    entry.title = plain(_atom_content(child) if atomish else element_text(child))
+                    entry.title = _title(child, atomish)
             elif local == "link":
                 href = child.get("href")
                 if href is not None:  # Atom link (also atom:link inside RSS items)
@@ -185,7 +198,8 @@ def _read_entry(item: etree._Element, atomish: bool, base: Callable[[etree._Elem
             elif local in ("guid", "id"):
                 if not entry.guid and child.text:
                     entry.guid = child.text.strip()
-                    guid_is_permalink = local == "guid" and (child.get("isPermaLink") or "true").lower() == "true"
+                    if (child.get("isPermaLink") or "true").lower() == "true":
+                        permalink = base(child, entry.guid)
             elif local in ("description", "summary", "tagline", "subtitle"):
                 if not entry.summary:
                     entry.summary = _atom_content(child) if atomish else element_text(child)
@@ -251,8 +265,8 @@ def _read_entry(item: etree._Element, atomish: bool, base: Callable[[etree._Elem
         about = item.get(_RDF_ABOUT)
         if about:
             entry.guid = about.strip()
-    elif not entry.link and guid_is_permalink and entry.guid.startswith(("http://", "https://")):
-        entry.link = entry.guid
+    elif not entry.link and permalink.startswith(("http://", "https://")):
+        entry.link = permalink
     if contents:
         entry.content = max(contents, key=len)
     entry.author = builder.dc_creator or builder.rss_author
@@ -281,20 +295,21 @@ def _rss_author(value: str) -> str:
     return plain(match.group(1) if match else value)
 
 
-def read_xml(root: etree._Element, has_xml_base: bool) -> ParsedFeed:
+def read_xml(root: etree._Element, has_base: bool) -> ParsedFeed:
     """RSS, RDF or Atom by the root element; ParseError for HTML pages and other XML."""
     family, local = _qname(root.tag)
     if local in ("html", "body", "head") or family == _XHTML:
         raise ParseError("not a feed: the document is an HTML page (is this the site's home page?)")
     if family in (_ATOM, _ATOM03) and local == "feed":
-        return _read_atom(root, has_xml_base)
+        return _read_atom(root, has_base)
     if local == "rdf" or (family == _RSS and local in ("rss", "channel")):
-        return _read_rss(root, has_xml_base, "rdf" if local == "rdf" else "rss")
+        return _read_rss(root, has_base, "rdf" if local == "rdf" else "rss")
     raise ParseError(f"not a feed: the XML root element is <{local}>, not <rss>, <feed> or <rdf:RDF>")
 
 
-def _base_resolver(has_xml_base: bool) -> Callable[[etree._Element, str], str]:
-    if not has_xml_base:
+def _base_resolver(has_base: bool) -> Callable[[etree._Element, str], str]:
+    """Resolve links here when the document declares its base (xml:base, Content-Location); else leave them."""
+    if not has_base:
         return _no_base
     return _xml_base
 
@@ -313,9 +328,9 @@ def _xml_base(el: etree._Element, url: str) -> str:
         return url
 
 
-def _read_rss(root: etree._Element, has_xml_base: bool, kind: str) -> ParsedFeed:
+def _read_rss(root: etree._Element, has_base: bool, kind: str) -> ParsedFeed:
     feed = ParsedFeed(format=kind)
-    base = _base_resolver(has_xml_base)
+    base = _base_resolver(has_base)
     channel = root
     items: list[etree._Element] = []
     for child in root:
@@ -332,7 +347,7 @@ def _read_rss(root: etree._Element, has_xml_base: bool, kind: str) -> ParsedFeed
             items.append(child)
         elif family == _RSS:
             if local == "title" and not feed.title:
-                feed.title = plain(element_text(child))
+                feed.title = _title(child, False)
             elif local == "link" and not feed.link and child.text and child.text.strip():
                 feed.link = base(child, child.text.strip())
             elif local == "language" and not feed.language:
@@ -364,9 +379,9 @@ def _image_url(image: etree._Element, base: Callable[[etree._Element, str], str]
     return ""
 
 
-def _read_atom(root: etree._Element, has_xml_base: bool) -> ParsedFeed:
+def _read_atom(root: etree._Element, has_base: bool) -> ParsedFeed:
     feed = ParsedFeed(format="atom")
-    base = _base_resolver(has_xml_base)
+    base = _base_resolver(has_base)
     links: list[tuple[str, str]] = []
     entries = []
     for child in root:
@@ -378,7 +393,7 @@ def _read_atom(root: etree._Element, has_xml_base: bool) -> ParsedFeed:
         if local == "entry":
             entries.append(_read_entry(child, True, base))
         elif local == "title" and not feed.title:
-            feed.title = plain(_atom_content(child))
+            feed.title = _title(child, True)
         elif local in ("subtitle", "tagline") and not feed.description:
             feed.description = plain(_atom_content(child))
         elif local in ("logo", "icon") and child.text and child.text.strip():

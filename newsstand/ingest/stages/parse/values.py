@@ -25,6 +25,22 @@ def plain(value: str | None) -> str:
     return " ".join(value.split())
 
 
+def literal(value: str | None) -> str:
+    """Text that is text (an Atom `type="text"` title, an RSS title with no markup in it): whitespace collapsed,
+    nothing else read into it (`Use the <br> tag` keeps its `<br>`)."""
+    return " ".join((value or "").split())
+
+
+_CLOSE_TAG = re.compile(r"</\w+>")
+_REFERENCE = re.compile(r"&#?\w+;")
+
+
+def looks_like_html(value: str) -> bool:
+    """Does an RSS title carry HTML? RSS does not say, so, as feedparser guesses it: a close tag or a character
+    reference left after XML decoding (the feed escaped its markup) marks it."""
+    return bool(_CLOSE_TAG.search(value) or _REFERENCE.search(value))
+
+
 def element_text(el: etree._Element) -> str:
     """The text content of an element; markup inside it (unescaped HTML in the feed) is kept as HTML."""
     if len(el):
