@@ -2,5 +2,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from newsstand.core import webserver
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsstand.settings")
+webserver.tune_interpreter()
 application = get_wsgi_application()

@@ -15,6 +15,17 @@ import os
 import sys
 
 THREADS = 4  # Python threads per worker: a page waiting on the database lets another run
+# How long a Python thread may hold the interpreter before one waiting for it is let in (Python's default: 5 ms).
+# A worker's threads mix pages made in 10-20 ms (a miss, a renewal) with pages answered from the cache in a
+# fraction of a millisecond that give the interpreter up at each database or cache read: at 5 ms each such read
+# could wait behind a render for the whole interval. At 1 ms the tail shortened for anonymous readers and members
+# alike, with no loss of throughput (bench/RESULTS.md, "Members' pages, fourth pass": interleaved A/B, three rounds).
+SWITCH_INTERVAL = 0.001
+
+
+def tune_interpreter() -> None:
+    """Called by each web worker as it loads the application (newsstand.wsgi)."""
+    sys.setswitchinterval(SWITCH_INTERVAL)
 
 
 def default_workers() -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 
 from newsstand.core import webserver
 from newsstand.testing.processes import output_until
@@ -26,3 +28,15 @@ def test_start_up_says_nothing_about_websockets(tmp_path):
     output = output_until(command, until="Started worker", timeout=20, cwd=tmp_path)
     assert "Started worker" in output, output
     assert "Websockets" not in output, output
+
+
+def test_a_web_worker_lets_waiting_threads_in_after_a_millisecond():
+    """Loading the application (as each worker does) sets the interpreter's switch interval (webserver docstring)."""
+    shown = subprocess.run(
+        [sys.executable, "-c", "import sys, newsstand.wsgi; print(sys.getswitchinterval())"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert float(shown.stdout) == webserver.SWITCH_INTERVAL == 0.001
