@@ -65,8 +65,8 @@ screenshots: install test-deps
 	NEWSSTAND_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -n 0 -q tests/browser/test_axe.py -k page_type
 
 lint: install
-	$(BIN)/ruff check newsstand tests bench
-	$(BIN)/ruff format --check newsstand tests bench
+	$(BIN)/ruff check newsstand testkit tests bench
+	$(BIN)/ruff format --check newsstand testkit tests bench
 	$(BIN)/lint-imports
 
 check: lint test

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from newsstand.testing.webserver import LoopbackWeb, Request, Response, bomb_body
+from testkit.webserver import LoopbackWeb, Request, Response, bomb_body
 
 DEFAULT_DATA_DIR = Path("/work/shared/data")
 RSS_TYPE = "application/rss+xml; charset=utf-8"

@@ -5,7 +5,7 @@
     python -m bench.stories --limit 40 --scale 2000 --json-out x.json   # tiny, for the smoke test
 
 Quality. Each labelled item becomes an RSS item in its publisher's feed, served on loopback
-(newsstand.testing.webserver). A fresh database (temporary NEWSSTAND_DATA_DIR) is migrated, the feeds are
+(testkit.webserver). A fresh database (temporary NEWSSTAND_DATA_DIR) is migrated, the feeds are
 imported (`newsstand import-opml --full-text never`: the feed's title and description are all the text there is),
 crawled (`newsstand crawl --once --all`), and the task queue the pipeline filled after storing is drained
 (`newsstand worker --batch`): the stories are what that path produced. `newsstand export articles` gives each
@@ -54,6 +54,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from bench import _stories_baseline as baseline
+from bench import story_evaluation
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
@@ -191,12 +192,8 @@ def _pairwise(pred: Mapping[Key, Hashable], gold: Mapping[Key, Hashable]) -> tup
 
 
 def _metrics() -> tuple[Callable, Callable, str]:
-    """The engine's own evaluation functions when they exist, so that everyone reports the same figures."""
-    try:
-        from newsstand.stories import evaluation
-    except ImportError:
-        return _bcubed, _pairwise, "bench.stories (evaluation.py not there yet)"
-    return evaluation.bcubed, evaluation.pairwise, "newsstand.stories.evaluation"
+    """The shared evaluation functions (bench.story_evaluation), so that every bench reports the same figures."""
+    return story_evaluation.bcubed, story_evaluation.pairwise, "bench.story_evaluation"
 
 
 def score(pred: Mapping[Key, Hashable], items: Sequence[Item]) -> Scores:
@@ -308,7 +305,7 @@ class Ingested:
 
 def ingest(items: Sequence[Item], *, workdir: Path) -> Ingested:
     """Serve `items` as one feed per publisher on loopback and run them through newsstand into stories."""
-    from newsstand.testing.webserver import RSS, LoopbackWeb, Response
+    from testkit.webserver import RSS, LoopbackWeb, Response
 
     by_publisher: dict[str, list[Item]] = defaultdict(list)
     for item in items:

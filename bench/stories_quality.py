@@ -28,10 +28,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench import stories as real
+from bench.story_evaluation import bcubed, pairwise
 from newsstand.core import html
 from newsstand.stories import features
 from newsstand.stories.clustering import DEFAULT_PARAMS, ArticleInput, Params, StoryEngine
-from newsstand.stories.evaluation import bcubed, pairwise
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = real.ALLSIDES

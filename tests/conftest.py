@@ -31,7 +31,7 @@ def _empty_caches():
 @pytest.fixture
 def web():
     """A loopback web server for the test to route feeds, pages and faults on."""
-    from newsstand.testing.webserver import LoopbackWeb
+    from testkit.webserver import LoopbackWeb
 
     with LoopbackWeb() as server:
         yield server
@@ -45,7 +45,7 @@ def _cheap_password_hashing():
     from django.test import override_settings
 
     with override_settings(
-        PASSWORD_HASHERS=["newsstand.testing.hashers.CheapArgon2PasswordHasher", *settings.PASSWORD_HASHERS],
+        PASSWORD_HASHERS=["testkit.hashers.CheapArgon2PasswordHasher", *settings.PASSWORD_HASHERS],
         HISTORY_WRITE_SECONDS=0,  # each test is one transaction: visits written at once (reading.visits)
     ):
         yield

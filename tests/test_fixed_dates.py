@@ -92,7 +92,7 @@ def recent_fixed_dates(source: str, *, today: date) -> list[tuple[int, date]]:
 
 def test_no_test_reaching_the_clock_writes_a_recent_fixed_date():
     today = clock.now().date()
-    modules = [*ROOT.glob("tests/**/*.py"), *ROOT.glob("newsstand/testing/*.py")]
+    modules = [*ROOT.glob("tests/**/*.py"), *ROOT.glob("testkit/*.py")]
     found = {
         f"{path.relative_to(ROOT)}:{line}": day.isoformat()
         for path in modules

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from newsstand.sources.models import Feed, FeedStatus, Publisher
+from newsstand.sources.models import Feed, FeedStatus
 from newsstand.sources.opml import OutlineFeed
 
 # The last fetch failed: what `newsstand feeds --failing` lists and the staff's notice on home counts.
@@ -39,21 +39,6 @@ def feed_trouble() -> FeedTrouble:
     the home page (every feed failing means nothing new will appear)."""
     counts = Feed.objects.filter(active=True).aggregate(active=Count("id"), failing=Count("id", filter=_FAILING))
     return FeedTrouble(active=counts["active"], failing=counts["failing"])
-
-
-def source_stats() -> dict:
-    """Counts for `newsstand stats`: publishers, feeds, articles, and feeds by status (every status present)."""
-    from newsstand.articles.models import Article
-
-    by_status = {status: 0 for status in FeedStatus.values}
-    for row in Feed.objects.values("status").annotate(n=Count("id")).order_by():
-        by_status[row["status"]] = row["n"]
-    return {
-        "publishers": Publisher.objects.count(),
-        "feeds": Feed.objects.count(),
-        "articles": Article.objects.count(),
-        "feeds_by_status": by_status,
-    }
 
 
 def outlines_for_export() -> list[OutlineFeed]:

@@ -42,11 +42,11 @@ from django.db.models import Q
 
 from newsstand.accounts.models import User
 from newsstand.core.urls import is_http_url
+from newsstand.ingest.discovery import FeedNotFound, FoundFeed, find_feed
 from newsstand.membership import paywall
 from newsstand.reading import services as reading
 from newsstand.reading.models import SavedArticle
 from newsstand.sources import private
-from newsstand.sources.discovery import FeedNotFound, FoundFeed, find_feed
 from newsstand.sources.models import Feed, FeedStatus
 from newsstand.subscriptions import selectors, unread
 from newsstand.subscriptions.errors import SubscriptionError

@@ -210,7 +210,7 @@ def save_button(request: HttpRequest, arguments: Mapping[str, str]) -> str:
 @filler("read-beacon")
 def read_beacon(request: HttpRequest, arguments: Mapping[str, str]) -> str:
     """What the page needs to report a member's read (readership): a view token naming this reader and the script
-    that sends it back (readership/reads.js); nothing when their read could not count (not a member)."""
+    that sends it back (web/reads.js); nothing when their read could not count (not a member)."""
     article = ArticleRef(pk=int(arguments["article"]))
     now = clock.now()
     access = paywall.decide(reader_of(request), article, now)
@@ -243,7 +243,7 @@ class ArticleRef:
 @functools.lru_cache(maxsize=1)
 def _beacon_addresses() -> tuple[str, str]:
     """Where reads are sent and the script that sends them: the same for every page of this deployment."""
-    return reverse("web:read"), static("readership/reads.js")
+    return reverse("web:read"), static("web/reads.js")
 
 
 @filler("reading-history")

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 
 from newsstand.accounts.models import User
-from newsstand.testing.mailserver import LoopbackSMTP
+from testkit.mailserver import LoopbackSMTP
 
 PASSWORD = "correct horse battery staple"
 

@@ -14,7 +14,7 @@ from django.test import Client
 from newsstand.accounts import app_passwords, export
 from newsstand.accounts.models import AppPassword, User
 from newsstand.core import clock
-from newsstand.testing.commands import command_output
+from testkit.commands import command_output
 from tests.accounts.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

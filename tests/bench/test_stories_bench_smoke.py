@@ -55,7 +55,7 @@ def test_scores_restrict_to_the_subset():
 
 
 def test_private_metrics_agree_with_the_engines():
-    from newsstand.stories import evaluation
+    from bench import story_evaluation as evaluation
 
     pred = {"a": 1, "b": 1, "c": 1, "d": 2, "e": 3}
     gold = {"a": "x", "b": "x", "c": "y", "d": "y", "e": "z"}

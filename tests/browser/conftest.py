@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from newsstand.testing.fake_stripe import FakeStripe
-from newsstand.testing.mailserver import LoopbackSMTP
-from newsstand.testing.webserver import LoopbackWeb, Response
+from testkit.fake_stripe import FakeStripe
+from testkit.mailserver import LoopbackSMTP
+from testkit.webserver import LoopbackWeb, Response
 from tests.browser import _seed
 from tests.browser._checks import watch_csp
 from tests.browser._site import ARTIFACTS, CHROMIUM, Server, database, seed, site_env

@@ -9,7 +9,7 @@ import pytest
 
 from newsstand.core import netguard
 from newsstand.core.errors import BlockedAddressError, FetchError
-from newsstand.testing.webserver import LoopbackWeb, feed
+from testkit.webserver import LoopbackWeb, feed
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from newsstand.core import webserver
-from newsstand.testing.processes import output_until
+from testkit.processes import output_until
 
 HELLO = """
 def app(environ, start_response):

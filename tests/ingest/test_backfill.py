@@ -8,7 +8,7 @@ from newsstand.articles.models import Article
 from newsstand.ingest.backfill import drop_stored_repeats
 from newsstand.search.models import SearchDocument
 from newsstand.search.services import index_articles
-from newsstand.testing.commands import command_output
+from testkit.commands import command_output
 from tests.web.rows import make_article, make_publisher
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ import pytest
 from newsstand.articles.models import Article, ArticleFeed
 from newsstand.core import clock
 from newsstand.sources.models import Feed, FeedStatus, Publisher
-from newsstand.testing import webserver as w
-from newsstand.testing.commands import command_output as command
+from testkit import webserver as w
+from testkit.commands import command_output as command
 
 PAGES = Path(__file__).resolve().parent.parent / "data" / "pages" / "html"
 # Recent on whatever day the suite runs (one value, so every feed that carries a story dates it alike).

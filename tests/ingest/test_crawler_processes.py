@@ -14,7 +14,7 @@ from django.db import connection
 
 from newsstand.articles.models import Article
 from newsstand.sources.models import Feed, FeedStatus, Publisher
-from newsstand.testing import webserver as w
+from testkit import webserver as w
 
 FEEDS = 40
 ITEMS = 5

@@ -19,7 +19,7 @@ from newsstand.ingest.stages.fetch import (
     parse_retry_after,
 )
 from newsstand.ingest.types import FetchResult
-from newsstand.testing.webserver import (
+from testkit.webserver import (
     LoopbackWeb,
     Response,
     bomb,

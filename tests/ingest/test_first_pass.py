@@ -12,8 +12,8 @@ import pytest
 from django.core.management import call_command
 
 from newsstand.sources.models import Feed, Publisher
-from newsstand.testing import webserver as w
-from newsstand.testing.processes import output_until
+from testkit import webserver as w
+from testkit.processes import output_until
 from tests.ingest.test_crawl import LONG, rss
 from tests.ingest.test_crawler_processes import database_url
 

@@ -6,7 +6,7 @@ import pytest
 
 from newsstand.accounts.models import User
 from newsstand.core import clock
-from newsstand.testing.fake_stripe import FakeStripe
+from testkit.fake_stripe import FakeStripe
 
 
 def make_user(email: str, password: str = "a long enough passphrase") -> User:

@@ -11,7 +11,7 @@ from django.core.management import CommandError
 
 from newsstand.accounts.models import User
 from newsstand.membership.models import Grant, Membership, Status
-from newsstand.testing.commands import command_output
+from testkit.commands import command_output
 
 
 def test_create_makes_an_account_on_trial(db, tmp_path):

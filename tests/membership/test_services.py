@@ -146,7 +146,7 @@ def test_no_reminder_for_a_member_who_subscribed_or_whose_trial_is_over(member, 
 def test_a_failed_send_is_retried_by_the_next_pass(member, settings):
     now = datetime.now(UTC)
     _trial_ending_in(member, DAY, now)
-    settings.EMAIL_BACKEND = "newsstand.testing.mail.FailingBackend"
+    settings.EMAIL_BACKEND = "testkit.mail.FailingBackend"
     assert services.send_due_notices(now=now)["trial_ending"] == 0
     assert not Notice.objects.exists()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

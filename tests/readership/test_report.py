@@ -11,7 +11,7 @@ from django.urls import reverse
 from newsstand.readership import selectors
 from newsstand.readership.models import RevenuePool
 from newsstand.readership.rules import parse_month
-from newsstand.testing.commands import command_output
+from testkit.commands import command_output
 from tests.readership.conftest import make_read, make_reader
 from tests.web.rows import make_article, make_publisher
 

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 
 from newsstand.sources import services
 from newsstand.sources.models import Feed, FeedStatus, Publisher
-from newsstand.testing.webserver import LoopbackWeb, Response
+from testkit.webserver import LoopbackWeb, Response
 
 RSS_BODY = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Example News - World</title><link>https://news.example/</link>

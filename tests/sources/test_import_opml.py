@@ -16,7 +16,7 @@ from newsstand.articles.models import Article
 from newsstand.core import clock
 from newsstand.reading.models import Follow, FollowKind
 from newsstand.sources.models import Feed, Publisher
-from newsstand.testing import webserver as w
+from testkit import webserver as w
 
 SITE = "http://group.example"  # the publishers' sites: one group's titles under their own paths
 # (outline title, the reader's folder, htmlUrl path or None, publisher, section): twelve publishers

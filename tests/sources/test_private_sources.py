@@ -21,10 +21,10 @@ from newsstand.search import selectors as search
 from newsstand.sources import private
 from newsstand.sources.models import Feed, Publisher
 from newsstand.subscriptions import services as subscriptions
-from newsstand.testing import webserver as w
-from newsstand.testing.commands import command_output as command
 from newsstand.web import caching, member_pages
 from newsstand.web.caching import PAGE_CACHE, STATUS_HEADER
+from testkit import webserver as w
+from testkit.commands import command_output as command
 from tests.sources.private_rows import job_for
 from tests.web.rows import make_member
 

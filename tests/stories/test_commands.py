@@ -9,7 +9,7 @@ from newsstand.core import clock
 from newsstand.sources.models import Publisher
 from newsstand.stories import services
 from newsstand.stories.models import Story
-from newsstand.testing.commands import command_output as command
+from testkit.commands import command_output as command
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from newsstand.articles.models import Article
 from newsstand.core import clock
 from newsstand.sources.models import Feed, Publisher
 from newsstand.stories.models import Story
-from newsstand.testing import webserver as w
-from newsstand.testing.commands import command_output as command
+from testkit import webserver as w
+from testkit.commands import command_output as command
 
 EVENTS = {
     "quake": [

@@ -17,7 +17,7 @@ from newsstand.sources.models import Feed
 from newsstand.subscriptions import selectors, services
 from newsstand.subscriptions.errors import SubscriptionError
 from newsstand.subscriptions.models import Category, ReadState, Subscription
-from newsstand.testing.webserver import Response, feed
+from testkit.webserver import Response, feed
 from tests.subscriptions.conftest import NOW
 from tests.web.rows import make_feed, make_member, make_publisher
 

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from newsstand.accounts.models import User
 from newsstand.images.services import FAILURE_MAX_AGE, MAX_AGE
-from newsstand.testing.webserver import Response, huge
 from newsstand.web.image_urls import proxy_url
+from testkit.webserver import Response, huge
 from tests.images.images import SVG, opened, photo, png_bomb
 
 pytestmark = pytest.mark.django_db

@@ -263,7 +263,7 @@ def test_icon_is_the_publishers_image_through_the_proxy(site, member_api, web):
 
 
 def web_response(body: bytes):
-    from newsstand.testing.webserver import Response
+    from testkit.webserver import Response
 
     return Response(200, body, content_type="image/png")
 

@@ -4,7 +4,7 @@
    from "Continue reading" end in #progress=F (a fragment: the page cache keys on the query, never on it), and the
    page opens there.
 
-   How far is the share of `.story-body` above the bottom of the window (0–1), as readership/reads.js measures it;
+   How far is the share of `.story-body` above the bottom of the window (0–1), as web/reads.js measures it;
    scrolling to a share inverts the same formula, so a point sent and a point restored are the same place.
    Hooks (also used by the browser tests): .story-body[data-progress-url], #reading-progress. */
 (function () {

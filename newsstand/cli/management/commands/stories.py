@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 from newsstand.core import clock
 from newsstand.stories import ranking, selectors
@@ -29,7 +30,7 @@ class Command(BaseCommand):
                 "articles": s.article_count,
                 "last_seen_at": s.last_seen_at.isoformat(),
                 "score": round(ranking.score_at(s.rank_key, now=now), 3),
-                "path": s.get_absolute_url(),
+                "path": reverse("web:story", kwargs={"pk": s.pk}),
             }
             for s in stories
         ]

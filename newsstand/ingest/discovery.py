@@ -12,6 +12,7 @@ from lxml import etree
 
 from newsstand.core.errors import ParseError
 from newsstand.core.urls import absolute, is_http_url
+from newsstand.ingest.stages.parse import parse_feed
 from newsstand.ingest.types import FetchResult, ParsedFeed
 
 FEED_TYPES = (
@@ -106,8 +107,6 @@ def _header(result: FetchResult, name: str) -> str:
 
 
 def _as_feed(result: FetchResult) -> ParsedFeed | None:
-    from newsstand.ingest.stages.parse import parse_feed
-
     if not result.ok or not result.body:
         return None
     try:

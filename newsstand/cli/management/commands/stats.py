@@ -6,7 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from newsstand.sources import selectors
+from newsstand.articles import selectors
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the counts as one JSON object.")
 
     def handle(self, *args, json: bool, **options):
-        stats = selectors.source_stats()
+        stats = selectors.catalogue_stats()
         if json:
             self.stdout.write(_dumps(stats))
             return

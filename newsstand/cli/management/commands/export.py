@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 from newsstand.articles import selectors
 
@@ -22,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--chunk-size", type=int, default=2000, help="Articles read per database query.")
 
     def handle(self, *args, what: str, format: str, output: str, chunk_size: int, **options):
-        rows = selectors.export_rows(chunk_size=chunk_size)
+        rows = _with_page_paths(selectors.export_rows(chunk_size=chunk_size))
         if output == "-":
             try:
                 count = self._write(rows, self.stdout)
@@ -41,3 +43,19 @@ class Command(BaseCommand):
             stream.write(json.dumps(row, ensure_ascii=False) + "\n")
             count += 1
         return count
+
+
+def _with_page_paths(rows: Iterator[dict]) -> Iterator[dict]:
+    """Each row with its article's page on the site (`page_path`)."""
+    page_path = _article_page_path()
+    for row in rows:
+        row["page_path"] = page_path(row["id"])
+        yield row
+
+
+def _article_page_path() -> Callable[[int], str]:
+    """An article's page path from its id: the route reversed once around a placeholder, then plain text (on 200k
+    articles, a reverse() per row cost more than reading the rows did)."""
+    placeholder = 987654321987
+    before, _, after = reverse("web:article", kwargs={"pk": placeholder}).partition(str(placeholder))
+    return lambda pk: f"{before}{pk}{after}"

@@ -1,5 +1,9 @@
-"""The `newsstand` console script: every Django management command, with hyphenated names accepted
-(`newsstand import-opml` runs the `import_opml` command)."""
+"""The command line, an interface beside the pages (web) and the APIs (api): every `newsstand` command lives in
+this app's management/commands, parses its arguments, calls a service or selector of the domain apps and prints.
+
+`main` is the `newsstand` console script: every Django management command, with hyphenated names accepted
+(`newsstand import-opml` runs the `import_opml` command).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,3 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)
-
-
-if __name__ == "__main__":
-    main()

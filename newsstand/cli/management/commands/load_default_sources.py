@@ -10,7 +10,7 @@ from newsstand.core import clock
 from newsstand.sources import services
 from newsstand.sources.models import Feed
 
-DEFAULT_SOURCES = Path(__file__).resolve().parents[2] / "default_sources.opml"
+DEFAULT_SOURCES = Path(services.__file__).resolve().parent / "default_sources.opml"  # shipped with the sources app
 
 
 class Command(BaseCommand):

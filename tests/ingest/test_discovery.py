@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 
+from newsstand.ingest.discovery import COMMON_FEED_PATHS, FeedNotFound, common_feed_urls, discover_feed_urls, find_feed
 from newsstand.ingest.stages.fetch import Fetcher
-from newsstand.sources.discovery import COMMON_FEED_PATHS, FeedNotFound, common_feed_urls, discover_feed_urls, find_feed
-from newsstand.testing.webserver import LoopbackWeb, Response
+from testkit.webserver import LoopbackWeb, Response
 
 RSS_BODY = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Example News</title><link>https://news.example/</link>

@@ -1,4 +1,4 @@
-/* Reads for publishers: loaded only on article pages served to members (see readership's read_beacon tag).
+/* Reads for publishers: loaded only on article pages served to members (web.personal's read-beacon).
    Once the page has been in view long enough, or the reader has scrolled half the article and stayed a few
    seconds, it tells the server, once. The server checks the claim against when it served the page. */
 (function () {

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from urllib.parse import parse_qsl
 
 from newsstand.membership.providers.stripe import sign
-from newsstand.testing.webserver import LoopbackWeb, Request, Response
+from testkit.webserver import LoopbackWeb, Request, Response
 
 MONTH = 30 * 86400
 YEAR = 365 * 86400

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 from django.core.management.base import BaseCommand, CommandError
 
 from newsstand.core import clock
+from newsstand.ingest.discovery import FeedNotFound, FoundFeed, find_feed
 from newsstand.sources import identity, services
-from newsstand.sources.discovery import FeedNotFound, FoundFeed, find_feed
 from newsstand.sources.models import FullTextMode
 
 

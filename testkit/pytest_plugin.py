@@ -1,4 +1,4 @@
-"""Loaded with `-p newsstand.testing.pytest_plugin` before pytest-django reads settings: the test environment.
+"""Loaded with `-p testkit.pytest_plugin` before pytest-django reads settings: the test environment.
 
 Tests fetch from loopback servers they start, so private addresses are allowed; the data dir is a temp dir. The
 disk cache (the default kind) lives in a temp dir of each test process, never the data dir: `make test` sets the data
