@@ -1,5 +1,5 @@
 """What every reader-app API hands out the same way, whatever the protocol's shape around it: an entry's HTML as
-this reader may see it, and the reader's subscriptions as OPML.
+this reader may see it, the path of its page on the site, and the reader's subscriptions as OPML.
 
 The HTML is the standfirst and the body through `membership.visible.article_text` with the paywall's decision for
 this reader, so a reader without access gets the teaser everywhere, and then a link to the whole article on the
@@ -11,12 +11,19 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
+from django.urls import reverse
+
 from newsstand.accounts.models import User
 from newsstand.articles.models import Article
 from newsstand.membership.paywall import Decision
 from newsstand.membership.visible import article_text
 from newsstand.sources import opml
 from newsstand.subscriptions import selectors
+
+
+def article_path(article: Article) -> str:
+    """The path of the article's page on the site: the web app's route, by name (the APIs never import web)."""
+    return reverse("web:article", kwargs={"pk": article.pk})
 
 
 def entry_html(article: Article, decision: Decision, *, page_url: str) -> str:

@@ -71,11 +71,6 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("web:article", kwargs={"pk": self.pk})
-
 
 class ArticleFeed(models.Model):
     """That a feed carried an article, under which GUID and link: dedup keeps every source."""

@@ -39,9 +39,6 @@ class Pick(models.Model):
     def __str__(self) -> str:
         return self.headline
 
-    def get_absolute_url(self) -> str:
-        return self.article.get_absolute_url() if self.article_id else self.story.get_absolute_url()
-
     def clean(self) -> None:
         if (self.article_id is None) == (self.story_id is None):
             raise ValidationError("Pick an article or a story (one of them, not both).")

@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 
 from newsstand.accounts import services as accounts
 from newsstand.accounts.models import User
@@ -192,8 +191,10 @@ def apply_provider_state(
 # -- notices ------------------------------------------------------------------------------------------------------
 
 
-def send_notice(membership: Membership, *, kind: NoticeKind, key: str, now: datetime) -> bool:
-    """Email the member about `kind` unless that (kind, key) was sent before; True when sent now.
+def send_notice(membership: Membership, *, kind: NoticeKind, key: str, membership_url: str, now: datetime) -> bool:
+    """Email the member about `kind` unless that (kind, key) was sent before; True when sent now. The email links to
+    `membership_url`, the absolute address of the membership page, which the caller builds (addresses on the site
+    belong to the interfaces).
 
     The record and the email share a transaction: a failed send leaves no record (the next pass retries), and of
     two passes racing only the one that inserts the record sends."""
@@ -205,7 +206,7 @@ def send_notice(membership: Membership, *, kind: NoticeKind, key: str, now: date
         "membership": membership,
         "days_left": entitlements.trial_days_left(membership, now),
         "access_ends_at": entitlements.access_ends_at(membership),
-        "membership_url": settings.SITE_URL + reverse("web:membership"),
+        "membership_url": membership_url,
     }
     subject = render_to_string(f"membership/email/{kind}_subject.txt", context).strip()
     body = render_to_string(f"membership/email/{kind}.txt", context)
@@ -218,7 +219,7 @@ def send_notice(membership: Membership, *, kind: NoticeKind, key: str, now: date
     return True
 
 
-def send_due_notices(*, now: datetime) -> dict[str, int]:
+def send_due_notices(*, membership_url: str, now: datetime) -> dict[str, int]:
     """One reminder pass (`newsstand members remind`): the trial-ending emails now due and any payment-failed
     email not sent yet (the webhook sends those at once; this catches a send that failed)."""
     sent = {NoticeKind.TRIAL_ENDING.value: 0, NoticeKind.PAYMENT_FAILED.value: 0}
@@ -227,23 +228,29 @@ def send_due_notices(*, now: datetime) -> dict[str, int]:
     due += [(NoticeKind.PAYMENT_FAILED, notify_payment_failed, m) for m in selectors.payment_failures_unnotified()]
     for kind, notify, membership in due:
         try:
-            sent[kind] += notify(membership, now=now)
+            sent[kind] += notify(membership, membership_url=membership_url, now=now)
         except (smtplib.SMTPException, OSError) as exc:  # the mail server is down: the next pass retries
             log.warning("%s email to member %s not sent: %s", kind, membership.pk, exc)
     return sent
 
 
-def notify_trial_ending(membership: Membership, *, now: datetime) -> bool:
+def notify_trial_ending(membership: Membership, *, membership_url: str, now: datetime) -> bool:
     # Keyed by the trial's end: a trial extended by staff earns a fresh reminder before its new end.
     key = membership.trial_ends_at.isoformat() if membership.trial_ends_at else ""
-    return send_notice(membership, kind=NoticeKind.TRIAL_ENDING, key=key, now=now)
+    return send_notice(membership, kind=NoticeKind.TRIAL_ENDING, key=key, membership_url=membership_url, now=now)
 
 
-def notify_payment_failed(membership: Membership, *, now: datetime) -> bool:
+def notify_payment_failed(membership: Membership, *, membership_url: str, now: datetime) -> bool:
     # Keyed by the invoice: the provider's retries of one invoice make one email.
     if not membership.failed_invoice or membership.status != Status.PAST_DUE:
         return False
-    return send_notice(membership, kind=NoticeKind.PAYMENT_FAILED, key=membership.failed_invoice, now=now)
+    return send_notice(
+        membership,
+        kind=NoticeKind.PAYMENT_FAILED,
+        key=membership.failed_invoice,
+        membership_url=membership_url,
+        now=now,
+    )
 
 
 def _locked(membership: Membership) -> Membership:

@@ -45,11 +45,6 @@ class Story(models.Model):
     def __str__(self) -> str:
         return self.headline
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("web:story", kwargs={"pk": self.pk})
-
 
 ENTITY_LENGTH = 200  # longer names are cut to this in the index (entity names are a few words)
 

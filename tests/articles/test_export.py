@@ -13,6 +13,7 @@ from newsstand.articles import selectors
 from newsstand.articles.models import Article, ArticleFeed
 from newsstand.core import clock
 from newsstand.sources import services
+from newsstand.web.templatetags.links import page_url
 
 NOW = clock.now().replace(hour=12, minute=0, second=0, microsecond=0)  # today at noon: no fixed day
 KEYS = {
@@ -93,7 +94,7 @@ def test_export_articles_jsonl_shape():
     assert first["page_path"] == f"/articles/{articles[0].pk}/"
     assert (first["story_id"], first["duplicate_of"]) == (None, None)
     assert rows[1]["feed_urls"] == ["https://feeds.npr.org/1007/rss.xml"]
-    assert [row["page_path"] for row in rows] == [article.get_absolute_url() for article in articles]
+    assert [row["page_path"] for row in rows] == [page_url(article) for article in articles]
 
 
 @pytest.mark.django_db

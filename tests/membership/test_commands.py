@@ -85,8 +85,9 @@ def test_list_shows_the_state_now(member, user_factory):
     assert "reader@example.com" in table and table.strip().endswith("2 memberships")
 
 
-def test_remind_sends_what_is_due(member):
+def test_remind_sends_what_is_due(member, settings):
     Membership.objects.filter(user=member).update(trial_ends_at=datetime.now(UTC) + timedelta(days=1))
     assert command_output("members", "remind").strip() == "trial_ending: 1 sent, payment_failed: 0 sent"
     assert command_output("members", "remind").strip() == "trial_ending: 0 sent, payment_failed: 0 sent"
     assert len(mail.outbox) == 1
+    assert f"{settings.SITE_URL}/membership/" in mail.outbox[0].body  # the command links the web's membership page

@@ -14,6 +14,7 @@ from tests.membership.conftest import make_user
 
 NOW = clock.now().replace(hour=12, minute=0, second=0, microsecond=0)  # today at noon: no fixed day
 DAY = timedelta(days=1)
+MEMBERSHIP_URL = "http://127.0.0.1:8000/membership/"  # where the emails send the member (built by the caller)
 
 
 def test_a_new_user_starts_a_trial(db, settings):
@@ -103,6 +104,10 @@ def test_end_of_day_is_inclusive():
 # -- notices ------------------------------------------------------------------------------------------------------
 
 
+def send_due_notices(*, now: datetime) -> dict[str, int]:
+    return services.send_due_notices(membership_url=MEMBERSHIP_URL, now=now)
+
+
 def _trial_ending_in(user, delta: timedelta, now: datetime) -> Membership:
     Membership.objects.filter(user=user).update(trial_ends_at=now + delta)
     return Membership.objects.get(user=user)
@@ -112,13 +117,13 @@ def test_the_trial_reminder_goes_once_in_its_window(member, settings):
     settings.MEMBERSHIP_TRIAL_REMINDER_DAYS = 3
     now = datetime.now(UTC)
     _trial_ending_in(member, 5 * DAY, now)
-    assert services.send_due_notices(now=now) == {"trial_ending": 0, "payment_failed": 0}
-    assert services.send_due_notices(now=now + 2 * DAY + timedelta(hours=1))["trial_ending"] == 1
+    assert send_due_notices(now=now) == {"trial_ending": 0, "payment_failed": 0}
+    assert send_due_notices(now=now + 2 * DAY + timedelta(hours=1))["trial_ending"] == 1
     [message] = mail.outbox
     assert message.to == [member.email]
     assert "trial ends in 3 days" in message.subject
-    assert "http://127.0.0.1:8000/membership/" in message.body
-    assert services.send_due_notices(now=now + 3 * DAY)["trial_ending"] == 0
+    assert MEMBERSHIP_URL in message.body
+    assert send_due_notices(now=now + 3 * DAY)["trial_ending"] == 0
     assert len(mail.outbox) == 1
     assert Notice.objects.get().kind == NoticeKind.TRIAL_ENDING
 
@@ -127,9 +132,9 @@ def test_an_extended_trial_gets_a_new_reminder(member, settings):
     settings.MEMBERSHIP_TRIAL_REMINDER_DAYS = 3
     now = datetime.now(UTC)
     _trial_ending_in(member, 2 * DAY, now)
-    services.send_due_notices(now=now)
+    send_due_notices(now=now)
     _trial_ending_in(member, 2 * DAY + timedelta(hours=5), now)
-    services.send_due_notices(now=now)
+    send_due_notices(now=now)
     assert len(mail.outbox) == 2
 
 
@@ -139,7 +144,7 @@ def test_no_reminder_for_a_member_who_subscribed_or_whose_trial_is_over(member, 
     services.grant(member, until=now + 30 * DAY, now=now)
     lapsed = user_factory("lapsed@example.com")
     _trial_ending_in(lapsed, -DAY, now)
-    assert services.send_due_notices(now=now)["trial_ending"] == 0
+    assert send_due_notices(now=now)["trial_ending"] == 0
     assert mail.outbox == []
 
 
@@ -147,17 +152,17 @@ def test_a_failed_send_is_retried_by_the_next_pass(member, settings):
     now = datetime.now(UTC)
     _trial_ending_in(member, DAY, now)
     settings.EMAIL_BACKEND = "testkit.mail.FailingBackend"
-    assert services.send_due_notices(now=now)["trial_ending"] == 0
+    assert send_due_notices(now=now)["trial_ending"] == 0
     assert not Notice.objects.exists()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert services.send_due_notices(now=now)["trial_ending"] == 1
+    assert send_due_notices(now=now)["trial_ending"] == 1
 
 
 def test_a_payment_failure_missed_by_the_webhook_is_emailed_by_the_pass(member):
     now = datetime.now(UTC)
     Membership.objects.filter(user=member).update(status=Status.PAST_DUE, past_due_since=now, failed_invoice="in_9")
-    assert services.send_due_notices(now=now)["payment_failed"] == 1
-    assert services.send_due_notices(now=now)["payment_failed"] == 0
+    assert send_due_notices(now=now)["payment_failed"] == 1
+    assert send_due_notices(now=now)["payment_failed"] == 0
     assert [m.subject for m in mail.outbox] == ["Your Newsstand payment did not go through"]
 
 

@@ -189,7 +189,7 @@ def test_an_older_event_arriving_late_changes_nothing(client, fake_stripe, subsc
     assert row.past_due_since is None
 
 
-def test_payment_failed_makes_past_due_and_emails_once(client, fake_stripe, subscribed, member):
+def test_payment_failed_makes_past_due_and_emails_once(client, fake_stripe, subscribed, member, settings):
     invoice = {"id": "in_failed_1", "object": "invoice", "customer": subscribed["customer"]}
     invoice["subscription"] = subscribed["id"]
     event = fake_stripe.event("invoice.payment_failed", invoice)
@@ -200,6 +200,7 @@ def test_payment_failed_makes_past_due_and_emails_once(client, fake_stripe, subs
     [message] = mail.outbox
     assert message.to == ["reader@example.com"]
     assert "payment did not go through" in message.subject
+    assert f"{settings.SITE_URL}/membership/" in message.body  # the web's membership page, linked by the webhook's view
     post_event(client, fake_stripe, event)  # delivered twice
     post_event(client, fake_stripe, fake_stripe.event("invoice.payment_failed", invoice))  # Stripe's retry, new event
     assert len(mail.outbox) == 1

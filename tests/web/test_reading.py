@@ -15,6 +15,7 @@ from newsstand.editorial.models import Pick
 from newsstand.reading import services
 from newsstand.reading.models import Follow, HistoryEntry, SavedArticle
 from newsstand.web.image_urls import proxy_url
+from newsstand.web.templatetags.links import page_url
 from tests.web.rows import make_article, make_publisher, make_story
 
 pytestmark = pytest.mark.django_db
@@ -395,8 +396,8 @@ def test_our_picks_made_in_the_admin_show_on_the_home(client, publisher):
 
     picks = section_of(client.get("/").content.decode(), "our-picks")
     assert re.findall(r'class="pick-headline"><a href="([^"]+)">([^<]*)</a>', picks) == [
-        (story.get_absolute_url(), "The whole event"),
-        (article.get_absolute_url(), "A fine read"),
+        (page_url(story), "The whole event"),
+        (page_url(article), "A fine read"),
     ]
     # The image through the site's proxy (newsstand.images), never the publisher's own address.
     assert "Worth your time" in picks and f'src="{proxy_url("https://img.example.com/p.jpg", 160)}"' in picks

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from newsstand.core import clock
 from newsstand.search import services
+from newsstand.web.templatetags.links import page_url
 from tests.web.rows import make_article, make_publisher
 
 URL = reverse("web:search")
@@ -37,7 +38,7 @@ def test_results_show_headline_publisher_section_date_and_highlighted_snippet(cl
     )  # fmt: skip
     html = client.get(URL, {"q": "tidal"}).content.decode()
     assert "1 result for “tidal”" in html
-    assert f'href="{article.get_absolute_url()}">Tidal power station opens</a>' in html
+    assert f'href="{page_url(article)}">Tidal power station opens</a>' in html
     assert "The Daily Example" in html and ">Science</a>" in html
     assert f'datetime="{article.published_at.isoformat()}"' in html
     assert "The first <mark>tidal</mark> lagoon" in html
@@ -78,7 +79,7 @@ def test_filters_publisher_section_and_dates(client, publisher):
     day = (now - timedelta(days=2)).date().isoformat()
     params = {"q": "bridge", "publisher": "daily-example", "section": "Politics", "from": day, "to": day}
     html = client.get(URL, params).content.decode()
-    assert "1 result for" in html and f'href="{mine.get_absolute_url()}"' in html
+    assert "1 result for" in html and f'href="{page_url(mine)}"' in html
     assert '<option value="daily-example" selected>' in html and '<option value="Politics" selected>' in html
     assert f'value="{day}"' in html
 

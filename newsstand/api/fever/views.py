@@ -208,7 +208,7 @@ def _items(user: User, request: HttpRequest, now: datetime) -> dict:
             "html": content.entry_html(
                 entry.article,
                 paywall.decide(reader, entry.article, now),
-                page_url=request.build_absolute_uri(entry.article.get_absolute_url()),
+                page_url=request.build_absolute_uri(content.article_path(entry.article)),
             ),
             "url": entry.article.url,
             "is_saved": int(entry.starred),

@@ -42,7 +42,7 @@ def content_html(entry: Entry, context: Context) -> str:
     """The HTML this reader may see of the entry (api.content: the paywall's cut, as every API gives it)."""
     article = entry.article
     decision = paywall.decide(context.reader, article, context.now)
-    return content.entry_html(article, decision, page_url=context.absolute(article.get_absolute_url()))
+    return content.entry_html(article, decision, page_url=context.absolute(content.article_path(article)))
 
 
 def states(entry: Entry) -> list[str]:
@@ -70,7 +70,7 @@ def item(entry: Entry, context: Context) -> dict:
     """One item of stream/contents and stream/items/contents."""
     article = entry.article
     label = _label(entry, context)
-    link = article.url or context.absolute(article.get_absolute_url())
+    link = article.url or context.absolute(content.article_path(article))
     return {
         "id": ids.long_id(article.pk),
         "crawlTimeMsec": ids.msec(article.first_seen_at),
@@ -149,7 +149,7 @@ def atom(
         _atom(element, "title", escape(article.title, quote=False), type="html")
         _atom(element, "published", article.published_at.isoformat())
         _atom(element, "updated", article.updated_at.isoformat())
-        _atom(element, "link", rel="alternate", href=article.url or context.absolute(article.get_absolute_url()))
+        _atom(element, "link", rel="alternate", href=article.url or context.absolute(content.article_path(article)))
         _atom(element, "content", content_html(entry, context), type="html")
         if article.author:
             _atom(_atom(element, "author"), "name", article.author)

@@ -368,7 +368,7 @@ class _Shaper:
         return self._feeds[feed_id]
 
     def page_url(self, article: Article) -> str:
-        return self.request.build_absolute_uri(article.get_absolute_url())
+        return self.request.build_absolute_uri(content.article_path(article))
 
     def entry(self, item: selectors.Entry) -> dict[str, Any]:
         return shapes.entry(

@@ -276,8 +276,9 @@ class StripeProvider:
 
     # -- webhooks ---------------------------------------------------------------------------------------------
 
-    def process_webhook(self, payload: bytes, signature: str, *, now: datetime) -> str:
-        """Verify and apply one webhook delivery; returns what was done (for the log and the response).
+    def process_webhook(self, payload: bytes, signature: str, *, membership_url: str, now: datetime) -> str:
+        """Verify and apply one webhook delivery; returns what was done (for the log and the response). A failed
+        payment emails the member a link to `membership_url` (the membership page's absolute address).
 
         Raises SignatureError (answer 400) and UnknownCustomer (answer 409, Stripe retries)."""
         verify_signature(payload, signature, secret=self.webhook_secret, now=now, tolerance=self.tolerance)
@@ -307,7 +308,8 @@ class StripeProvider:
                 outcome = "applied" if applied else "stale"
             services.note_event_outcome(provider=PROVIDER, event_id=event_id, outcome=outcome)
         if applied is not None and kind == "invoice.payment_failed":
-            services.notify_payment_failed(applied, now=now)  # after commit; the reminder pass retries a failure
+            # After commit; the reminder pass retries a failure.
+            services.notify_payment_failed(applied, membership_url=membership_url, now=now)
         log.info("stripe %s %s: %s", kind, event_id, outcome)
         return outcome
 

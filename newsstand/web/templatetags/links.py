@@ -1,6 +1,7 @@
-"""Links to the site's pages for templates, cheap enough for long lists: `{{ article.pk|article_url }}`.
+"""Links to the site's pages, cheap enough for long lists: `{{ article.pk|article_url }}` in templates, `page_url`
+for views and the admin. The domain apps never build these: the addresses are the web app's.
 
-`{% url %}` and `get_absolute_url()` call `reverse()`, which matches the route again and quotes the whole URL on
+`{% url %}` and `reverse()` match the route again and quotes the whole URL on
 every call (~20 µs); a home page makes ~180 links. Here each route is reversed once per process (and script
 prefix) with a placeholder, and a link is that text with the value put in, quoted exactly as `reverse()` quotes
 it. tests/web/test_links.py holds every filter to `reverse()`'s output.
@@ -14,6 +15,10 @@ from urllib.parse import quote
 from django import template
 from django.urls import get_script_prefix, reverse
 from django.utils.http import RFC3986_SUBDELIMS
+
+from newsstand.articles.models import Article
+from newsstand.editorial.models import Pick
+from newsstand.stories.models import Story
 
 register = template.Library()
 
@@ -45,6 +50,15 @@ FILTERS = {
 }
 for _name, _route in FILTERS.items():
     register.filter(_name, partial(link, _route))
+
+
+@register.filter
+def page_url(target: Article | Story | Pick) -> str:
+    """`{{ pick|page_url }}`: an article's or a story's page, or the page of what an editor's pick points at (from
+    its ids: no query)."""
+    if isinstance(target, Pick):
+        return link("web:article", target.article_id) if target.article_id else link("web:story", target.story_id)
+    return link("web:story" if isinstance(target, Story) else "web:article", target.pk)
 
 
 @register.simple_tag

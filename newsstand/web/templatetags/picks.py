@@ -13,12 +13,15 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from newsstand.articles.models import Article
 from newsstand.core import clock
 from newsstand.editorial import selectors as editorial
 from newsstand.stories import selectors as stories
+from newsstand.stories.models import Story
 from newsstand.web import page_generation
 from newsstand.web.caching import ANONYMOUS_MAX_AGE
 from newsstand.web.templatetags.formatting import http_url
+from newsstand.web.templatetags.links import page_url
 
 register = template.Library()
 
@@ -40,7 +43,7 @@ def pick_link(item: object) -> PickLink | None:
 
     A pick may carry its own title (an editor's headline); otherwise the target's headline stands."""
     target = getattr(item, "article", None) or getattr(item, "story", None) or item
-    url = target.get_absolute_url() if hasattr(target, "get_absolute_url") else http_url(getattr(item, "url", ""))
+    url = page_url(target) if isinstance(target, Article | Story) else http_url(getattr(item, "url", ""))
     title = getattr(item, "title", "") or getattr(target, "title", "") or getattr(target, "headline", "")
     if not url or not title:
         return None

@@ -17,6 +17,7 @@ from newsstand.articles.models import Article
 from newsstand.core import clock
 from newsstand.editorial import permissions, services
 from newsstand.stories.models import Story
+from newsstand.web.templatetags.links import page_url
 
 
 @require_POST
@@ -45,4 +46,4 @@ def _pick(request: HttpRequest, *, article: Article | None = None, story: Story 
     else:
         services.remove_pick(article=article, story=story, now=clock.now())
         messages.success(request, "Taken off Our Picks.")
-    return HttpResponseRedirect(target.get_absolute_url(), status=303)
+    return HttpResponseRedirect(page_url(target), status=303)

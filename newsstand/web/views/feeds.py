@@ -20,6 +20,7 @@ from newsstand.articles.models import Article
 from newsstand.core import clock
 from newsstand.stories import selectors as stories
 from newsstand.web import teasers
+from newsstand.web.templatetags.links import page_url
 
 TOP_ITEMS = 20
 SECTION_ITEMS = 30
@@ -80,7 +81,7 @@ class TopStoriesFeed(TeaserFeed):
         items = []
         for story in found:
             teaser = teasers.story_teaser(story)
-            url = story.get_absolute_url()
+            url = page_url(story)
             items.append(
                 FeedItem(
                     title=teaser.headline,
@@ -134,7 +135,7 @@ def _article_item(article: Article) -> FeedItem:
     return FeedItem(
         title=teaser.headline,
         description=teaser.description,
-        link=article.get_absolute_url(),
+        link=page_url(article),
         author=teaser.publisher,
         published=teaser.published,
         updated=teaser.modified,

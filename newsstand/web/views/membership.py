@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -95,7 +96,12 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
     except BillingUnavailable:
         return JsonResponse({"error": "Stripe billing is not configured here"}, status=404)
     try:
-        outcome = provider.process_webhook(request.body, request.headers.get("Stripe-Signature", ""), now=clock.now())
+        outcome = provider.process_webhook(
+            request.body,
+            request.headers.get("Stripe-Signature", ""),
+            membership_url=settings.SITE_URL + reverse("web:membership"),
+            now=clock.now(),
+        )
     except SignatureError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
     except UnknownCustomer as exc:

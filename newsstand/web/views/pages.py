@@ -23,6 +23,7 @@ from newsstand.stories.models import Story
 from newsstand.web import caching, personal, visibility
 from newsstand.web import paywall as web_paywall
 from newsstand.web.member_pages import MadeForEachReader, shared_with_members
+from newsstand.web.templatetags.links import page_url
 from newsstand.web.templatetags.navigation import SECTIONS_CACHE_KEY, SECTIONS_CACHE_SECONDS
 
 PAGE_SIZE = 30
@@ -175,7 +176,7 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
     """Full coverage: who covered the event, when and how. A merged story's address moves for good to the survivor."""
     found = stories.story_detail(pk)
     if found.pk != pk:
-        return HttpResponsePermanentRedirect(found.get_absolute_url())
+        return HttpResponsePermanentRedirect(page_url(found))
     articles = stories.story_articles(found)
     coverage = stories.coverage_by_publisher(articles)
     decision = paywall.decide(personal.reader_of(request), None, clock.now())

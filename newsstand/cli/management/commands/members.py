@@ -17,8 +17,10 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from newsstand.accounts import app_passwords
 from newsstand.accounts.models import User
@@ -122,8 +124,9 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(rows)} membership{'s' if len(rows) != 1 else ''}")
 
     def _remind(self, *, every: float, **options) -> None:
+        membership_url = settings.SITE_URL + reverse("web:membership")
         while True:
-            sent = services.send_due_notices(now=clock.now())
+            sent = services.send_due_notices(membership_url=membership_url, now=clock.now())
             if any(sent.values()) or not every:
                 self.stdout.write(", ".join(f"{kind}: {count} sent" for kind, count in sent.items()))
             if not every:
