@@ -366,10 +366,10 @@ def _page_metadata(tree: HtmlElement, head: _Head) -> Document:
 
 # Containers whose own text, mixed with blocks or line breaks, trafilatura splits at every inline element, losing
 # the space after a link ("MacBook Pro</a> was" becomes "MacBook Prowas").
-_LOOSE_TEXT = (
-    "//*[self::div or self::span or self::section or self::article or self::main or self::font or self::center]"
-    "[text()[normalize-space()]]"
+_LOOSE_TEXT = etree.XPath(
+    "(//div|//span|//section|//article|//main|//font|//center)"  # a union of paths: twice as fast as //*[self::…]
     "[br or div or p or h2 or h3 or h4 or ul or ol or table or blockquote]"
+    "[text()[normalize-space()]]"
     "[not(ancestor::p or ancestor::li or ancestor::a or ancestor::h1 or ancestor::h2 or ancestor::h3"
     " or ancestor::pre or ancestor::table)]"
 )
@@ -382,7 +382,7 @@ _FLOW = frozenset({
 def _wrap_loose_text(tree: HtmlElement) -> None:
     """Text that sits loose in a container among blocks and `<br><br>` breaks becomes paragraphs (as readability
     does), so that the extractor reads each run of text and inline elements as one paragraph."""
-    for container in tree.xpath(_LOOSE_TEXT):
+    for container in _LOOSE_TEXT(tree):
         if next(container.iterancestors("p"), None) is not None:  # an outer container wrapped it in a paragraph
             continue
         nodes: list[str | etree._Element] = [container.text or ""]
