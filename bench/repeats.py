@@ -4,7 +4,7 @@ Data: the article-extraction benchmark's pages (the format `bench.extraction` re
 /work/shared/data/pages). Each page goes through the crawler's path for a feed that carries only a link: extract,
 merge into an entry that has no summary of its own (so the page's description is the standfirst), sanitise.
 "Without" is that entry sanitised field by field (`sanitize_html`) with no repeats step; "with" is
-`cpu.extract_and_sanitize`, what the crawler stores.
+`cpu.extract_and_clean`, what the crawler stores.
 
 The counts come from detectors written apart from the rules (looser, so that they also show what the rules leave):
 - headline: a body heading with 3+ words, 80 % of them the title's;
@@ -30,7 +30,7 @@ from newsstand.core import html
 from newsstand.ingest import cpu
 from newsstand.ingest.stages import enrich, extract, sanitize
 from newsstand.ingest.stages.repeats import Shown, drop_repeats
-from newsstand.ingest.types import Entry
+from newsstand.ingest.types import CleanEntry, DraftEntry
 
 KINDS = ("headline", "lead image", "standfirst")
 _WORD = re.compile(r"\w+")
@@ -78,10 +78,10 @@ def repeats(page: Page) -> set[str]:
     return found
 
 
-def _entry(page_html: bytes, url: str) -> tuple[Entry, Entry] | None:
+def _entry(page_html: bytes, url: str) -> tuple[DraftEntry, CleanEntry] | None:
     """The page as stored without and with the repeats step, or None when nothing can be extracted."""
-    blank = Entry(
-        identity="", url=url, guid="", title="", summary_html="", body_html="", text="", author="", categories=[],
+    blank = DraftEntry(
+        identity="", url=url, guid="", title="", summary_html="", body_html="", author="", categories=[],
         published_at=None, needs_page=True,
     )  # fmt: skip
     try:
@@ -94,10 +94,10 @@ def _entry(page_html: bytes, url: str) -> tuple[Entry, Entry] | None:
         summary_html=sanitize.sanitize_html(merged.summary_html, base_url=url),
         body_html=sanitize.sanitize_html(merged.body_html, base_url=url),
     )
-    return without, cpu.extract_and_sanitize(blank, page_html, page_url=url)
+    return without, cpu.extract_and_clean(blank, page_html, page_url=url)
 
 
-def _shown(entry: Entry) -> Page:
+def _shown(entry: DraftEntry | CleanEntry) -> Page:
     return Page(entry.title, html.plain_text(entry.summary_html), entry.lead_image_url, entry.body_html)
 
 
@@ -119,7 +119,7 @@ def run(pages: list[tuple[str, bytes, str, str]]) -> dict[str, object]:
     return {"articles": articles, "counts": counts, "step_us": statistics.median(cost) * 1e6 if cost else 0.0}
 
 
-def _step_cost(entry: Entry) -> float:
+def _step_cost(entry: DraftEntry) -> float:
     shown = Shown(
         entry.title, entry.summary_html, entry.body_html, entry.lead_image_url,
         html.plain_text(entry.lead_image_caption), html.plain_text(entry.lead_image_credit),

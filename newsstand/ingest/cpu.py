@@ -1,4 +1,5 @@
-"""The CPU-bound stages, as the worker processes run them: parse → normalize, extract, sanitize.
+"""The CPU-bound stages, as the worker processes run them: parse → normalize, then (for the entries the filter
+kept) extract, sanitize → enrich.
 
 The crawler's event loop only fetches and coordinates; these functions run in a process pool (one process per
 core) so that parsing and extraction use every core and never block fetching. They take and return the plain
@@ -17,10 +18,10 @@ from newsstand.articles import identity
 from newsstand.core import urls
 from newsstand.core.errors import NewsstandError
 from newsstand.ingest.stages import enrich, normalize, parse, sanitize
-from newsstand.ingest.types import Entry, FeedMeta
+from newsstand.ingest.types import CleanEntry, DraftEntry, FeedMeta
 
 
-def entry_source_hash(entry: Entry) -> str:
+def entry_source_hash(entry: DraftEntry) -> str:
     return identity.source_hash(
         entry.url,
         entry.title,
@@ -35,8 +36,9 @@ def entry_source_hash(entry: Entry) -> str:
 
 def parse_and_normalize(
     body: bytes, *, url: str, content_type: str, feed_url: str, full_text_mode: str, now: datetime
-) -> tuple[FeedMeta, list[Entry]]:
-    """Feed bytes → normalised entries with their source hash. Raises ParseError for what is not a feed."""
+) -> tuple[FeedMeta, list[DraftEntry]]:
+    """Feed bytes → draft entries with their source hash (what the filter compares). Raises ParseError for what
+    is not a feed. No HTML is cleaned here: most entries of a changed feed are known, and the filter drops them."""
     parsed = parse.parse_feed(body, url=url, content_type=content_type)
     entries = normalize.normalize_entries(
         parsed, feed_url=feed_url, base_url=url, full_text_mode=full_text_mode, now=now
@@ -55,32 +57,27 @@ def parse_and_normalize(
     return meta, entries
 
 
-def parse_normalize_sanitize(
-    body: bytes, *, url: str, content_type: str, feed_url: str, full_text_mode: str, now: datetime
-) -> tuple[FeedMeta, list[Entry]]:
-    """One worker round trip per feed: the crawler process, which also fetches and writes, is the scarce one."""
-    meta, entries = parse_and_normalize(
-        body, url=url, content_type=content_type, feed_url=feed_url, full_text_mode=full_text_mode, now=now
-    )
-    return meta, sanitize_entries(entries, base_url=url)
-
-
-def sanitize_entries(entries: list[Entry], *, base_url: str) -> list[Entry]:
-    return [sanitize.sanitize_entry(e, base_url=e.url or base_url) for e in entries]
-
-
-def extract_and_sanitize(entry: Entry, page: bytes, *, page_url: str) -> Entry:
-    """Merge the article page's full text into the entry; on a page we cannot read, keep the summary and say why."""
+def extract(entry: DraftEntry, page: bytes, *, page_url: str) -> DraftEntry:
+    """The article page's full text merged into the draft; on a page we cannot read, the summary kept and why."""
     # Imported here: trafilatura takes ~1 s to import, which a feed-only crawl's workers never need to pay.
-    from newsstand.ingest.stages import extract
+    from newsstand.ingest.stages import extract as extract_stage
 
     try:
-        extracted = extract.extract_page(page, url=page_url)
+        extracted = extract_stage.extract_page(page, url=page_url)
     except NewsstandError as exc:
-        entry = replace(entry, extraction_error=str(exc) or exc.code)
-    else:
-        entry = enrich.merge_extracted(entry, extracted)
-    return sanitize.sanitize_entry(entry, base_url=page_url)
+        return replace(entry, extraction_error=str(exc) or exc.code)
+    return enrich.merge_extracted(entry, extracted)
+
+
+def clean(entries: list[tuple[DraftEntry, str]]) -> list[CleanEntry]:
+    """sanitize → enrich, each entry once, against its base URL (its page's URL, or its own, or the feed's): one
+    worker round trip for all of a feed's new and changed entries."""
+    return [enrich.derive(sanitize.sanitize_entry(entry, base_url=base_url)) for entry, base_url in entries]
+
+
+def extract_and_clean(entry: DraftEntry, page: bytes, *, page_url: str) -> CleanEntry:
+    """extract → sanitize → enrich for one paged entry in one worker round trip (the page is the heavy part)."""
+    return clean([(extract(entry, page, page_url=page_url), page_url)])[0]
 
 
 def watch_parent(crawler_pid: int) -> None:

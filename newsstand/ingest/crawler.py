@@ -2,7 +2,7 @@
 
 One asyncio event loop does the I/O (httpx), a process pool (one process per core) does parsing, extraction
 and sanitising, and a single thread owns the database connection so writes never contend inside a process.
-Several crawler processes, on one machine or many, cooperate through feed leases (ingest.stages.schedule).
+Several crawler processes, on one machine or many, cooperate through feed leases (ingest.stages.claim).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from django.db import close_old_connections, connection
 from newsstand import conf
 from newsstand.core import clock
 from newsstand.ingest import cpu, pipeline
-from newsstand.ingest.stages import schedule, store
+from newsstand.ingest.stages import claim
 from newsstand.ingest.stages.fetch import Fetcher
 from newsstand.ingest.types import FeedJob
 from newsstand.ingest.writer import BatchWriter
@@ -76,7 +76,7 @@ class Crawler:
         self,
         *,
         batch: int | None = None,
-        lease: timedelta = schedule.DEFAULT_LEASE,
+        lease: timedelta = claim.DEFAULT_LEASE,
         workers: int | None = None,
         fetcher_factory: Callable[[], Fetcher] = Fetcher,
         on_feed: Callable[[pipeline.FeedReport], None] | None = None,
@@ -94,7 +94,7 @@ class Crawler:
         self._pool: Executor | None = None
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsstand-db")
         self._stopping = asyncio.Event()
-        self._writer = BatchWriter(self.db_run)
+        self._writer = BatchWriter(self.db_run, pipeline.store_batch)
         # Pages fetched but not yet extracted: enough to keep every worker busy, few enough to bound memory.
         self._pages = asyncio.Semaphore(16 * self.workers)
 
@@ -138,7 +138,7 @@ class Crawler:
                     capacity = self.batch - len(inflight)
                     if capacity > self.batch // 2:
                         jobs = await self.db_run(
-                            schedule.claim_due_feeds,
+                            claim.claim_due_feeds,
                             owner=self.owner, now=clock.now(), limit=capacity, lease=self.lease,
                             all_active=all_active, exclude=processed if once else (),
                         )  # fmt: skip
@@ -166,7 +166,7 @@ class Crawler:
         return self.totals
 
     async def _idle(self) -> None:
-        next_due = await self.db_run(schedule.next_due_at)
+        next_due = await self.db_run(claim.next_due_at)
         wait = IDLE_POLL_SECONDS
         if next_due is not None:
             wait = min(wait, max(0.5, (next_due - clock.now()).total_seconds()))
@@ -182,18 +182,8 @@ class Crawler:
             )
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # noqa: BLE001 — the per-feed boundary: record loudly, keep crawling.
-            log.exception("feed %s (%s) failed unexpectedly", job.feed_id, job.url)
-            message = f"internal error: {type(exc).__name__}: {exc}"
-            await self.db_run(
-                store.record_failure,
-                job=job,
-                code="internal",
-                message=message,
-                status=None,
-                retry_after=None,
-                now=clock.now(),
-            )
+        except Exception:  # noqa: BLE001 — even recording the failure failed (the database is away): keep crawling
+            log.exception("feed %s (%s) failed, and so did recording it", job.feed_id, job.url)
             report = pipeline.FeedReport(job.feed_id, "internal")
         self.totals.add(report)
         if self.on_feed:

@@ -1,6 +1,7 @@
 """The typed values that flow between pipeline stages (see ingest/pipeline.py for the order).
 
-They are plain, picklable dataclasses: parse, normalize, extract and sanitize run in worker processes.
+They are plain, picklable dataclasses: parse, normalize, extract, sanitize and enrich run in worker processes.
+Untrusted HTML travels in a DraftEntry; only the sanitize stage turns one into a CleanEntry, whose HTML is CleanHtml.
 """
 
 from __future__ import annotations
@@ -8,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from newsstand.core.html import CleanHtml
+
 
 @dataclass(frozen=True, slots=True)
 class FeedJob:
-    """A claimed feed, as the schedule stage hands it to fetch."""
+    """A claimed feed, as the claim stage hands it to fetch."""
 
     feed_id: int
     url: str
@@ -89,8 +92,8 @@ class ParsedFeed:
 
 
 @dataclass(slots=True)
-class Entry:
-    """A normalised entry ready to store: absolute URLs, aware UTC dates, sanitised HTML, an identity."""
+class _EntryFields:
+    """What a draft and a clean entry both carry: absolute URLs, aware UTC dates, an identity."""
 
     identity: str
     url: str
@@ -98,7 +101,6 @@ class Entry:
     title: str
     summary_html: str
     body_html: str
-    text: str
     author: str
     categories: list[str]
     published_at: datetime | None
@@ -108,11 +110,46 @@ class Entry:
     language: str = ""
     canonical_url: str = ""
     full_text: bool = False
-    needs_page: bool = False  # the extract stage should fetch the article page
     extraction_error: str = ""
+    source_hash: str = ""  # the entry as the feed gave it; the filter stage skips entries whose hash is stored
+
+
+@dataclass(slots=True)
+class DraftEntry(_EntryFields):
+    """An entry as normalize makes it and the article page may fill it, its HTML as the publisher sent it:
+    untrusted. Nothing renders or stores a draft; the sanitize stage makes a CleanEntry of it."""
+
+    needs_page: bool = False  # the extract stage should fetch the article page
+
+
+@dataclass(slots=True)
+class CleanEntry(_EntryFields):
+    """An entry ready to store, made by the sanitize stage only: its HTML is CleanHtml, its title, author and
+    caption plain text, its URLs http(s); then given by enrich what store keeps beside the HTML."""
+
+    summary_html: CleanHtml
+    body_html: CleanHtml
+    text: str = ""
     word_count: int = 0
     content_hash: str = ""
-    source_hash: str = ""  # the entry as the feed gave it; the filter stage skips entries whose hash is stored
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """An article already stored under an entry's identity, as the filter and store stages compare with it."""
+
+    article_id: int
+    source_hash: str  # "" when its last extraction failed: the entry is worked again
+    content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFailure:
+    """Why a feed's fetch came to nothing, as it is recorded on the feed."""
+
+    code: str  # fetch's error codes, "parse", or "internal"
+    message: str
+    status: int | None = None
 
 
 @dataclass(slots=True)

@@ -1,7 +1,12 @@
 """Story assignment: the writes. Features are computed, articles placed by the engine, Story rows kept in step.
 
-    assign_articles(article_ids=[...], now=...)   # after the store stage commits (stories.tasks)
+    assign_waiting(article_ids=[...], now=...)    # after the store stage commits (stories.tasks)
+    assign_articles(article_ids=[...], now=...)   # one batch, as both of these run it
     recluster(since=..., until=...)               # rebuild a period in publication order
+
+Articles are placed in publication order, then by identity (never by id, which is the order rows happened to be
+stored in), and a task places every article still waiting for a story, not only its own: so the stories made do
+not depend on which feeds the crawler stored together, in which order, or on which task ran first.
 
 One transaction per batch, under a lock on the ClusteringState row (`select_for_update`; on SQLite the write
 transaction serialises), so two workers never place articles against a stale picture. Each process keeps its
@@ -20,6 +25,7 @@ from datetime import datetime, timedelta
 from itertools import count
 
 from django.db import transaction
+from django.db.models import Q
 
 from newsstand.articles.models import Article
 from newsstand.core import clock, html
@@ -114,6 +120,25 @@ def _window_for(low: datetime, high: datetime, version: int, params: Params) -> 
     return window
 
 
+def assign_waiting(*, article_ids: list[int], now: datetime, params: Params = DEFAULT_PARAMS) -> AssignResult:
+    """These articles (new or changed) and every public article still waiting for a story (stored by a write whose
+    task has not run yet, or whose task was lost), in publication order then identity, a batch per transaction.
+    The tasks queued after those writes then find their articles placed, and leave them."""
+    waiting = Article.objects.filter(Q(id__in=article_ids) | Q(story__isnull=True, private=False))
+    ids = list(waiting.order_by("published_at", "identity").values_list("id", flat=True))
+    total = AssignResult()
+    for start in range(0, len(ids), BATCH):
+        done = assign_articles(article_ids=ids[start : start + BATCH], now=now, params=params)
+        total.assigned += done.assigned
+        total.unchanged += done.unchanged
+        total.moved += done.moved
+        total.stories_created += done.stories_created
+        total.stories_merged += done.stories_merged
+        total.duplicates += done.duplicates
+        total.story_ids |= done.story_ids
+    return total
+
+
 def assign_articles(*, article_ids: list[int], now: datetime, params: Params = DEFAULT_PARAMS) -> AssignResult:
     """Place these articles in stories (creating, growing and merging stories) and link syndicated copies.
     Idempotent: an article already placed from the same text is left alone. Private sources' articles are left
@@ -140,7 +165,7 @@ def _assign(*, article_ids: list[int], now: datetime, params: Params, result: As
         .only(
             "id", "title", "summary", "text", "published_at", "publisher_id", "full_text", "story_id", "duplicate_of_id"
         )
-        .order_by("published_at", "id")
+        .order_by("published_at", "identity")
     )
     if not articles:
         return
@@ -369,7 +394,7 @@ def recluster(
         ArticleFeatures.objects.filter(article__in=period).delete()
         ClusteringState.objects.filter(id=1).update(version=ClusteringState.objects.get(id=1).version + 1)
     reset_cache()
-    ids = list(period.order_by("published_at", "id").values_list("id", flat=True))
+    ids = list(period.order_by("published_at", "identity").values_list("id", flat=True))
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         assign_articles(article_ids=batch, now=now, params=params)

@@ -9,10 +9,11 @@ from newsstand.core import clock
 
 @task()
 def assign_stories(article_ids: list[int]) -> dict:
-    """Assign newly stored or changed articles to stories (enqueued by the ingest pipeline after it commits)."""
+    """Assign newly stored or changed articles, and any others still waiting, to stories (enqueued by the ingest
+    pipeline after it commits)."""
     from newsstand.stories import services
 
-    result = services.assign_articles(article_ids=article_ids, now=clock.now())
+    result = services.assign_waiting(article_ids=article_ids, now=clock.now())
     return {"assigned": len(article_ids), "result": str(result)}
 
 

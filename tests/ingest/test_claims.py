@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsstand.ingest.stages.schedule import claim_due_feeds
+from newsstand.ingest.stages.claim import claim_due_feeds
 from newsstand.sources.models import Feed, Publisher
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

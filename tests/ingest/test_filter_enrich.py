@@ -2,26 +2,28 @@ from datetime import UTC, datetime
 
 from newsstand.ingest.stages.enrich import merge_extracted
 from newsstand.ingest.stages.filter import split_known
-from newsstand.ingest.types import Entry, Extracted, RawImage
+from newsstand.ingest.types import DraftEntry, Extracted, Known, RawImage
 
 
-def entry(identity: str, source_hash: str = "h", **kw) -> Entry:
+def entry(identity: str, source_hash: str = "h", **kw) -> DraftEntry:
     base = dict(
         identity=identity, url=f"https://example.com/{identity}", guid="", title="T", summary_html="<p>s</p>",
-        body_html="", text="", author="", categories=[], published_at=None, source_hash=source_hash,
+        body_html="", author="", categories=[], published_at=None, source_hash=source_hash,
     )  # fmt: skip
     base.update(kw)
-    return Entry(**base)
+    return DraftEntry(**base)
 
 
 def test_unchanged_entries_skip_the_costly_stages():
-    result = split_known([entry("a"), entry("b"), entry("c", "new")], {"a": (1, "h"), "c": (3, "old")})
+    result = split_known(
+        [entry("a"), entry("b"), entry("c", "new")], {"a": Known(1, "h", ""), "c": Known(3, "old", "")}
+    )
     assert [e.identity for e in result.todo] == ["b", "c"]
     assert result.unchanged_ids == [1]
 
 
 def test_failed_extractions_stored_without_hash_are_retried():
-    assert [e.identity for e in split_known([entry("a")], {"a": (1, "")}).todo] == ["a"]
+    assert [e.identity for e in split_known([entry("a")], {"a": Known(1, "", "")}).todo] == ["a"]
 
 
 def test_page_body_replaces_summary_but_feed_metadata_wins():

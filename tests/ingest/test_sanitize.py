@@ -16,8 +16,9 @@ from lxml import html as lxml_html
 
 from newsstand.articles.identity import content_hash
 from newsstand.core.html import html_to_text, plain_text, word_count
-from newsstand.ingest.stages.sanitize import sanitize_entry, sanitize_html
-from newsstand.ingest.types import Entry
+from newsstand.ingest.cpu import clean
+from newsstand.ingest.stages.sanitize import sanitize_html
+from newsstand.ingest.types import CleanEntry, DraftEntry
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "sanitize"
 GOLDEN = sorted((DATA / "golden").glob("*.in.html"))
@@ -125,7 +126,7 @@ def test_plain_text(raw: str, text: str):
     assert plain_text(raw) == text
 
 
-def _entry(**overrides) -> Entry:
+def _entry(**overrides) -> DraftEntry:
     values = dict(
         identity="id",
         url="https://news.example.com/2024/05/01/bridge-vote",
@@ -133,7 +134,6 @@ def _entry(**overrides) -> Entry:
         title="  Council <em>votes</em> &amp; decides ",
         summary_html='<p onclick="x()">The council voted.</p>',
         body_html='<h1>Vote</h1><p>First <a href="/b?utm_campaign=z">paragraph</a>.</p><script>evil()</script><p>Second.</p>',
-        text="",
         author="<span>Jane</span>  Doe",
         categories=["<b>Local</b>", " "],
         published_at=datetime(2024, 5, 1, tzinfo=UTC),
@@ -142,7 +142,12 @@ def _entry(**overrides) -> Entry:
         canonical_url="javascript:alert(1)",
     )
     values.update(overrides)
-    return Entry(**values)
+    return DraftEntry(**values)
+
+
+def sanitize_entry(entry: DraftEntry | CleanEntry, *, base_url: str) -> CleanEntry:
+    """sanitize → enrich, as the pipeline runs them on an entry (ingest.cpu.clean)."""
+    return clean([(entry, base_url)])[0]
 
 
 def test_sanitize_entry_cleans_every_field_and_derives_text_and_hash():

@@ -1,13 +1,14 @@
 """The store stage: one row per identity, linked to every feed, updated in place, idempotent."""
 
+import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from newsstand.articles.models import Article, ArticleFeed
-from newsstand.ingest.stages import store
-from newsstand.ingest.types import Entry, FeedJob, FeedMeta, FetchResult
+from newsstand.ingest.stages import schedule, store
+from newsstand.ingest.types import CleanEntry, FeedFailure, FeedJob, FeedMeta, FetchResult
 from newsstand.sources.models import Feed, FeedStatus, Publisher
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -25,14 +26,14 @@ def jobs(db):
     ]
 
 
-def entry(n: int, *, title: str = "Title", content_hash: str = "c1", **kw) -> Entry:
+def entry(n: int, *, title: str = "Title", content_hash: str = "c1", **kw) -> CleanEntry:
     fields = dict(
         identity=f"id{n}", url=f"https://example.com/{n}", guid=f"g{n}", title=f"{title} {n}", summary_html="<p>s</p>",
         body_html="<p>b</p>", text="b", author="", categories=[], published_at=NOW - timedelta(hours=n),
         content_hash=content_hash, source_hash=f"s-{content_hash}",
     )  # fmt: skip
     fields.update(kw)
-    return Entry(**fields)
+    return CleanEntry(**fields)
 
 
 def test_entries_are_stored_once_and_again_adds_nothing(jobs):
@@ -83,11 +84,27 @@ def result(**kw) -> FetchResult:
     return FetchResult(requested_url="u", url="u", status=kw.pop("status", 200), **kw)
 
 
+def record_success(*, job: FeedJob, result: FetchResult, meta: FeedMeta | None, now: datetime) -> None:
+    """The schedule stage's decision, written by store, as the pipeline does it."""
+    next_fetch = schedule.after_success(job=job, result=result, meta=meta, now=now)
+    store.record_success(job=job, result=result, meta=meta, next_fetch=next_fetch, now=now)
+
+
+def record_failure(
+    *, job: FeedJob, code: str, message: str, status: int | None, retry_after: float | None, now: datetime
+) -> None:
+    next_fetch = schedule.after_failure(job=job, code=code, retry_after=retry_after, now=now, rng=random.Random(1))
+    store.record_failure(job=job, failure=FeedFailure(code, message, status), next_fetch=next_fetch, now=now)
+
+
+def write_feed(job: FeedJob, **kw) -> None:
+    next_fetch = schedule.after_success(job=job, result=kw["result"], meta=kw.get("meta"), now=NOW)
+    store.write_feed(store.FeedWrite(job=job, now=NOW, next_fetch=next_fetch, **kw))
+
+
 def test_success_clears_errors_keeps_validators_and_releases_lease(jobs):
     Feed.objects.filter(pk=jobs[0].feed_id).update(consecutive_failures=3, lease_owner="me", last_error="x")
-    store.record_success(
-        job=jobs[0], result=result(headers={"etag": '"v1"', "last-modified": "Tue"}), meta=None, now=NOW
-    )
+    record_success(job=jobs[0], result=result(headers={"etag": '"v1"', "last-modified": "Tue"}), meta=None, now=NOW)
     feed = Feed.objects.get(pk=jobs[0].feed_id)
     assert (feed.status, feed.consecutive_failures, feed.etag, feed.last_error, feed.lease_owner) == (
         FeedStatus.OK,
@@ -100,7 +117,7 @@ def test_success_clears_errors_keeps_validators_and_releases_lease(jobs):
 
 
 def test_failure_is_recorded_and_backed_off(jobs):
-    store.record_failure(job=jobs[0], code="http_500", message="HTTP 500", status=500, retry_after=None, now=NOW)
+    record_failure(job=jobs[0], code="http_500", message="HTTP 500", status=500, retry_after=None, now=NOW)
     feed = Feed.objects.get(pk=jobs[0].feed_id)
     assert (feed.status, feed.consecutive_failures, feed.last_error_code, feed.active) == (
         FeedStatus.ERROR,
@@ -112,23 +129,23 @@ def test_failure_is_recorded_and_backed_off(jobs):
 
 
 def test_retry_after_is_honoured(jobs):
-    store.record_failure(job=jobs[0], code="rate_limited", message="429", status=429, retry_after=3600, now=NOW)
+    record_failure(job=jobs[0], code="rate_limited", message="429", status=429, retry_after=3600, now=NOW)
     assert Feed.objects.get(pk=jobs[0].feed_id).next_fetch_at == NOW + timedelta(seconds=3600)
 
 
 def test_gone_disables_the_feed(jobs):
-    store.record_failure(job=jobs[0], code="gone", message="HTTP 410 Gone", status=410, retry_after=None, now=NOW)
+    record_failure(job=jobs[0], code="gone", message="HTTP 410 Gone", status=410, retry_after=None, now=NOW)
     feed = Feed.objects.get(pk=jobs[0].feed_id)
     assert (feed.status, feed.active) == (FeedStatus.DISABLED, False)
 
 
 def test_permanent_redirect_moves_the_feed(jobs):
-    store.record_success(job=jobs[0], result=result(permanent_url="http://127.0.0.1:1/new.xml"), meta=None, now=NOW)
+    record_success(job=jobs[0], result=result(permanent_url="http://127.0.0.1:1/new.xml"), meta=None, now=NOW)
     assert Feed.objects.get(pk=jobs[0].feed_id).url == "http://127.0.0.1:1/new.xml"
 
 
 def test_permanent_redirect_onto_another_feed_keeps_both(jobs):
-    store.record_success(job=jobs[0], result=result(permanent_url=jobs[1].url), meta=None, now=NOW)
+    record_success(job=jobs[0], result=result(permanent_url=jobs[1].url), meta=None, now=NOW)
     feed = Feed.objects.get(pk=jobs[0].feed_id)
     assert feed.url == jobs[0].url and feed.last_error_code == "duplicate_redirect"
 
@@ -138,14 +155,14 @@ def test_first_fetch_of_a_guessed_feed_places_it_and_its_articles_by_the_channel
     Feed.objects.filter(pk=jobs[0].feed_id).update(publisher_guessed=True)
     meta = FeedMeta(title="Malmö Post — World", site_url="/malmo-post/world")  # relative: against the feed's URL
     guessed = replace(jobs[0], publisher_guessed=True)
-    store.write_feed(store.FeedWrite(job=guessed, now=NOW, result=result(), meta=meta, entries=[entry(1)]))
+    write_feed(guessed, result=result(), meta=meta, entries=[entry(1)])
     article = Article.objects.select_related("publisher").get()
     assert (article.publisher.name, article.section) == ("Malmö Post", "World")
     assert article.publisher.homepage == "http://127.0.0.1:1/malmo-post/"
     assert not Feed.objects.get(pk=jobs[0].feed_id).publisher_guessed
     assert not Publisher.objects.filter(slug="wire").exists()  # the guess, now referred to by nothing
     # A feed placed by what it declared or by its htmlUrl stays where it is, whatever its channel says.
-    store.write_feed(store.FeedWrite(job=jobs[1], now=NOW, result=result(), meta=meta, entries=[entry(2)]))
+    write_feed(jobs[1], result=result(), meta=meta, entries=[entry(2)])
     assert Article.objects.get(identity="id2").publisher.slug == "paper"
 
 
@@ -154,12 +171,12 @@ def test_the_channel_describes_its_publisher_until_it_has_a_description_and_a_lo
     channel = FeedMeta(
         title="Wire: World", description="  News from the\nwire.  ", image_url="https://wire.example/logo.png"
     )
-    store.record_success(job=jobs[0], result=ok, meta=channel, now=NOW)
+    record_success(job=jobs[0], result=ok, meta=channel, now=NOW)
     wire = Publisher.objects.get(slug="wire")
     assert (wire.description, wire.logo_url) == ("News from the wire.", "https://wire.example/logo.png")
     # Another feed of the same publisher, a changed channel, or staff's own words: what is set stays.
     Publisher.objects.filter(slug="wire").update(description="Staff wrote this.")
-    store.record_success(
+    record_success(
         job=jobs[0],
         result=ok,
         meta=replace(channel, description="Other", image_url="https://wire.example/b.png"),
@@ -180,7 +197,7 @@ def test_the_channel_describes_its_publisher_until_it_has_a_description_and_a_lo
 )
 def test_what_the_channel_says_is_checked_before_it_describes_a_publisher(jobs, description, image_url, stored):
     meta = FeedMeta(title="Paper: News", description=description, image_url=image_url)
-    store.record_success(job=jobs[1], result=result(status=200), meta=meta, now=NOW)
+    record_success(job=jobs[1], result=result(status=200), meta=meta, now=NOW)
     paper = Publisher.objects.get(slug="paper")
     assert (paper.description, paper.logo_url) == (stored if isinstance(stored, tuple) else (stored, ""))
 
@@ -189,4 +206,4 @@ def test_a_described_publisher_costs_no_write(jobs, django_assert_num_queries):
     Publisher.objects.filter(slug="wire").update(description="Set.", logo_url="https://wire.example/logo.png")
     meta = FeedMeta(title="Wire", description="New words", image_url="https://wire.example/new.png")
     with django_assert_num_queries(2):  # the feed's update, and the publisher's, which matches no row
-        store.record_success(job=jobs[0], result=result(status=200), meta=meta, now=NOW)
+        record_success(job=jobs[0], result=result(status=200), meta=meta, now=NOW)

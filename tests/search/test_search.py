@@ -10,8 +10,9 @@ from django.core.management import call_command
 
 from newsstand.articles.models import Article
 from newsstand.core import clock
-from newsstand.ingest.stages import store
-from newsstand.ingest.types import Entry, FeedJob, FetchResult
+from newsstand.ingest import pipeline
+from newsstand.ingest.stages import schedule, store
+from newsstand.ingest.types import CleanEntry, FeedJob, FetchResult
 from newsstand.search import selectors, services
 from newsstand.search.models import SearchDocument
 from newsstand.sources.models import Feed, Publisher
@@ -57,19 +58,19 @@ def feed_job(publisher: Publisher, section: str = "World") -> FeedJob:
     return FeedJob(feed_id=feed.pk, url=feed.url, publisher_id=publisher.pk, section=section, full_text="never")
 
 
-def entry(n: int, *, title: str, text: str, content_hash: str = "c1") -> Entry:
-    return Entry(
+def entry(n: int, *, title: str, text: str, content_hash: str = "c1") -> CleanEntry:
+    return CleanEntry(
         identity=f"id{n}", url=f"https://example.com/{n}", guid=f"g{n}", title=title, summary_html="<p>Summary</p>",
         body_html=f"<p>{text}</p>", text=text, author="Ann Writer", categories=[], published_at=NOW,
         content_hash=content_hash, source_hash=f"s-{content_hash}",
     )  # fmt: skip
 
 
-def write(job: FeedJob, entries: list[Entry]) -> None:
-    store.write_feeds(
-        [store.FeedWrite(job=job, now=NOW, result=FetchResult(requested_url=job.url, url=job.url, status=200),
-                         entries=entries)]
-    )  # fmt: skip
+def write(job: FeedJob, entries: list[CleanEntry]) -> None:
+    """The pipeline's store step (and the search index it keeps), as the crawler runs it."""
+    result = FetchResult(requested_url=job.url, url=job.url, status=200)
+    next_fetch = schedule.after_success(job=job, result=result, meta=None, now=NOW)
+    pipeline.store_batch([store.FeedWrite(job=job, now=NOW, next_fetch=next_fetch, result=result, entries=entries)])
 
 
 def test_stored_articles_are_findable_at_once(wire):

@@ -1,4 +1,4 @@
-"""What the tests of private sources share: the store stage's job for a feed, as the schedule would claim it."""
+"""What the tests of private sources share: the store stage's job for a feed, as the claim stage would hand it over."""
 
 from __future__ import annotations
 

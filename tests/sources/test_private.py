@@ -9,8 +9,8 @@ import pytest
 from newsstand.accounts.models import User
 from newsstand.articles.models import Article
 from newsstand.core import clock
-from newsstand.ingest.stages import schedule, store
-from newsstand.ingest.types import Entry
+from newsstand.ingest.stages import claim, store
+from newsstand.ingest.types import CleanEntry
 from newsstand.sources import private
 from newsstand.sources.models import Feed, Publisher
 from tests.sources.private_rows import job_for
@@ -88,7 +88,7 @@ def test_a_new_private_feed_is_due_soon_under_its_own_private_publisher(member):
         "http://127.0.0.1:9/blog/feed.xml", True, member, True, now,
     )  # fmt: skip
     assert feed.publisher.private and feed.publisher.name == "127.0.0.1:9/blog"
-    assert [job.feed_id for job in schedule.claim_due_feeds(owner="t", now=now, limit=10)] == [feed.pk]
+    assert [job.feed_id for job in claim.claim_due_feeds(owner="t", now=now, limit=10)] == [feed.pk]
 
 
 def test_the_same_url_is_one_feed_and_a_catalogue_feed_stays_public(member):
@@ -103,8 +103,8 @@ def test_the_same_url_is_one_feed_and_a_catalogue_feed_stays_public(member):
     assert Publisher.objects.filter(private=True).count() == 1
 
 
-def entry(n: int) -> Entry:
-    return Entry(
+def entry(n: int) -> CleanEntry:
+    return CleanEntry(
         identity=f"id{n}", url=f"https://example.com/{n}", guid=f"g{n}", title=f"Title {n}", summary_html="",
         body_html="<p>b</p>", text="b", author="", categories=[], published_at=clock.now(), content_hash=f"c{n}",
         source_hash=f"s{n}",
@@ -138,7 +138,7 @@ def test_an_article_is_private_only_while_every_feed_that_sighted_it_is_private(
 
 def test_a_private_feed_claimed_by_the_schedule_stores_private_articles(member):
     feed = private.add_private_feed("http://127.0.0.1:9/secret.xml", added_by=member)
-    (job,) = schedule.claim_due_feeds(owner="t", now=clock.now(), limit=5)
+    (job,) = claim.claim_due_feeds(owner="t", now=clock.now(), limit=5)
     assert job.private
     store.store_entries(job=job, entries=[entry(1)], now=clock.now())
     assert Article.objects.get().private and Article.objects.get().publisher_id == feed.publisher_id

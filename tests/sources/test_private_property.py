@@ -25,7 +25,7 @@ from newsstand.articles.models import Article, ArticleFeed
 from newsstand.core import clock
 from newsstand.ingest import promotion
 from newsstand.ingest.stages import store
-from newsstand.ingest.types import Entry
+from newsstand.ingest.types import CleanEntry
 from newsstand.reading import selectors as reading
 from newsstand.reading.models import Follow, FollowKind
 from newsstand.search import selectors as search
@@ -120,9 +120,9 @@ def _wire_text(group: int) -> str:
     return " ".join(words * 3)
 
 
-def _entry(n: int, group: int) -> Entry:
+def _entry(n: int, group: int) -> CleanEntry:
     text = _wire_text(group)
-    return Entry(
+    return CleanEntry(
         identity=f"id{n}", url=f"https://news.example/{n}", guid=f"g{n}", title=f"Harbour Marker{n:02d}q news",
         summary_html="<p>The harbour council met.</p>", body_html=f"<p>{text}</p>", text=text,
         author="Ann Writer", categories=[], published_at=NOW - timedelta(minutes=10 * (n + 1)),

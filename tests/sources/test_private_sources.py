@@ -15,7 +15,7 @@ from django.urls import reverse
 from newsstand.articles.models import Article
 from newsstand.core import clock
 from newsstand.ingest.stages import store
-from newsstand.ingest.types import Entry
+from newsstand.ingest.types import CleanEntry
 from newsstand.reading.models import HistoryEntry, SavedArticle
 from newsstand.search import selectors as search
 from newsstand.sources import private
@@ -61,15 +61,15 @@ def test_a_private_source_is_crawled_by_the_pipeline_and_its_articles_are_privat
     assert search.search_articles(q="compost", now=clock.now()).total == 0
 
 
-def entry(n: int, title: str) -> Entry:
-    return Entry(
+def entry(n: int, title: str) -> CleanEntry:
+    return CleanEntry(
         identity=f"id{n}", url=f"https://allotment.example/{n}", guid=f"g{n}", title=title,
         summary_html="<p>Compost.</p>", body_html=BODY, text="compost " * 50, author="Ann Grower", categories=[],
         published_at=NOW - timedelta(hours=n), content_hash=f"c{n}", source_hash=f"s{n}",
     )  # fmt: skip
 
 
-def stored(feed: Feed, *entries: Entry) -> list[Article]:
+def stored(feed: Feed, *entries: CleanEntry) -> list[Article]:
     store.store_entries(job=job_for(feed), entries=list(entries), now=NOW)
     return list(Article.objects.filter(identity__in=[e.identity for e in entries]).order_by("identity"))
 

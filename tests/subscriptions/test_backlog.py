@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from newsstand.ingest.stages import store
-from newsstand.ingest.types import Entry, FeedJob
+from newsstand.ingest.types import CleanEntry, FeedJob
 from newsstand.subscriptions import selectors, services
 from newsstand.subscriptions.models import Subscription, UnreadEntry
 from tests.subscriptions.conftest import NOW
@@ -105,8 +105,8 @@ def test_a_new_article_reaches_subscribers_unread_and_an_old_dated_one_does_not(
     services.subscribe(reader, feed.url, now=NOW - timedelta(days=2))
     job = FeedJob(feed_id=feed.pk, url=feed.url, publisher_id=feed.publisher_id, section="", full_text="never")
 
-    def entry(n: int, published_at, version: int = 1) -> Entry:
-        return Entry(
+    def entry(n: int, published_at, version: int = 1) -> CleanEntry:
+        return CleanEntry(
             identity=f"new-{n}", url=f"https://archive.example.com/new/{n}", guid=f"n{n}", title=f"New {n}",
             summary_html="", body_html="<p>b</p>", text="b", author="", categories=[], published_at=published_at,
             content_hash=f"c{n}-{version}", source_hash=f"s{n}-{version}",

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from newsstand.accounts import services as accounts
-from newsstand.ingest.stages.schedule import claim_due_feeds
+from newsstand.ingest.stages.claim import claim_due_feeds
 from newsstand.sources import private
 from newsstand.sources.models import Feed, FeedStatus
 from newsstand.subscriptions import services

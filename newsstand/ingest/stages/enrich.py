@@ -1,13 +1,17 @@
-"""Enrich: fill what the feed and page left out, from what we know of the feed (after sanitising)."""
+"""Enrich: fill what the feed left out. Before sanitising, the article page's fields fill the draft
+(`merge_extracted`, untrusted HTML into untrusted HTML); after it, `derive` adds what store keeps beside the clean
+HTML and nothing else computes: the text, its word count and the content hash that tells a changed article."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from newsstand.ingest.types import Entry, Extracted
+from newsstand.articles.identity import content_hash
+from newsstand.core import html
+from newsstand.ingest.types import CleanEntry, DraftEntry, Extracted
 
 
-def merge_extracted(entry: Entry, extracted: Extracted) -> Entry:
+def merge_extracted(entry: DraftEntry, extracted: Extracted) -> DraftEntry:
     """The page's body replaces the feed's summary-only body; feed metadata wins where it has some."""
     lead = extracted.lead_image
     return replace(
@@ -24,3 +28,17 @@ def merge_extracted(entry: Entry, extracted: Extracted) -> Entry:
         lead_image_credit=entry.lead_image_credit or (lead.credit if lead and not entry.lead_image_url else ""),
         extraction_error="",
     )
+
+
+def derive(entry: CleanEntry) -> CleanEntry:
+    """`text` (the body as plain text, or the summary's when there is no body), `word_count` and `content_hash`."""
+    text = html.text_of_clean_html(entry.body_html or entry.summary_html)
+    return replace(
+        entry,
+        text=text,
+        word_count=html.word_count(text),
+        content_hash=content_hash(
+            title=entry.title, summary=entry.summary_html, body=entry.body_html, author=entry.author,
+            image=entry.lead_image_url,
+        ),
+    )  # fmt: skip

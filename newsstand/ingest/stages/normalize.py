@@ -1,7 +1,8 @@
-"""Normalize stage: `ParsedFeed` -> `Entry` list with absolute, tracking-free URLs, an identity, a lead image,
+"""Normalize stage: `ParsedFeed` -> `DraftEntry` list with absolute, tracking-free URLs, an identity, a lead image,
 a clamped date and the decision whether the extract stage must fetch the article page.
 
-HTML stays unsanitised here (sanitize comes later and computes text, word_count and content_hash after cleaning).
+HTML stays unsanitised here (sanitize comes later, after the filter; enrich then derives text, word_count and
+content_hash).
 Pure: no I/O, `now` passed in.
 """
 
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 
 from newsstand.articles.identity import comparable_url, identity_key
 from newsstand.core import urls
-from newsstand.ingest.types import Entry, ParsedFeed, RawEntry, RawImage
+from newsstand.ingest.types import DraftEntry, ParsedFeed, RawEntry, RawImage
 
 __all__ = ["normalize_entries", "resolve_url", "choose_lead_image", "has_real_body", "needs_page", "clamp_published"]
 
@@ -133,13 +134,13 @@ def _shared_links(links: list[str], entries: list[RawEntry]) -> set[str]:
     return {key for key, owner in owners.items() if len(owner) > 1}
 
 
-def _fullness(entry: Entry) -> int:
+def _fullness(entry: DraftEntry) -> int:
     return len(entry.body_html) + len(entry.summary_html) + len(entry.title)
 
 
 def normalize_entries(
     parsed: ParsedFeed, *, feed_url: str, base_url: str, full_text_mode: str, now: datetime
-) -> list[Entry]:
+) -> list[DraftEntry]:
     """Entries ready for filter/extract/sanitize, in document order, one per identity.
 
     Relative URLs are resolved against `base_url` (the document's URL), as RFC 3986, browsers and feedparser do;
@@ -153,7 +154,7 @@ def normalize_entries(
     links = [_entry_link(raw, base) for raw in kept]
     shared = _shared_links(links, kept)
 
-    by_identity: dict[str, Entry] = {}
+    by_identity: dict[str, DraftEntry] = {}
     for raw, link in zip(kept, links, strict=True):
         guid = raw.guid.strip()
         title = raw.title.strip()
@@ -173,14 +174,13 @@ def normalize_entries(
             body_html = ""
             summary_html = summary_html or content
         image = choose_lead_image(_absolute_images(raw.images, base))
-        entry = Entry(
+        entry = DraftEntry(
             identity=identity,
             url=link,
             guid=guid,
             title=title,
             summary_html=summary_html,
             body_html=body_html,
-            text="",
             author=raw.author.strip(),
             categories=list(dict.fromkeys(c.strip() for c in raw.categories if c.strip())),
             published_at=clamp_published(raw.published or raw.updated, now=now),

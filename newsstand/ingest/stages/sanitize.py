@@ -1,4 +1,4 @@
-"""Sanitize stage: the only place HTML becomes trusted, and the last step before store.
+"""Sanitize stage: the only place HTML becomes trusted (CleanHtml), once per entry, after filter and extract.
 
 Everything a publisher sends (feed summaries, feed content, extracted page bodies) passes through one nh3
 (ammonia/html5ever) allowlist made for news articles. Nothing executable survives: no script, style, iframe,
@@ -14,23 +14,22 @@ a standfirst made of the opening paragraphs) leaves the body (stages.repeats).
 Cost, as `python -m bench.extraction` measures it (median over the 57 benchmark pages' extracted bodies, median
 4.6 kB of HTML; least of 3 runs, CPU time, a loaded 2-core box): about 150 µs per article body, of which nh3 is
 ~60-80 µs and the Python URL callback, regex clean-ups and `text` derivation the rest; a 200-character feed
-summary with a link and an image costs ~80 µs. `sanitize_entry` does two of these plus the text.
+summary with a link and an image costs ~80 µs. `sanitize_entry` does two of these.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from contextvars import ContextVar
 from urllib.parse import urljoin, urlsplit
 
 import nh3
 
-from newsstand.articles.identity import content_hash
 from newsstand.core import html as html_text
+from newsstand.core.html import CleanHtml
 from newsstand.core.urls import strip_tracking
 from newsstand.ingest.stages import repeats
-from newsstand.ingest.types import Entry
+from newsstand.ingest.types import CleanEntry, DraftEntry
 
 ALLOWED_TAGS = frozenset(
     {
@@ -135,10 +134,10 @@ _CLEANER = nh3.Cleaner(
 )
 
 
-def sanitize_html(html: str, *, base_url: str) -> str:
+def sanitize_html(html: str, *, base_url: str) -> CleanHtml:
     """Trusted HTML for an article body or summary, with URLs absolute against `base_url` (the article URL)."""
     if not html or not html.strip():
-        return ""
+        return CleanHtml("")
     token = _base_url.set(base_url)
     try:
         clean = _CLEANER.clean(_H1.sub(r"<\1h2", html))
@@ -153,7 +152,7 @@ def sanitize_html(html: str, *, base_url: str) -> str:
         if "<figcaption>" in clean:
             clean, captions_only = _CAPTION_ONLY_FIGURE.subn("", clean)
             removed += captions_only
-    return _BLANK_LINES.sub("\n", clean).strip()
+    return CleanHtml(_BLANK_LINES.sub("\n", clean).strip())
 
 
 def _finish_image(match: re.Match[str]) -> str:
@@ -177,12 +176,11 @@ def _http_or_empty(base_url: str, url: str) -> str:
     return _absolute(base_url, url, IMAGE_SCHEMES) or ""
 
 
-def sanitize_entry(entry: Entry, *, base_url: str) -> Entry:
-    """The entry with trusted HTML, plain-text title/author/caption, http(s)-only URLs, and the derived fields
-    store needs: `text` (body as plain text, or the summary's when there is no body), `word_count`,
-    `content_hash`. The body leaves out what the page shows above it (stages.repeats)."""
+def sanitize_entry(entry: DraftEntry | CleanEntry, *, base_url: str) -> CleanEntry:
+    """The entry with trusted HTML, plain-text title/author/caption/categories and http(s)-only URLs; the body
+    leaves out what the page shows above it (stages.repeats). What is derived from the clean entry (text, word
+    count, content hash) is the enrich stage's. Cleaning a clean entry again changes nothing."""
     title = html_text.plain_text(entry.title)
-    author = html_text.plain_text(entry.author)
     shown = repeats.drop_repeats(
         repeats.Shown(
             title=title,
@@ -193,23 +191,23 @@ def sanitize_entry(entry: Entry, *, base_url: str) -> Entry:
             lead_image_credit=html_text.plain_text(entry.lead_image_credit),
         )
     )
-    summary_html, body_html, lead_image_url = shown.summary_html, shown.body_html, shown.lead_image_url
-    text = html_text.text_of_clean_html(body_html or summary_html)
-    return dataclasses.replace(
-        entry,
-        title=title,
-        author=author,
-        summary_html=summary_html,
-        body_html=body_html,
+    return CleanEntry(
+        identity=entry.identity,
         url=_http_or_empty(base_url, entry.url),
-        canonical_url=_http_or_empty(base_url, entry.canonical_url),
-        lead_image_url=lead_image_url,
+        guid=entry.guid,
+        title=title,
+        # Still sanitiser output: the repeats step only removes whole elements from what nh3 serialised.
+        summary_html=CleanHtml(shown.summary_html),
+        body_html=CleanHtml(shown.body_html),
+        author=html_text.plain_text(entry.author),
+        categories=[c for c in (html_text.plain_text(c) for c in entry.categories) if c],
+        published_at=entry.published_at,
+        lead_image_url=shown.lead_image_url,
         lead_image_caption=shown.lead_image_caption,
         lead_image_credit=shown.lead_image_credit,
-        categories=[c for c in (html_text.plain_text(c) for c in entry.categories) if c],
-        text=text,
-        word_count=html_text.word_count(text),
-        content_hash=content_hash(
-            title=title, summary=summary_html, body=body_html, author=author, image=lead_image_url
-        ),
+        language=entry.language,
+        canonical_url=_http_or_empty(base_url, entry.canonical_url),
+        full_text=entry.full_text,
+        extraction_error=entry.extraction_error,
+        source_hash=entry.source_hash,
     )

@@ -1,74 +1,48 @@
-"""Schedule: claim the feeds that are due, with a lease, so two crawlers never fetch one feed at once.
+"""Schedule: when a fetched feed falls due again, decided after its fetch from what the fetch and the parse found.
 
-On PostgreSQL the claim is `SELECT … FOR UPDATE SKIP LOCKED` then an UPDATE of the lease in one transaction;
-on SQLite the transaction takes the write lock up front (transaction_mode=IMMEDIATE), which serialises claims.
-A crawler killed mid-batch holds its leases until they expire; then any crawler takes those feeds again, and
-since every write is an idempotent upsert nothing is lost or duplicated. The policy (when is a feed due next)
-is in sources.schedule.
+Pure: the clock (`now`) and the random generator (backoff jitter) are arguments, so each case is one line of test.
+The policy (publishing gaps, cache lifetimes, backoff) is sources.schedule; store only writes the decision down.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import random
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
-from django.db.models import Q
-
-from newsstand.ingest.types import FeedJob
-from newsstand.sources.models import Feed
-
-DEFAULT_LEASE = timedelta(minutes=10)
+from newsstand.ingest.types import FeedJob, FeedMeta, FetchResult
+from newsstand.sources import schedule as policy
 
 
-def claim_due_feeds(
-    *,
-    owner: str,
-    now: datetime,
-    limit: int,
-    lease: timedelta = DEFAULT_LEASE,
-    all_active: bool = False,
-    exclude: Collection[int] = (),
-) -> list[FeedJob]:
-    """Lease up to `limit` due feeds (every active one with `all_active`) to `owner`, most overdue first."""
-    free = Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
-    due = Q() if all_active else Q(next_fetch_at__isnull=True) | Q(next_fetch_at__lte=now)
-    with transaction.atomic():
-        candidates = Feed.objects.filter(free, due, active=True).order_by("next_fetch_at", "id")
-        if exclude:
-            candidates = candidates.exclude(pk__in=list(exclude))
-        if connection.features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True, of=("self",))
-        feeds = list(
-            candidates.only(
-                "id", "url", "publisher_id", "section", "full_text", "etag", "last_modified",
-                "interval_seconds", "consecutive_failures", "publisher_guessed", "private",
-            )[:limit]
+@dataclass(frozen=True, slots=True)
+class NextFetch:
+    """The feed's next fetch: `at` None means never (the feed is gone and disabled)."""
+
+    at: datetime | None
+    interval_seconds: int | None = None  # a success sets the feed's polling interval; a failure keeps it
+
+
+def after_success(*, job: FeedJob, result: FetchResult, meta: FeedMeta | None, now: datetime) -> NextFetch:
+    """A 200 adapts the interval to how often the feed publishes; a 304 (no `meta`) keeps it, or lengthens it to
+    what the publisher's cache headers ask."""
+    if meta is not None:
+        interval = policy.next_interval(
+            entry_times=meta.entry_times, headers=result.headers, now=now, ttl_minutes=meta.ttl_minutes,
+            previous=job.interval_seconds,
         )  # fmt: skip
-        Feed.objects.filter(pk__in=[f.pk for f in feeds]).update(lease_owner=owner, lease_expires_at=now + lease)
-    return [
-        FeedJob(
-            feed_id=f.pk,
-            url=f.url,
-            publisher_id=f.publisher_id,
-            section=f.section,
-            full_text=f.full_text,
-            etag=f.etag,
-            last_modified=f.last_modified,
-            interval_seconds=f.interval_seconds,
-            consecutive_failures=f.consecutive_failures,
-            publisher_guessed=f.publisher_guessed,
-            private=f.private,
-        )
-        for f in feeds
-    ]
+    else:
+        lifetime = policy.cache_lifetime(result.headers, now=now) or 0
+        interval = policy.clamp(max(job.interval_seconds, lifetime))
+    return NextFetch(at=now + timedelta(seconds=interval), interval_seconds=interval)
 
 
-def next_due_at() -> datetime | None:
-    """When the next active feed falls due (the idle crawler sleeps until then)."""
-    return (
-        Feed.objects.filter(active=True, next_fetch_at__isnull=False)
-        .order_by("next_fetch_at")
-        .values_list("next_fetch_at", flat=True)
-        .first()
+def after_failure(
+    *, job: FeedJob, code: str, retry_after: float | None, now: datetime, rng: random.Random
+) -> NextFetch:
+    """Back off (or wait what Retry-After asked); 410 Gone is never fetched again."""
+    if code == "gone":
+        return NextFetch(at=None)
+    delay = policy.retry_delay(
+        retry_after=retry_after, failures=job.consecutive_failures + 1, interval=job.interval_seconds, rng=rng
     )
+    return NextFetch(at=now + timedelta(seconds=delay))

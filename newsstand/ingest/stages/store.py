@@ -1,8 +1,9 @@
 """Store: the only stage that writes. Articles are upserted by identity, linked to every feed that carries them,
-and the feed's fetch state and schedule are recorded — all idempotent, so a crawler killed at any point and a
-second crawler racing for the same syndicated article leave exactly one row.
+and the feed's fetch state and its next fetch (decided by the schedule stage) are recorded — all idempotent, so a
+crawler killed at any point and a second crawler racing for the same syndicated article leave exactly one row.
+What follows a write (the search index, story assignment) is the pipeline's (ingest.pipeline.store_batch).
 
-Per feed this costs a constant number of queries (select known, bulk insert, select ids, bulk update and the
+Per feed this costs a constant number of queries (bulk insert, select ids, bulk update and the
 rewritten articles' times copied to their sightings, bulk link (each sighting copying its article's publication
 time), for a catalogue feed the update that makes public what only private sources had sighted (matching nothing
 almost always), what the feed's subscribers are delivered (articles.signals.sightings_stored: one or two statements
@@ -14,21 +15,19 @@ more once, on its first successful fetch, when its channel places it (sources.se
 from __future__ import annotations
 
 import logging
-import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
 
 from newsstand.articles.models import Article, ArticleFeed
 from newsstand.articles.signals import sightings_stored
-from newsstand.ingest.types import Entry, FeedJob, FeedMeta, FetchResult, StoreOutcome
-from newsstand.search import services as search_index
-from newsstand.sources import schedule
+from newsstand.ingest.stages.known import known_articles
+from newsstand.ingest.stages.schedule import NextFetch
+from newsstand.ingest.types import CleanEntry, FeedFailure, FeedJob, FeedMeta, FetchResult, Known, StoreOutcome
 from newsstand.sources import services as sources
 from newsstand.sources.models import Feed, FeedStatus
-from newsstand.stories import tasks as story_tasks
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +39,7 @@ _UPDATABLE = (
 _INSERTED = _UPDATABLE
 
 
-def _article_fields(entry: Entry, *, now: datetime) -> dict:
+def _article_fields(entry: CleanEntry, *, now: datetime) -> dict:
     return {
         "url": entry.url[:2000],
         "canonical_url": entry.canonical_url[:2000],
@@ -69,16 +68,16 @@ def _article_fields(entry: Entry, *, now: datetime) -> dict:
 def store_entries(
     *,
     job: FeedJob,
-    entries: list[Entry],
+    entries: list[CleanEntry],
     unchanged_ids: Iterable[int] = (),
-    known: dict[str, tuple[int, str, str]] | None = None,
+    known: dict[str, Known] | None = None,
     now: datetime,
 ) -> tuple[StoreOutcome, list[int]]:
     """Upsert `entries` for the feed in `job`; returns the outcome and the ids of new or changed articles.
 
-    `known` is the filter stage's lookup (identity → id, source hash, content hash); entries missing from it
-    are inserted with ON CONFLICT DO NOTHING, so an article another crawler stored a moment ago is found, not
-    duplicated.
+    `known` is what the pipeline read before its filter stage (stages.known); entries missing from it are
+    inserted with ON CONFLICT DO NOTHING, so an article another crawler stored a moment ago is found (read again
+    for those alone), not duplicated. Without `known` (a caller outside the pipeline), it is read here.
     """
     outcome = StoreOutcome()
     touched: list[int] = []
@@ -98,12 +97,12 @@ def store_entries(
         for identity, entry in by_identity.items():
             if identity in ids:
                 continue
-            pk, stored_source, stored_content = known[identity]
+            stored = known[identity]
             fields = _article_fields(entry, now=now)
-            if stored_content != entry.content_hash:
-                changed.append(Article(pk=pk, **{name: fields[name] for name in _UPDATABLE}))
-            elif stored_source != fields["source_hash"]:
-                hash_only.append(Article(pk=pk, source_hash=fields["source_hash"]))
+            if stored.content_hash != entry.content_hash:
+                changed.append(Article(pk=stored.article_id, **{name: fields[name] for name in _UPDATABLE}))
+            elif stored.source_hash != fields["source_hash"]:
+                hash_only.append(Article(pk=stored.article_id, source_hash=fields["source_hash"]))
             else:
                 outcome.unchanged += 1
         if changed:
@@ -115,7 +114,7 @@ def store_entries(
             Article.objects.bulk_update(hash_only, ["source_hash"], batch_size=500)
             outcome.unchanged += len(hash_only)
         links = [
-            (ids.get(identity) or known[identity][0], entry.guid[:2000], entry.url[:2000])
+            (ids.get(identity) or known[identity].article_id, entry.guid[:2000], entry.url[:2000])
             for identity, entry in by_identity.items()
         ]
         links += [(pk, "", "") for pk in unchanged_ids]
@@ -132,13 +131,7 @@ def store_entries(
     return outcome, touched
 
 
-def known_articles(identities: list[str]) -> dict[str, tuple[int, str, str]]:
-    """identity → (id, source hash, content hash) of the articles already stored. One query."""
-    rows = Article.objects.filter(identity__in=identities).values_list("identity", "id", "source_hash", "content_hash")
-    return {identity: (pk, source, content) for identity, pk, source, content in rows}
-
-
-def _insert_articles(entries: list[Entry], *, job: FeedJob, now: datetime) -> dict[str, int]:
+def _insert_articles(entries: list[CleanEntry], *, job: FeedJob, now: datetime) -> dict[str, int]:
     """One multi-row INSERT … ON CONFLICT (identity) DO NOTHING RETURNING: the hot path of a cold crawl, where
     building the statement through bulk_create cost more than the database did."""
     opts = Article._meta
@@ -241,19 +234,10 @@ def _copy_times(article_ids: list[int]) -> None:
             )
 
 
-def record_success(*, job: FeedJob, result: FetchResult, meta: FeedMeta | None, now: datetime) -> None:
-    """A 200 or 304: clear errors, keep validators, schedule the next fetch adaptively, release the lease."""
-    interval = (
-        schedule.next_interval(
-            entry_times=meta.entry_times,
-            headers=result.headers,
-            now=now,
-            ttl_minutes=meta.ttl_minutes,
-            previous=job.interval_seconds,
-        )
-        if meta
-        else schedule.clamp(max(job.interval_seconds, schedule.cache_lifetime(result.headers, now=now) or 0))
-    )
+def record_success(
+    *, job: FeedJob, result: FetchResult, meta: FeedMeta | None, next_fetch: NextFetch, now: datetime
+) -> None:
+    """A 200 or 304: clear errors, keep validators, write down the next fetch, release the lease."""
     update = {
         "status": FeedStatus.OK,
         "last_fetched_at": now,
@@ -262,11 +246,12 @@ def record_success(*, job: FeedJob, result: FetchResult, meta: FeedMeta | None, 
         "last_error": "",
         "last_error_code": "",
         "consecutive_failures": 0,
-        "interval_seconds": interval,
-        "next_fetch_at": now + timedelta(seconds=interval),
+        "next_fetch_at": next_fetch.at,
         "lease_owner": "",
         "lease_expires_at": None,
     }
+    if next_fetch.interval_seconds is not None:
+        update["interval_seconds"] = next_fetch.interval_seconds
     if not result.not_modified:
         update["etag"] = result.headers.get("etag", "")[:500]
         update["last_modified"] = result.headers.get("last-modified", "")[:100]
@@ -296,54 +281,46 @@ def _move_feed(*, job: FeedJob, new_url: str) -> None:
         )
 
 
-def record_failure(
-    *, job: FeedJob, code: str, message: str, status: int | None, retry_after: float | None, now: datetime
-) -> None:
-    """Record the error on the feed, count it and back off. 410 Gone disables the feed."""
-    failures = job.consecutive_failures + 1
+def record_failure(*, job: FeedJob, failure: FeedFailure, next_fetch: NextFetch, now: datetime) -> None:
+    """Record the error on the feed and count it; a feed never fetched again (410 Gone) is disabled."""
     update = {
         "last_fetched_at": now,
-        "last_status_code": status,
-        "last_error": message[:2000],
-        "last_error_code": code[:40],
+        "last_status_code": failure.status,
+        "last_error": failure.message[:2000],
+        "last_error_code": failure.code[:40],
         "last_error_at": now,
-        "consecutive_failures": failures,
+        "consecutive_failures": job.consecutive_failures + 1,
         "lease_owner": "",
         "lease_expires_at": None,
+        "next_fetch_at": next_fetch.at,
     }
-    if code == "gone":
-        update.update(status=FeedStatus.DISABLED, active=False, next_fetch_at=None)
+    if next_fetch.at is None:
+        update.update(status=FeedStatus.DISABLED, active=False)
     else:
-        delay = schedule.retry_delay(
-            retry_after=retry_after, failures=failures, interval=job.interval_seconds, rng=random.Random()
-        )
-        update.update(status=FeedStatus.ERROR, next_fetch_at=now + timedelta(seconds=delay))
+        update.update(status=FeedStatus.ERROR)
     Feed.objects.filter(pk=job.feed_id).update(**update)
 
 
 @dataclass(slots=True)
 class FeedWrite:
-    """Everything the store stage writes for one fetched feed: its articles (if any) and its new state."""
+    """Everything the store stage writes for one fetched feed, failed or not: its articles (if any), its new state
+    and its next fetch."""
 
     job: FeedJob
     now: datetime
+    next_fetch: NextFetch
     result: FetchResult | None = None  # a 200 or 304
     meta: FeedMeta | None = None
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[CleanEntry] = field(default_factory=list)
     unchanged_ids: list[int] = field(default_factory=list)
-    known: dict[str, tuple[int, str, str]] | None = None
-    error_code: str = ""  # set for a failure: the rest describes it
-    error: str = ""
-    status: int | None = None
-    retry_after: float | None = None
+    known: dict[str, Known] | None = None
+    failure: FeedFailure | None = None  # set when the fetch came to nothing: the rest is unset
 
 
 def write_feed(write: FeedWrite) -> tuple[StoreOutcome, list[int]]:
-    if write.error_code:
-        record_failure(
-            job=write.job, code=write.error_code, message=write.error, status=write.status,
-            retry_after=write.retry_after, now=write.now,
-        )  # fmt: skip
+    """One feed's write; returns its outcome and the ids of the articles it made new, changed or public."""
+    if write.failure is not None:
+        record_failure(job=write.job, failure=write.failure, next_fetch=write.next_fetch, now=write.now)
         return StoreOutcome(), []
     job = write.job
     if job.publisher_guessed and write.meta is not None:
@@ -359,15 +336,5 @@ def write_feed(write: FeedWrite) -> tuple[StoreOutcome, list[int]]:
             job=job, entries=write.entries, unchanged_ids=write.unchanged_ids, known=write.known, now=write.now
         )
     assert write.result is not None
-    record_success(job=job, result=write.result, meta=write.meta, now=write.now)
+    record_success(job=job, result=write.result, meta=write.meta, next_fetch=write.next_fetch, now=write.now)
     return outcome, touched
-
-
-def write_feeds(writes: list[FeedWrite]) -> list[tuple[StoreOutcome, list[int]]]:
-    """Many feeds' writes in one transaction (commits dominate a crawl of small feeds), then one story task
-    for everything new or changed."""
-    with transaction.atomic():
-        results = [write_feed(w) for w in writes]
-        search_index.index_articles([pk for _, touched in results for pk in touched])  # findable once committed
-        story_tasks.enqueue_assignment([pk for _, touched in results for pk in touched])
-    return results
