@@ -4,7 +4,22 @@ from __future__ import annotations
 
 from django.db import models
 
+from newsstand.core.html import CleanHtml
 from newsstand.sources.models import Feed, Publisher
+
+
+class CleanHtmlField(models.TextField):
+    """Trusted HTML, read back as CleanHtml (core.html): the store stage writes these columns from the sanitize
+    stage's CleanEntry, and what else rewrites them (ingest.backfill) only removes from what is there. Pages trust
+    the value by its type, never by a mark_safe where it is shown. Forms get it as a plain str, so an edit box
+    escapes it as it did before."""
+
+    def from_db_value(self, value: str | None, expression: object, connection: object) -> CleanHtml | None:
+        return None if value is None else CleanHtml(value)
+
+    def value_from_object(self, obj: models.Model) -> str | None:
+        value = super().value_from_object(obj)
+        return None if value is None else str.__str__(value)
 
 
 class Article(models.Model):
@@ -16,8 +31,8 @@ class Article(models.Model):
     feeds = models.ManyToManyField(Feed, through="ArticleFeed", related_name="articles")
 
     title = models.TextField()
-    summary = models.TextField(blank=True, help_text="Sanitised standfirst / feed summary.")
-    body_html = models.TextField(blank=True, help_text="Sanitised body; trusted HTML.")
+    summary = CleanHtmlField(blank=True, help_text="Sanitised standfirst / feed summary.")
+    body_html = CleanHtmlField(blank=True, help_text="Sanitised body; trusted HTML.")
     text = models.TextField(blank=True, help_text="The body as plain text.")
     author = models.CharField(max_length=500, blank=True)
     section = models.CharField(max_length=100, blank=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newsstand.core import html
+from newsstand.core.html import CleanHtml
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +41,15 @@ def standfirst(summary_html: str, budget: Budget = BUDGET) -> str:
     return html.first_words(html.plain_text(summary_html), budget.standfirst_words) if summary_html else ""
 
 
-def body_html(clean_body_html: str, budget: Budget = BUDGET, *, summary_html: str = "") -> str:
+def body_html(clean_body_html: CleanHtml, budget: Budget = BUDGET, *, summary_html: str = "") -> CleanHtml:
     """The opening of the sanitised body, within the budget of words and figures, the standfirst (`summary_html`)
-    counted in the share; still trusted HTML."""
+    counted in the share; still trusted HTML (the cut only removes, and lxml closes what it keeps open)."""
     standfirst_words = html.word_count(html.plain_text(summary_html)) if summary_html else 0
-    return html.cut_to_budget(
-        clean_body_html, words=budget.body_words, figures=budget.figures, share=budget.body_share,
-        before=standfirst_words, shown_before=min(standfirst_words, budget.standfirst_words),
+    return CleanHtml(
+        html.cut_to_budget(
+            clean_body_html, words=budget.body_words, figures=budget.figures, share=budget.body_share,
+            before=standfirst_words, shown_before=min(standfirst_words, budget.standfirst_words),
+        )
     )  # fmt: skip
 
 
@@ -54,7 +57,7 @@ def caption(text: str, budget: Budget = BUDGET) -> str:
     return html.first_words(html.plain_text(text), budget.caption_words) if text else ""
 
 
-def searchable_text(summary_html: str, clean_body_html: str, budget: Budget = BUDGET) -> str:
+def searchable_text(summary_html: str, clean_body_html: CleanHtml, budget: Budget = BUDGET) -> str:
     """The teaser's words as plain text: what search may match for readers without access."""
     parts = (
         standfirst(summary_html, budget),
