@@ -144,7 +144,7 @@ def store_batch(writes: list[store.FeedWrite]) -> list[tuple[StoreOutcome, list[
     is handed to it is sorted, and assignment itself goes in a stable order (stories.services), so stories do not
     depend on which feeds happened to be stored together."""
     with transaction.atomic():
-        results = [store.write_feed(write) for write in writes]
+        results = store.write_feeds(writes)
         touched = sorted({pk for _, ids in results for pk in ids})
         search_index.index_articles(touched)
         transaction.on_commit(partial(story_tasks.enqueue_assignment, touched))

@@ -207,3 +207,24 @@ def test_a_described_publisher_costs_no_write(jobs, django_assert_num_queries):
     meta = FeedMeta(title="Wire", description="New words", image_url="https://wire.example/new.png")
     with django_assert_num_queries(2):  # the feed's update, and the publisher's, which matches no row
         record_success(job=jobs[0], result=result(status=200), meta=meta, now=NOW)
+
+
+def test_a_batch_of_304s_leaves_each_feed_as_one_write_does(jobs, django_assert_num_queries):
+    """write_feeds shares one statement among the 304s; the feeds end as write_feed leaves them."""
+    Feed.objects.update(consecutive_failures=2, lease_owner="me", last_error="x", etag='"v1"', title="Kept")
+    not_modified = result(status=304, headers={"cache-control": "max-age=7200"})
+    single, batched = jobs[0], replace(jobs[1], interval_seconds=600)
+    write_feed(single, result=not_modified)
+    writes = [
+        store.FeedWrite(
+            job=batched, now=NOW, result=not_modified,
+            next_fetch=schedule.after_success(job=batched, result=not_modified, meta=None, now=NOW),
+        )
+    ]  # fmt: skip
+    with django_assert_num_queries(1):
+        store.write_feeds(writes)
+    fields = [
+        f.name for f in Feed._meta.concrete_fields if f.name not in ("id", "url", "publisher", "section", "created_at")
+    ]
+    one, other = (Feed.objects.values(*fields).get(pk=job.feed_id) for job in (single, batched))
+    assert one == other and one["interval_seconds"] == 7200 and one["status"] == FeedStatus.OK
