@@ -132,21 +132,21 @@ class Crawler:
         self._pool = self._new_pool()
         processed: set[int] = set()
         inflight: set[asyncio.Task] = set()
+        claimed_all = False  # once: a claim came back short, so nothing due is left to claim in this pass
         try:
             async with self.fetcher_factory() as fetcher:
                 while not self._stopping.is_set():
                     capacity = self.batch - len(inflight)
-                    if capacity > self.batch // 2:
+                    if capacity > self.batch // 2 and not claimed_all:
                         jobs = await self.db_run(
                             claim.claim_due_feeds,
                             owner=self.owner, now=clock.now(), limit=capacity, lease=self.lease,
                             all_active=all_active, exclude=processed if once else (),
                         )  # fmt: skip
+                        claimed_all = once and len(jobs) < capacity
                         for job in jobs:
                             processed.add(job.feed_id)
                             inflight.add(asyncio.create_task(self._ingest(job, fetcher)))
-                    else:
-                        jobs = []
                     if not inflight:  # nothing due is left: a pass is over
                         if self.on_first_pass is not None:
                             self.on_first_pass(self.totals)
