@@ -1,6 +1,6 @@
-"""Writes to the search index. The store stage calls `index_articles` inside its transaction, so an article is
-findable the moment it is committed and never before; `reindex_all` rebuilds everything (`newsstand
-reindex-search`).
+"""Writes to the search index. The pipeline's store step (ingest.pipeline.store_batch) calls `index_articles`
+inside its transaction, so an article is findable the moment it is committed and never before; `reindex_all`
+rebuilds everything (`newsstand reindex-search`).
 
 Cost per call: one read of the articles, one delete and one multi-row insert per `BATCH` articles; the database
 updates its full-text index from the document rows (SQLite: triggers into FTS5; PostgreSQL: a generated column
