@@ -35,11 +35,19 @@ def entry_source_hash(entry: DraftEntry) -> str:
 
 
 def parse_and_normalize(
-    body: bytes, *, url: str, content_type: str, feed_url: str, full_text_mode: str, now: datetime
+    body: bytes,
+    *,
+    url: str,
+    content_type: str,
+    feed_url: str,
+    full_text_mode: str,
+    now: datetime,
+    content_location: str = "",
 ) -> tuple[FeedMeta, list[DraftEntry]]:
     """Feed bytes → draft entries with their source hash (what the filter compares). Raises ParseError for what
-    is not a feed. No HTML is cleaned here: most entries of a changed feed are known, and the filter drops them."""
-    parsed = parse.parse_feed(body, url=url, content_type=content_type)
+    is not a feed. No HTML is cleaned here: most entries of a changed feed are known, and the filter drops them.
+    `content_location` is the response's Content-Location header: the document's own URL, the base of its links."""
+    parsed = parse.parse_feed(body, url=url, content_type=content_type, content_location=content_location)
     entries = normalize.normalize_entries(
         parsed, feed_url=feed_url, base_url=url, full_text_mode=full_text_mode, now=now
     )

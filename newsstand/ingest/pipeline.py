@@ -85,7 +85,7 @@ async def _stages(
             cpu.parse_and_normalize,
             result.body,
             url=result.url, content_type=result.headers.get("content-type", ""), feed_url=job.url,
-            full_text_mode=job.full_text, now=now,
+            full_text_mode=job.full_text, now=now, content_location=result.headers.get("content-location", ""),
         )  # fmt: skip
     except ParseError as exc:
         return await _failed(job, FeedFailure("parse", str(exc), result.status), retry_after=None, writer=writer)

@@ -184,3 +184,21 @@ def test_a_crawl_describes_the_publisher_by_its_channel(web):
         "Local news for the harbour towns.",
         web.url("/img/logo.png"),
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_relative_links_resolve_against_the_content_location_the_server_names(web):
+    """A feed answered with a Content-Location header (the document's own URL) has its relative links read
+    against that URL, as feedparser and browsers read them, not against the address that was asked for."""
+    item = "<item><guid>c1</guid><link>story/1</link><title>Quay</title><description>x</description></item>"
+    body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Quay News</title>{item}</channel></rss>'
+    web.route(
+        "/latest",
+        w.Response(
+            200, body, content_type="application/rss+xml", headers={"Content-Location": web.url("/feeds/2026/rss.xml")}
+        ),
+    )
+    publisher = Publisher.objects.create(name="Quay News", slug="quay-news")
+    Feed.objects.create(url=web.url("/latest"), publisher=publisher, full_text="never")
+    command("crawl", "--once")
+    assert list(Article.objects.values_list("url", flat=True)) == [web.url("/feeds/2026/story/1")]
