@@ -97,6 +97,10 @@ class Crawler:
         self._writer = BatchWriter(self.db_run, pipeline.store_batch)
         # Pages fetched but not yet extracted: enough to keep every worker busy, few enough to bound memory.
         self._pages = asyncio.Semaphore(16 * self.workers)
+        # Feeds parsed but not yet written: two of the writer's batches. The database thread is the slowest stage,
+        # and each feed waiting for it holds all its entries (with the batch as the only bound, full-text crawls of
+        # 1,000 feeds peaked at 744 MB; bench/RESULTS.md).
+        self._in_hand = asyncio.Semaphore(2 * self._writer.max_batch)
 
     # Runners: where each kind of work happens.
     def _new_pool(self) -> Executor:
@@ -178,7 +182,13 @@ class Crawler:
     async def _ingest(self, job: FeedJob, fetcher: Fetcher) -> None:
         try:
             report = await pipeline.ingest_feed(
-                job, fetcher=fetcher, cpu_run=self.cpu_run, db_run=self.db_run, writer=self._writer, pages=self._pages
+                job,
+                fetcher=fetcher,
+                cpu_run=self.cpu_run,
+                db_run=self.db_run,
+                writer=self._writer,
+                pages=self._pages,
+                in_hand=self._in_hand,
             )
         except asyncio.CancelledError:
             raise

@@ -18,6 +18,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import partial
 from typing import Any, Protocol
 
@@ -54,11 +55,21 @@ class FeedReport:
 
 
 async def ingest_feed(
-    job: FeedJob, *, fetcher: Fetcher, cpu_run: Runner, db_run: Runner, writer: BatchWriter, pages: asyncio.Semaphore
+    job: FeedJob,
+    *,
+    fetcher: Fetcher,
+    cpu_run: Runner,
+    db_run: Runner,
+    writer: BatchWriter,
+    pages: asyncio.Semaphore,
+    in_hand: asyncio.Semaphore,
 ) -> FeedReport:
-    """One claimed feed through every stage. The per-feed boundary: whatever fails is recorded on the feed."""
+    """One claimed feed through every stage. The per-feed boundary: whatever fails is recorded on the feed.
+    `pages` bounds the article pages held between fetch and extraction, `in_hand` the feeds between parse and write."""
     try:
-        return await _stages(job, fetcher=fetcher, cpu_run=cpu_run, db_run=db_run, writer=writer, pages=pages)
+        return await _stages(
+            job, fetcher=fetcher, cpu_run=cpu_run, db_run=db_run, writer=writer, pages=pages, in_hand=in_hand
+        )
     except Exception as exc:  # noqa: BLE001 — the per-feed boundary: record loudly, keep crawling.
         log.exception("feed %s (%s) failed unexpectedly", job.feed_id, job.url)
         failure = FeedFailure("internal", f"internal error: {type(exc).__name__}: {exc}")
@@ -66,7 +77,14 @@ async def ingest_feed(
 
 
 async def _stages(
-    job: FeedJob, *, fetcher: Fetcher, cpu_run: Runner, db_run: Runner, writer: BatchWriter, pages: asyncio.Semaphore
+    job: FeedJob,
+    *,
+    fetcher: Fetcher,
+    cpu_run: Runner,
+    db_run: Runner,
+    writer: BatchWriter,
+    pages: asyncio.Semaphore,
+    in_hand: asyncio.Semaphore,
 ) -> FeedReport:
     now = clock.now()
     # fetch
@@ -79,6 +97,26 @@ async def _stages(
         await writer.write(store.FeedWrite(job=job, now=now, next_fetch=next_fetch, result=result))
         return FeedReport(job.feed_id, "not_modified")
 
+    # parse → … → store, for at most `in_hand` feeds at a time (see _parsed_to_stored)
+    async with in_hand:
+        return await _parsed_to_stored(job, result, now=now, fetcher=fetcher, cpu_run=cpu_run, db_run=db_run,
+                                       writer=writer, pages=pages)  # fmt: skip
+
+
+async def _parsed_to_stored(
+    job: FeedJob,
+    result: FetchResult,
+    *,
+    now: datetime,
+    fetcher: Fetcher,
+    cpu_run: Runner,
+    db_run: Runner,
+    writer: BatchWriter,
+    pages: asyncio.Semaphore,
+) -> FeedReport:
+    """A fetched feed from its parse to its write. Its entries are held in memory all that time, and the writer is
+    the slowest stage, so the crawler bounds how many feeds are here at once (`in_hand`); what the write does not
+    need (the body, the drafts once cleaned) is let go on the way (bench/RESULTS.md: the crawler's peak memory)."""
     # parse → normalize, in a worker process: drafts, their HTML untouched
     try:
         meta, drafts = await cpu_run(
@@ -89,28 +127,33 @@ async def _stages(
         )  # fmt: skip
     except ParseError as exc:
         return await _failed(job, FeedFailure("parse", str(exc), result.status), retry_after=None, writer=writer)
+    result = replace(result, body=None)  # read: store and schedule need its headers alone
 
     # filter: the entries stored unchanged go no further
     known = await db_run(known_stage.known_articles, [e.identity for e in drafts])
     filtered = filter_stage.split_known(drafts, known)
+    entry_count, unchanged_ids = len(drafts), filtered.unchanged_ids
 
     # extract (the pages of entries the feed gives no text for) → sanitize → enrich, each entry once
     paged = [e for e in filtered.todo if e.needs_page]
     from_feed = [(e, e.url or result.url) for e in filtered.todo if not e.needs_page]
+    del drafts, filtered  # from here on the clean entries stand for them
     ready: list[CleanEntry] = await cpu_run(cpu.clean, from_feed) if from_feed else []
     ready += await asyncio.gather(
         *(_from_page(e, feed_url=result.url, fetcher=fetcher, cpu_run=cpu_run, pages=pages) for e in paged)
     )
+    page_count = len(paged)
+    del paged, from_feed
 
     # store, with the schedule stage's decision written beside the feed's state
     next_fetch = schedule.after_success(job=job, result=result, meta=meta, now=now)
     outcome, _touched = await writer.write(
         store.FeedWrite(
             job=job, now=now, next_fetch=next_fetch, result=result, meta=meta, entries=ready,
-            unchanged_ids=filtered.unchanged_ids, known=known,
+            unchanged_ids=unchanged_ids, known=known,
         )
     )  # fmt: skip
-    return FeedReport(job.feed_id, "ok", entries=len(drafts), outcome=outcome, pages=len(paged))
+    return FeedReport(job.feed_id, "ok", entries=entry_count, outcome=outcome, pages=page_count)
 
 
 async def _failed(job: FeedJob, failure: FeedFailure, *, retry_after: float | None, writer: BatchWriter) -> FeedReport:

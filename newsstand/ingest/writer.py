@@ -28,7 +28,7 @@ class BatchWriter(Generic[W, R]):
     ) -> None:
         self._db_run = db_run
         self._write_batch = write_batch
-        self._max_batch = max_batch
+        self.max_batch = max_batch
         self._pending: list[tuple[W, asyncio.Future[R]]] = []
         self._flusher: asyncio.Task | None = None
 
@@ -42,7 +42,7 @@ class BatchWriter(Generic[W, R]):
     async def _flush(self) -> None:
         await asyncio.sleep(0)  # let feeds finishing in this same loop turn join the first batch
         while self._pending:
-            batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
+            batch, self._pending = self._pending[: self.max_batch], self._pending[self.max_batch :]
             try:
                 results = await self._db_run(self._write_batch, [write for write, _ in batch])
             except Exception:  # noqa: BLE001 — one feed's write failed the batch: write each alone, keep the rest
