@@ -11,9 +11,10 @@ images left without a usable source, and blocks left empty, are removed. `<h1>` 
 own title is the only h1. Last, what the article page already shows above the body (the headline, the lead image,
 a standfirst made of the opening paragraphs) leaves the body (stages.repeats).
 
-Cost, as `python -m bench.extraction` measures it (median over the 57 benchmark pages' extracted bodies, median
-4.6 kB of HTML; least of 3 runs, CPU time, a loaded 2-core box): about 150 µs per article body, of which nh3 is
-~60-80 µs and the Python URL callback, regex clean-ups and `text` derivation the rest; a 200-character feed
+Cost, as `python -m bench.extraction --split all` measured it (median over the 57 benchmark pages' extracted bodies,
+median 4.6 kB of HTML; least of 3 runs, CPU time, a loaded 2-core box, when sanitize still derived the text that
+enrich derives now): about 150 µs per article body, of which nh3 is ~60-80 µs and the Python URL callback and regex
+clean-ups most of the rest; a 200-character feed
 summary with a link and an image costs ~80 µs. `sanitize_entry` does two of these.
 """
 
