@@ -2,8 +2,9 @@
 
 The feed and its publisher become public (sources.services.publish_feed), and every article the feed sighted that
 was private becomes public under the feed's publisher and section, as a catalogue sighting would make it (the store
-stage's `make_public`). From then on those articles are on the public pages; they are indexed for search and
-queued for story assignment in the same transaction, as the store stage does with what it writes. Here, in the
+stage's `make_public`). From then on those articles are on the public pages; they are indexed for search in the
+same transaction and queued for story assignment once it commits, as the store stage does with what it writes
+(ingest.pipeline.store_batch). Here, in the
 pipeline's app, because it writes what the store stage wrote and queues the same follow-on work; the admin action
 and `newsstand feeds promote` call it.
 """
@@ -11,6 +12,7 @@ and `newsstand feeds promote` call it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 
@@ -40,5 +42,5 @@ def promote(feed_id: int) -> Promotion:
         if left is not None:
             sources.delete_publisher_if_unused(left)
         search_index.index_articles(public)
-        story_tasks.enqueue_assignment(public)
+        transaction.on_commit(partial(story_tasks.enqueue_assignment, public))
     return Promotion(feed=feed, articles=len(public), was_private=was_private)

@@ -11,9 +11,11 @@ from django.core.cache import caches
 from django.core.management import CommandError
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from newsstand.articles.models import Article
 from newsstand.core import clock
+from newsstand.ingest import promotion
 from newsstand.ingest.stages import store
 from newsstand.ingest.types import CleanEntry
 from newsstand.reading.models import HistoryEntry, SavedArticle
@@ -176,3 +178,14 @@ def test_the_admin_action_promotes(secret, admin_client):
     )
     assert b"1 private sources promoted; 1 articles made public." in response.content
     assert not Article.objects.get(pk=secret["article"].pk).private
+
+
+def test_promotion_queues_story_assignment_once_it_commits(secret, django_capture_on_commit_callbacks):
+    """As the store stage does: the worker is asked to place the articles only when their rows are public."""
+    DBTaskResult.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        promotion.promote(secret["feed"].pk)
+    assert not DBTaskResult.objects.exists() and len(callbacks) == 1
+    callbacks[0]()
+    (task,) = DBTaskResult.objects.all()
+    assert task.args_kwargs["args"] == [[secret["article"].pk]]
