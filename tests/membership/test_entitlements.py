@@ -1,15 +1,17 @@
-"""Every state transition as a pure function of the membership's data and the time: no database, no clock."""
+"""Every state transition as a pure function of the membership's data and the time: no database; the time is today
+at noon by the clock, and every case is relative to it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
+from newsstand.core import clock
 from newsstand.membership.entitlements import access_ends_at, has_access, state_at, trial_days_left
 from newsstand.membership.models import Membership, Status
 
-T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+T0 = clock.now().replace(hour=12, minute=0, second=0, microsecond=0)
 DAY = timedelta(days=1)
 GRACE = timedelta(days=7)
 

@@ -96,9 +96,10 @@ def test_extend_adds_to_what_is_left(member):
 
 
 def test_end_of_day_is_inclusive():
-    end = services.end_of_day(datetime(2026, 12, 31).date())
-    assert end.date().isoformat() == "2026-12-31" and end.tzinfo == UTC
-    assert (end + timedelta(microseconds=1)).date().isoformat() == "2027-01-01"
+    year = clock.now().year  # the year's last day: the next microsecond is another year
+    end = services.end_of_day(datetime(year, 12, 31).date())
+    assert end.date().isoformat() == f"{year}-12-31" and end.tzinfo == UTC
+    assert (end + timedelta(microseconds=1)).date().isoformat() == f"{year + 1}-01-01"
 
 
 # -- notices ------------------------------------------------------------------------------------------------------
