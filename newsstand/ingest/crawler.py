@@ -181,15 +181,8 @@ class Crawler:
 
     async def _ingest(self, job: FeedJob, fetcher: Fetcher) -> None:
         try:
-            report = await pipeline.ingest_feed(
-                job,
-                fetcher=fetcher,
-                cpu_run=self.cpu_run,
-                db_run=self.db_run,
-                writer=self._writer,
-                pages=self._pages,
-                in_hand=self._in_hand,
-            )
+            means = pipeline.Means(fetcher, self.cpu_run, self.db_run, self._writer, self._pages, self._in_hand)
+            report = await pipeline.ingest_feed(job, means)
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 — even recording the failure failed (the database is away): keep crawling

@@ -45,6 +45,20 @@ class Runner(Protocol):
     def __call__(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Awaitable[Any]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Means:
+    """What every feed of a crawl goes through the stages with: where each kind of work runs (`cpu_run`: the process
+    pool; `db_run`: the database thread), the fetcher and the writer, and the two bounds on memory: `pages`, the
+    article pages held between fetch and extraction; `in_hand`, the feeds held between parse and write."""
+
+    fetcher: Fetcher
+    cpu_run: Runner
+    db_run: Runner
+    writer: BatchWriter
+    pages: asyncio.Semaphore
+    in_hand: asyncio.Semaphore
+
+
 @dataclass(slots=True)
 class FeedReport:
     feed_id: int
@@ -54,41 +68,20 @@ class FeedReport:
     pages: int = 0
 
 
-async def ingest_feed(
-    job: FeedJob,
-    *,
-    fetcher: Fetcher,
-    cpu_run: Runner,
-    db_run: Runner,
-    writer: BatchWriter,
-    pages: asyncio.Semaphore,
-    in_hand: asyncio.Semaphore,
-) -> FeedReport:
-    """One claimed feed through every stage. The per-feed boundary: whatever fails is recorded on the feed.
-    `pages` bounds the article pages held between fetch and extraction, `in_hand` the feeds between parse and write."""
+async def ingest_feed(job: FeedJob, means: Means) -> FeedReport:
+    """One claimed feed through every stage. The per-feed boundary: whatever fails is recorded on the feed."""
     try:
-        return await _stages(
-            job, fetcher=fetcher, cpu_run=cpu_run, db_run=db_run, writer=writer, pages=pages, in_hand=in_hand
-        )
+        return await _stages(job, means)
     except Exception as exc:  # noqa: BLE001 — the per-feed boundary: record loudly, keep crawling.
         log.exception("feed %s (%s) failed unexpectedly", job.feed_id, job.url)
         failure = FeedFailure("internal", f"internal error: {type(exc).__name__}: {exc}")
-        return await _failed(job, failure, retry_after=None, writer=writer)
+        return await _failed(job, failure, retry_after=None, writer=means.writer)
 
 
-async def _stages(
-    job: FeedJob,
-    *,
-    fetcher: Fetcher,
-    cpu_run: Runner,
-    db_run: Runner,
-    writer: BatchWriter,
-    pages: asyncio.Semaphore,
-    in_hand: asyncio.Semaphore,
-) -> FeedReport:
-    now = clock.now()
+async def _stages(job: FeedJob, means: Means) -> FeedReport:
+    now, writer = clock.now(), means.writer
     # fetch
-    result = await fetcher.fetch(job.url, etag=job.etag, last_modified=job.last_modified)
+    result = await means.fetcher.fetch(job.url, etag=job.etag, last_modified=job.last_modified)
     if not result.ok:
         failure = FeedFailure(result.error_code, result.error, result.status)
         return await _failed(job, failure, retry_after=result.retry_after, writer=writer)
@@ -98,25 +91,15 @@ async def _stages(
         return FeedReport(job.feed_id, "not_modified")
 
     # parse → … → store, for at most `in_hand` feeds at a time (see _parsed_to_stored)
-    async with in_hand:
-        return await _parsed_to_stored(job, result, now=now, fetcher=fetcher, cpu_run=cpu_run, db_run=db_run,
-                                       writer=writer, pages=pages)  # fmt: skip
+    async with means.in_hand:
+        return await _parsed_to_stored(job, result, now=now, means=means)
 
 
-async def _parsed_to_stored(
-    job: FeedJob,
-    result: FetchResult,
-    *,
-    now: datetime,
-    fetcher: Fetcher,
-    cpu_run: Runner,
-    db_run: Runner,
-    writer: BatchWriter,
-    pages: asyncio.Semaphore,
-) -> FeedReport:
+async def _parsed_to_stored(job: FeedJob, result: FetchResult, *, now: datetime, means: Means) -> FeedReport:
     """A fetched feed from its parse to its write. Its entries are held in memory all that time, and the writer is
     the slowest stage, so the crawler bounds how many feeds are here at once (`in_hand`); what the write does not
     need (the body, the drafts once cleaned) is let go on the way (bench/RESULTS.md: the crawler's peak memory)."""
+    cpu_run, writer = means.cpu_run, means.writer
     # parse → normalize, in a worker process: drafts, their HTML untouched
     try:
         meta, drafts = await cpu_run(
@@ -130,7 +113,7 @@ async def _parsed_to_stored(
     result = replace(result, body=None)  # read: store and schedule need its headers alone
 
     # filter: the entries stored unchanged go no further
-    known = await db_run(known_stage.known_articles, [e.identity for e in drafts])
+    known = await means.db_run(known_stage.known_articles, [e.identity for e in drafts])
     filtered = filter_stage.split_known(drafts, known)
     entry_count, unchanged_ids = len(drafts), filtered.unchanged_ids
 
@@ -139,9 +122,7 @@ async def _parsed_to_stored(
     from_feed = [(e, e.url or result.url) for e in filtered.todo if not e.needs_page]
     del drafts, filtered  # from here on the clean entries stand for them
     ready: list[CleanEntry] = await cpu_run(cpu.clean, from_feed) if from_feed else []
-    ready += await asyncio.gather(
-        *(_from_page(e, feed_url=result.url, fetcher=fetcher, cpu_run=cpu_run, pages=pages) for e in paged)
-    )
+    ready += await asyncio.gather(*(_from_page(e, feed_url=result.url, means=means) for e in paged))
     page_count = len(paged)
     del paged, from_feed
 
@@ -166,14 +147,13 @@ async def _failed(job: FeedJob, failure: FeedFailure, *, retry_after: float | No
     return FeedReport(job.feed_id, failure.code)
 
 
-async def _from_page(
-    entry: DraftEntry, *, feed_url: str, fetcher: Fetcher, cpu_run: Runner, pages: asyncio.Semaphore
-) -> CleanEntry:
+async def _from_page(entry: DraftEntry, *, feed_url: str, means: Means) -> CleanEntry:
     """Fetch the article page, then extract → sanitize → enrich in one worker round trip. `pages` bounds the pages
     held between fetch and extraction, so a full-text crawl keeps every core busy without holding thousands of
     pages in memory. A page we cannot fetch leaves the entry as the feed gave it, saying why."""
-    async with pages:
-        page: FetchResult = await fetcher.fetch(entry.url, accept=PAGE_ACCEPT)
+    cpu_run = means.cpu_run
+    async with means.pages:
+        page: FetchResult = await means.fetcher.fetch(entry.url, accept=PAGE_ACCEPT)
         if not page.ok or not page.body:
             failed = replace(entry, extraction_error=f"page fetch failed: {page.error or page.status}")
             return (await cpu_run(cpu.clean, [(failed, entry.url or feed_url)]))[0]
