@@ -40,6 +40,7 @@ from django.utils.html import format_html
 from newsstand.core import clock
 from newsstand.membership import paywall
 from newsstand.readership import services as readership
+from newsstand.reading import for_you as curated
 from newsstand.reading import selectors as reading
 from newsstand.reading import services as reading_services
 
@@ -288,7 +289,7 @@ class FollowButton:
 
 @filler("for-you")
 def for_you(request: HttpRequest, arguments: Mapping[str, str]) -> str:
-    """The home's For you row: the latest from what the reader follows.
+    """The home's For you row: the first cards of the reader's For you (reading.for_you), each with its reason.
 
     Kept a minute per reader (`FOR_YOU_KEPT`) under a key that changes with what it depends on: their follows and
     the last article they opened (what they read leaves the row). So a reader going back and forth between the
@@ -302,7 +303,7 @@ def for_you(request: HttpRequest, arguments: Mapping[str, str]) -> str:
         if (kept := cache.get(key)) is not None:
             return kept
     context = {
-        "for_you": reading.for_you(request.user, now=clock.now(), limit=HOME_FOR_YOU, followed=followed),
+        "for_you": [_with_reason(card) for card in curated.cards(user, now=clock.now(), limit=HOME_FOR_YOU)],
         "follows_anything": bool(followed),
         "sign_in_url": settings.LOGIN_URL,
     }
@@ -310,3 +311,9 @@ def for_you(request: HttpRequest, arguments: Mapping[str, str]) -> str:
     if key is not None:
         cache.set(key, made, FOR_YOU_KEPT)
     return made
+
+
+def _with_reason(card: curated.Card) -> object:
+    """The card's article, carrying why it is in the row (`why`), as the compact list shows it."""
+    card.article.why = card.reason
+    return card.article

@@ -144,7 +144,7 @@ def test_saved_page_lists_the_readers_saves_with_remove_buttons(signed_in, reade
     assert "2 saved articles" in body
     assert body.count(f'action="/saved/{kept.pk}/"') == 1 and 'name="saved" value="0"' in body
     nav = section_of(body, "reader-nav")
-    assert 'href="/#for-you"' in nav and 'href="/saved/" aria-current="page"' in nav and 'href="/history/"' in nav
+    assert 'href="/for-you/"' in nav and 'href="/saved/" aria-current="page"' in nav and 'href="/history/"' in nav
 
 
 def test_saved_page_when_empty(signed_in):
@@ -509,3 +509,18 @@ def test_saved_and_history_pages_use_a_constant_number_of_queries(
     # ... and continue reading
     with django_assert_max_num_queries(6):
         signed_in.get("/history/")
+
+
+def test_for_you_page_shows_each_card_with_why_it_is_there(signed_in, reader, client):
+    local = make_publisher(name="Local Ledger")
+    make_article(local, title="Council approves budget", published_at=hours_ago(1))
+    services.follow(reader, publisher=local, now=clock.now())
+    body = signed_in.get("/for-you/").content.decode()
+    assert row_headlines(body) == ["Council approves budget"]
+    assert re.findall(r'<p class="why">.*?</span>([^<]*)</p>', body) == ["You follow Local Ledger."]
+    assert 'href="/for-you/" aria-current="page"' in section_of(body, "reader-nav")
+
+
+def test_for_you_page_asks_anonymous_readers_to_sign_in(db):
+    body = Client().get("/for-you/").content.decode()
+    assert "Sign in" in body and "Council" not in body

@@ -21,12 +21,12 @@ from newsstand.api.rest.articles import (
 )
 from newsstand.api.rest.schemas import NO_NUL
 from newsstand.api.rest.security import SIGNED_IN, signed_in
-from newsstand.articles.models import Article
 from newsstand.core import clock
 from newsstand.membership import paywall
 from newsstand.membership import selectors as membership
-from newsstand.reading import ranking, services
+from newsstand.reading import for_you as curated
 from newsstand.reading import selectors as reading
+from newsstand.reading import services
 from newsstand.sources.models import Publisher
 
 router = Router(auth=SIGNED_IN, tags=["me"])
@@ -60,30 +60,21 @@ def me(request: HttpRequest):
 
 @router.get("/for-you", response={200: list[schemas.ForYouItem], **ERRORS}, tags=["for you"])
 def for_you(request: HttpRequest, limit: int = Query(10, ge=1, le=FOR_YOU_MAX)):
-    """The latest from what the caller follows, widened a little by what they read most, leaving out what they
-    have read; each with the reason it is there. `topics` is empty until articles carry topics."""
-    user = signed_in(request)
-    followed = reading.follows(user)
-    found = reading.for_you(user, now=clock.now(), limit=limit, followed=followed)
+    """The caller's For you list, best first (reading.for_you: what they follow, stories like those they read,
+    top stories for a share of the list), leaving out what they have read; each with the reason it is there in
+    plain words. `topics` is empty until articles carry topics."""
+    cards = curated.cards(signed_in(request), now=clock.now(), limit=limit)
     return [
         {
-            "id": article.pk,
-            "url": article.url,
-            "title": article.title,
-            "publisher": schemas.publisher_ref(article.publisher),
+            "id": card.article.pk,
+            "url": card.article.url,
+            "title": card.article.title,
+            "publisher": schemas.publisher_ref(card.article.publisher),
             "topics": [],
-            "reason": _reason(article, followed),
+            "reason": card.reason,
         }
-        for article in found
+        for card in cards
     ]
-
-
-def _reason(article: Article, followed: ranking.Interests) -> str:
-    if article.publisher_id in followed.publisher_ids:
-        return f"You follow {article.publisher.name}."
-    if article.section and article.section in followed.sections:
-        return f"You follow {article.section}."
-    return "Like what you have been reading."
 
 
 @router.get("/saved", response={200: schemas.SavedPage, **ERRORS}, tags=["saved"])

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from newsstand.articles.models import Article
 from newsstand.core import clock
+from newsstand.reading import for_you as curated
 from newsstand.reading import selectors, services
 from newsstand.reading.models import FollowKind
 from newsstand.sources.models import Publisher
@@ -26,6 +27,7 @@ from newsstand.web.visibility import shown_or_404
 
 PAGE_SIZE = 30
 CONTINUE_READING = 5
+FOR_YOU_CARDS = 30
 
 
 def not_yet(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -38,6 +40,15 @@ def saved(request: HttpRequest) -> HttpResponse:
         return _sign_in_needed(request, "to keep articles to read later")
     page = Paginator(selectors.saved_articles(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "web/saved.html", {"page": page, "articles": list(page.object_list)})
+
+
+@require_GET
+def for_you(request: HttpRequest) -> HttpResponse:
+    """The reader's For you list, each card with why it is there (reading.for_you); made for each reader."""
+    if not request.user.is_authenticated:
+        return _sign_in_needed(request, "for news chosen from what you follow and read")
+    cards = curated.cards(request.user, now=clock.now(), limit=FOR_YOU_CARDS)
+    return render(request, "web/for_you.html", {"cards": cards})
 
 
 @require_GET

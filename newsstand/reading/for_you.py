@@ -1,0 +1,149 @@
+"""For you, gathered from the database and ranked by reading.curation: the cards of one reader's list, each an
+article with the reason it is there.
+
+Inputs, each one bounded query: the reader's recent reads (`INTERESTS_WINDOW`, at most `INTERESTS_READS`) with
+their stories' centroids and whether they saved them; their follows; candidates from three places — the latest from
+what they follow (selectors' per-interest scan), the top stories now, and live stories that share a named entity
+with the stories they read (the entity index, stories.StoryEntity, as related stories are found). Stories they have
+read are left out (they know that news), as are articles they read and private sources' articles.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from newsstand.articles.models import Article
+from newsstand.articles.selectors import with_also_in
+from newsstand.reading import curation, selectors
+from newsstand.reading.models import HistoryEntry, SavedArticle
+from newsstand.stories.models import Story, StoryEntity
+from newsstand.stories.selectors import top_stories
+
+SIMILAR_WINDOW = timedelta(hours=72)  # For you is news: similar stories seen in the last three days
+PROFILE_ENTITIES = 25  # the reader's weightiest names looked up in the entity index
+SIMILAR_STORIES = 300  # candidates read from the entity index at most
+TOP_COUNT = 20
+FOLLOWED_CANDIDATES = 40
+
+
+@dataclass(frozen=True)
+class Card:
+    article: Article
+    reason: str
+
+
+def cards(user: selectors.Reader, *, now: datetime, limit: int = 10) -> list[Card]:
+    """The reader's For you list, best first; empty for anonymous readers and for a reader with nothing to go on
+    (no follows, no reads) on a site with no top stories."""
+    if not user.is_authenticated:
+        return []
+    reads = _reads(user, now=now)
+    profile = curation.profile(reads, now=now)
+    read_stories = {r.story_id for r in reads}
+    followed = selectors.follows(user)
+    candidates: dict[str, curation.Candidate] = {}
+    for article in selectors._latest_matching(user, followed, now=now, limit=FOLLOWED_CANDIDATES) if followed else []:
+        if article.story_id in read_stories:
+            continue
+        key = f"story:{article.story_id}" if article.story_id else f"article:{article.pk}"
+        if key in candidates:
+            continue
+        candidates[key] = curation.Candidate(
+            key=key,
+            article_id=article.pk,
+            publisher_id=article.publisher_id,
+            publisher_name=article.publisher.name,
+            section=article.section,
+            seen_at=article.published_at,
+            followed_publisher=article.publisher_id in followed.publisher_ids,
+            followed_section=bool(article.section) and article.section in followed.sections,
+        )
+    top = {story.pk: rank for rank, story in enumerate(top_stories(now=now, limit=TOP_COUNT))}
+    similar = _similar_story_ids(reads, now=now) if reads else []
+    story_ids = set(top) | set(similar) | {int(k.split(":")[1]) for k in candidates if k.startswith("story:")}
+    story_ids -= read_stories
+    for story_id, centroid, seen_at, publishers, section, representative_id in _stories(story_ids):
+        key = f"story:{story_id}"
+        found = candidates.get(key)
+        if found is None:
+            if representative_id is None:
+                continue
+            found = candidates[key] = curation.Candidate(
+                key=key, article_id=representative_id, publisher_id=0, publisher_name="", section=section,
+                seen_at=seen_at,
+            )  # fmt: skip
+        found.centroid, found.publishers, found.top_rank = centroid or {}, publishers, top.get(story_id)
+        found.seen_at = max(found.seen_at, seen_at)
+    ranked = curation.score(candidates.values(), profile, now=now, top_count=TOP_COUNT)
+    shortlist = ranked[: limit * 4]
+    articles = _articles({c.article_id for c in shortlist}, user)
+    for c in shortlist:  # the representative's publisher, for the cap and the reason
+        if (article := articles.get(c.article_id)) is not None:
+            c.publisher_id, c.publisher_name = article.publisher_id, article.publisher.name
+    shortlist = [c for c in shortlist if c.article_id in articles]
+    chosen = curation.diversified(shortlist, limit=limit)
+    return [Card(article=articles[c.article_id], reason=curation.explain(c, reads)) for c in chosen]
+
+
+def _reads(user, *, now: datetime) -> list[curation.ReadStory]:
+    rows = list(
+        HistoryEntry.objects.filter(user=user, last_read_at__gte=now - selectors.INTERESTS_WINDOW)
+        .order_by("-last_read_at")
+        .values_list("article_id", "article__story_id", "article__title", "progress", "last_read_at")[
+            : selectors.INTERESTS_READS
+        ]
+    )
+    saved = set(
+        SavedArticle.objects.filter(user=user, article_id__in=[r[0] for r in rows]).values_list("article_id", flat=True)
+    )
+    centroids = dict(Story.objects.filter(pk__in={r[1] for r in rows if r[1]}).values_list("id", "centroid"))
+    reads: dict[int, curation.ReadStory] = {}
+    for article_id, story_id, title, progress, read_at in rows:
+        if story_id is None or story_id in reads or story_id not in centroids:
+            continue  # newest read of each story first: that one stands for the story
+        reads[story_id] = curation.ReadStory(
+            story_id=story_id, title=title, centroid=centroids[story_id] or {}, read_at=read_at,
+            progress=progress, saved=article_id in saved,
+        )  # fmt: skip
+    return list(reads.values())
+
+
+def _similar_story_ids(reads: Sequence[curation.ReadStory], *, now: datetime) -> list[int]:
+    """Live stories of the last days sharing one of the reader's weightiest names (from the stories they read)."""
+    weights: Counter[str] = Counter()
+    entities = dict(
+        Story.objects.filter(pk__in=[r.story_id for r in reads if r.feedback >= 0]).values_list("id", "entities")
+    )
+    for read in reads:
+        weight = curation.read_weight(read, now)
+        for name, value in (entities.get(read.story_id) or {}).items():
+            weights[name] += weight * value
+    names = [name for name, weight in weights.most_common(PROFILE_ENTITIES) if weight > 0]
+    if not names:
+        return []
+    rows = (
+        StoryEntity.objects.filter(entity__in=names, last_seen_at__gte=now - SIMILAR_WINDOW)
+        .order_by("-last_seen_at", "story_id")
+        .values_list("story_id", flat=True)[: SIMILAR_STORIES * 3]
+    )
+    return list(dict.fromkeys(rows))[:SIMILAR_STORIES]
+
+
+def _stories(ids: set[int]) -> list[tuple]:
+    if not ids:
+        return []
+    return list(
+        Story.objects.filter(pk__in=ids, merged_into__isnull=True, article_count__gt=0).values_list(
+            "id", "centroid", "last_seen_at", "publisher_count", "section", "representative_id"
+        )
+    )
+
+
+def _articles(ids: set[int], user) -> dict[int, Article]:
+    """The shortlist's articles as lists show them, less those the reader read and private sources' articles."""
+    read = HistoryEntry.objects.filter(user=user, article_id__in=ids).values_list("article_id", flat=True)
+    found = selectors._articles().filter(pk__in=ids, private=False).exclude(pk__in=list(read))
+    return {article.pk: article for article in with_also_in(found)}
