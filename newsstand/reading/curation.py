@@ -184,26 +184,45 @@ def diversified(
 EXPLORE = "Something else in the news today."
 
 
-def explain(card: Candidate, reads: Sequence[ReadStory]) -> str:
+class Likeness:
+    """Which read story a card is most like: the reads' centroids as one inverted index (term → reads), so that a
+    card's likeness to every read costs a walk over the card's own terms, not a cosine per read."""
+
+    def __init__(self, reads: Sequence[ReadStory]) -> None:
+        self.reads = [read for read in reads if read.feedback >= 0]
+        self.postings: dict[str, list[tuple[int, float]]] = {}
+        for index, read in enumerate(self.reads):
+            for term, value in _unit(read.centroid).items():
+                self.postings.setdefault(term, []).append((index, value))
+
+    def most_like(self, centroid: Mapping[str, float]) -> ReadStory | None:
+        scores: dict[int, float] = {}
+        for term, value in centroid.items():
+            for index, weight in self.postings.get(term, ()):
+                scores[index] = scores.get(index, 0.0) + weight * value
+        if not scores:
+            return None
+        best = max(scores, key=lambda index: (scores[index], -index))  # ties: the most recent read
+        return self.reads[best]
+
+
+def explain(card: Candidate, likeness: Likeness) -> str:
     """Why the card is there, in plain words: the strongest of the reasons that scored it."""
     if card.reason:
         return card.reason
-    similar = card.similarity >= MIN_SIMILARITY
-    if similar and reads:
-        best = max(reads, key=lambda r: cosine(_unit(r.centroid), card.centroid) if r.feedback >= 0 else -1.0)
-        if best.feedback >= 0:
-            card.like = best.title
-            if SIMILARITY_WEIGHT * card.similarity >= FOLLOW_WEIGHT or not (
-                card.followed_publisher or card.followed_section
-            ):
-                return f"Because you read “{_short(best.title)}”."
+    if card.similarity >= MIN_SIMILARITY and (best := likeness.most_like(card.centroid)) is not None:
+        card.like = best.title
+        if SIMILARITY_WEIGHT * card.similarity >= FOLLOW_WEIGHT or not (
+            card.followed_publisher or card.followed_section
+        ):
+            return f"Because you read “{_short(best.title)}”."
     if card.followed_publisher:
         return f"You follow {card.publisher_name}."
     if card.followed_section:
         return f"You follow {card.section}."
     if card.top_rank is not None:
         return (
-            f"Top story now: {card.publishers} publishers are covering it" if card.publishers > 1 else "Top story now"
+            f"Top story now: {card.publishers} publishers are covering it." if card.publishers > 1 else "Top story now."
         )
     return "Like what you read."
 

@@ -2,9 +2,10 @@
 article with the reason it is there.
 
 Inputs, each one bounded query: the reader's recent reads (`INTERESTS_WINDOW`, at most `INTERESTS_READS`) with
-their stories' centroids and whether they saved them; their follows; candidates from three places — the latest from
-what they follow (selectors' per-interest scan), the top stories now, and live stories that share a named entity
-with the stories they read (the entity index, stories.StoryEntity, as related stories are found). Stories they have
+their stories' centroids and whether they saved them; their follows; candidates from four places — the latest from
+what they follow (selectors' per-interest scan), the top stories now, live stories of the week that share a named
+entity with the stories they read (the entity index, stories.StoryEntity, as related stories are found) and the
+week's weightiest live stories whatever their names (similarity decides). Stories they have
 read are left out (they know that news), as are articles they read and private sources' articles.
 """
 
@@ -22,9 +23,10 @@ from newsstand.reading.models import HistoryEntry, SavedArticle
 from newsstand.stories.models import Story, StoryEntity
 from newsstand.stories.selectors import top_stories
 
-SIMILAR_WINDOW = timedelta(hours=72)  # For you is news: similar stories seen in the last three days
+SIMILAR_WINDOW = timedelta(days=7)  # For you is news: stories seen in the last week (as selectors.FOR_YOU_WINDOW)
 PROFILE_ENTITIES = 25  # the reader's weightiest names looked up in the entity index
-SIMILAR_STORIES = 300  # candidates read from the entity index at most
+SIMILAR_STORIES = 150  # candidates read from the entity index at most
+RECENT_STORIES = 100  # and the week's weightiest live stories, whatever their names: similarity decides
 TOP_COUNT = 20
 FOLLOWED_CANDIDATES = 40
 
@@ -85,7 +87,8 @@ def cards(user: selectors.Reader, *, now: datetime, limit: int = 10) -> list[Car
             c.publisher_id, c.publisher_name = article.publisher_id, article.publisher.name
     shortlist = [c for c in shortlist if c.article_id in articles]
     chosen = curation.diversified(shortlist, limit=limit)
-    return [Card(article=articles[c.article_id], reason=curation.explain(c, reads)) for c in chosen]
+    likeness = curation.Likeness(reads)
+    return [Card(article=articles[c.article_id], reason=curation.explain(c, likeness)) for c in chosen]
 
 
 def _reads(user, *, now: datetime) -> list[curation.ReadStory]:
@@ -130,6 +133,15 @@ def _similar_story_ids(reads: Sequence[curation.ReadStory], *, now: datetime) ->
         .values_list("story_id", flat=True)[: SIMILAR_STORIES * 3]
     )
     return list(dict.fromkeys(rows))[:SIMILAR_STORIES]
+
+
+def _recent_story_ids(*, now: datetime) -> list[int]:
+    """The week's weightiest live stories, along the stories' rank index (it stops after `RECENT_STORIES`)."""
+    return list(
+        Story.objects.filter(merged_into__isnull=True, article_count__gt=0, last_seen_at__gte=now - SIMILAR_WINDOW)
+        .order_by("-rank_key")
+        .values_list("id", flat=True)[:RECENT_STORIES]
+    )
 
 
 def _stories(ids: set[int]) -> list[tuple]:

@@ -51,7 +51,7 @@ def test_a_story_like_what_was_read_outranks_an_unrelated_one_and_says_which_rea
         now=NOW,
     )
     assert [c.key for c in ranked] == ["story:10", "story:11"]
-    assert curation.explain(ranked[0], reads) == "Because you read “Read 1”."
+    assert curation.explain(ranked[0], curation.Likeness(reads)) == "Because you read “Read 1”."
 
 
 def test_fewer_like_this_pushes_similar_stories_below_unrelated_ones():
@@ -75,8 +75,8 @@ def test_follows_explain_themselves_and_top_stories_fill_the_exploration_slot():
     chosen = curation.diversified(ranked, limit=10)
     assert len(chosen) == 10
     explorer = next(c for c in chosen if c.key == "story:99")
-    assert curation.explain(explorer, []) == curation.EXPLORE
-    assert curation.explain(chosen[0], []) == f"You follow {chosen[0].publisher_name}."
+    assert curation.explain(explorer, curation.Likeness([])) == curation.EXPLORE
+    assert curation.explain(chosen[0], curation.Likeness([])) == f"You follow {chosen[0].publisher_name}."
 
 
 @settings(max_examples=200, deadline=None)

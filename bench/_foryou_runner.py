@@ -1,0 +1,184 @@
+"""The steps of bench.foryou that run inside the benchmark's database (Django set up from the environment):
+
+    python -m bench._foryou_runner quality LABELS.json   # simulated readers through the real endpoints
+    python -m bench._foryou_runner speed                 # For you for a reader with 1,000 reads (a bench.web site)
+
+Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import statistics
+import sys
+import time
+from collections import Counter, defaultdict
+from datetime import timedelta
+from pathlib import Path
+
+MIN_SUBJECT = 12
+READS = 5
+LIST = 10
+SPEED_READS = 1000
+RUNS = 40
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsstand.settings")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    import django
+
+    django.setup()
+
+
+def _ndcg(relevant: list[bool], ideal_count: int) -> float:
+    dcg = sum(1 / math.log2(rank + 2) for rank, hit in enumerate(relevant) if hit)
+    ideal = sum(1 / math.log2(rank + 2) for rank in range(min(ideal_count, LIST)))
+    return dcg / ideal if ideal else 0.0
+
+
+def quality(labels_path: str) -> dict:
+    _setup()
+    from django.test import Client
+
+    from newsstand.accounts.models import User
+    from newsstand.articles.models import Article, ArticleFeed
+    from newsstand.core import clock
+    from newsstand.reading.models import HistoryEntry
+    from newsstand.reading.selectors import FOR_YOU_WINDOW
+
+    labels = json.loads(Path(labels_path).read_text(encoding="utf-8"))
+    subject_of: dict[int, str] = {}
+    event_of: dict[int, str] = {}
+    for article_id, guid in ArticleFeed.objects.values_list("article_id", "guid"):
+        if guid in labels:
+            subject_of[article_id] = labels[guid]["subject"]
+            event_of[article_id] = labels[guid]["event"]
+    by_subject: dict[str, list[int]] = defaultdict(list)
+    for article_id, subject in sorted(subject_of.items()):
+        by_subject[subject].append(article_id)
+    chosen_subjects = sorted(s for s, ids in by_subject.items() if len(ids) >= MIN_SUBJECT)
+    rng = random.Random(7)
+    readers = []
+    for n, subject in enumerate(chosen_subjects * 2):  # two readers per subject
+        user = User.objects.create_user(f"bench-foryou-{n}@example.com")
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        events_seen: set[str] = set()
+        reads = []
+        for article_id in rng.sample(by_subject[subject], len(by_subject[subject])):
+            if event_of[article_id] in events_seen:
+                continue
+            events_seen.add(event_of[article_id])
+            answer = client.post(f"/history/{article_id}/", {"progress": "1"})
+            assert answer.status_code == 204, answer.status_code
+            reads.append(article_id)
+            if len(reads) == READS:
+                break
+        readers.append((user, client, subject, set(reads)))
+    popularity = Counter(HistoryEntry.objects.values_list("article_id", flat=True))
+    published = dict(ArticleFeed.objects.values_list("article_id", "published_at"))
+    story_of = dict(Article.objects.values_list("id", "story_id"))
+    window_start = clock.now() - FOR_YOU_WINDOW
+    newest = sorted(subject_of, key=lambda pk: (published[pk], pk), reverse=True)
+    lists: dict[str, list[tuple[str, set[int], list[int]]]] = defaultdict(list)
+    for _user, client, subject, reads in readers:
+        items = client.get(f"/api/v1/for-you?limit={LIST}").json()
+        shown = [item["id"] for item in items]
+        unread = [pk for pk in newest if pk not in reads]
+        mine = Counter({pk: count - (pk in reads) for pk, count in popularity.items()})
+        most_read = sorted(unread, key=lambda pk: (-mine[pk], -published[pk].timestamp(), -pk))
+        lists["for_you"].append((subject, reads, shown))
+        lists["latest"].append((subject, reads, unread[:LIST]))
+        lists["most_read"].append((subject, reads, most_read[:LIST]))
+
+    def news_key(pk: int) -> object:
+        return story_of.get(pk) or f"article:{pk}"
+
+    result = {"readers": len(readers), "articles": len(subject_of)}
+    for name, per_reader in lists.items():
+        precision, ndcg, diversity, seen, sizes = [], [], [], set(), []
+        for subject, reads, shown in per_reader:
+            read_news = {news_key(pk) for pk in reads}
+            # Relevant: news on the reader's subject that they have not read (a story they read is read news), of
+            # the week For you covers; a second article of one story in a list adds nothing.
+            wanted = {
+                news_key(pk)
+                for pk in by_subject[subject]
+                if news_key(pk) not in read_news and published[pk] >= window_start
+            }
+            sizes.append(len(wanted))
+            hits, counted = [], set()
+            for pk in shown[:LIST]:
+                key = news_key(pk)
+                hits.append(key in wanted and key not in counted)
+                counted.add(key)
+            precision.append(sum(hits) / LIST)
+            ndcg.append(_ndcg(hits, len(wanted)))
+            pairs = [(a, b) for i, a in enumerate(shown) for b in shown[i + 1 :]]
+            diversity.append(
+                sum(subject_of.get(a) != subject_of.get(b) for a, b in pairs) / len(pairs) if pairs else 0.0
+            )
+            seen.update(shown)
+        result[name] = {
+            "precision": statistics.mean(precision),
+            "ndcg": statistics.mean(ndcg),
+            "coverage": len(seen) / len(subject_of),
+            "diversity": statistics.mean(diversity),
+            "relevant": statistics.mean(sizes),
+        }
+    return result
+
+
+def speed() -> dict:
+    _setup()
+    from newsstand.accounts.models import User
+    from newsstand.articles.models import Article
+    from newsstand.core import clock
+    from newsstand.reading import for_you
+    from newsstand.reading import services as reading
+    from newsstand.reading.models import HistoryEntry
+    from newsstand.sources.models import Publisher
+
+    now = clock.now()
+    user = User.objects.filter(email="bench-foryou-speed@example.com").first()
+    if user is None:
+        user = User.objects.create_user("bench-foryou-speed@example.com")
+        recent = list(Article.objects.order_by("-published_at").values_list("pk", flat=True)[: SPEED_READS * 3])
+        rng = random.Random(3)
+        rows = [
+            HistoryEntry(
+                user=user,
+                article_id=pk,
+                first_read_at=now - timedelta(hours=n * 0.7),
+                last_read_at=now - timedelta(hours=n * 0.7),
+                progress=rng.random(),
+                position=0.0,
+            )  # fmt: skip
+            for n, pk in enumerate(rng.sample(recent, SPEED_READS))
+        ]
+        HistoryEntry.objects.bulk_create(rows)
+        for publisher in Publisher.objects.order_by("pk")[:3]:
+            reading.follow(user, publisher=publisher, now=now)
+    timings = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        cards = for_you.cards(user, now=clock.now(), limit=LIST)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return {
+        "reads": HistoryEntry.objects.filter(user=user).count(),
+        "articles": Article.objects.count(),
+        "cards": len(cards),
+        "runs": RUNS,
+        "p50_ms": statistics.median(timings),
+        "p95_ms": timings[int(RUNS * 0.95) - 1],
+    }
+
+
+if __name__ == "__main__":
+    step = sys.argv[1]
+    print(json.dumps(quality(sys.argv[2]) if step == "quality" else speed(), default=str))

@@ -1,0 +1,131 @@
+"""For you against two baselines, with simulated readers of known interests reading through the real endpoints.
+
+    python -m bench.foryou                 # quality: precision@10, nDCG@10, coverage, diversity vs latest, most read
+    python -m bench.foryou --speed DIR     # speed: the For you list for a reader with 1,000 reads on a kept site
+
+Quality. The labelled AllSides events (../shared/data/stories/allsides_events_dev.jsonl: each article has its
+event and the event's subject, `event_topic`: "Immigration", "Climate Change", …) go through the real ingestion
+path into stories (bench.stories.ingest: feeds on loopback, crawl, the story worker), with each event placed at a
+seeded time in the last three weeks (its articles keep their spread around it), so the news is current. Then
+bench._foryou_runner, in that database: simulated readers, each interested in one subject with at least
+`MIN_SUBJECT` articles, read `READS` of its articles (from different events) through `POST /history/<id>/` with
+progress 1, and ask `GET /api/v1/for-you?limit=10` (session auth). An item is relevant to a reader when it is news on their
+subject that they have not read, of the week For you covers: an article of a story they have not read (a story
+they read is news they know), counted once per story in a list (a second article of one story adds nothing). Baselines, over the same unread articles: *latest* (newest first) and *most read* (the
+most read by all the simulated readers, newest first among equals). Reported: precision@10, nDCG@10 (binary
+relevance, ideal = all relevant first), catalogue coverage (share of the articles shown to anyone) and intra-list
+diversity (share of pairs in a list on different subjects). Target (issue 15): nDCG@10 ≥ 2× the better baseline's.
+
+Speed. On a site kept by bench.web (200k articles): a member with 1,000 reads spread over the last month (their
+history, saves and follows as readers make them), For you made `RUNS` times in-process; p50 and p95 printed.
+Target: p95 ≤ 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+from bench import stories
+
+ROOT = Path(__file__).resolve().parent.parent
+MIN_SUBJECT = 12
+READS = 5
+NEWS_SPAN_HOURS = 21 * 24
+TARGET_RATIO = 2.0
+
+
+def current_items(seed: int = 1) -> list[stories.Item]:
+    """AllSides items with their events moved into the last `NEWS_SPAN_HOURS` (spread within events kept)."""
+    from newsstand.core import clock
+
+    items = stories.load_allsides()
+    now = clock.now().replace(microsecond=0)
+    latest = {}
+    for item in items:
+        latest[item.event] = max(latest.get(item.event, item.published_at), item.published_at)
+    rng = random.Random(seed)
+    placed = {event: now - timedelta(hours=1 + rng.random() * (NEWS_SPAN_HOURS - 1)) for event in sorted(latest)}
+    return [replace(item, published_at=placed[item.event] - (latest[item.event] - item.published_at)) for item in items]
+
+
+def subjects() -> dict[str, str]:
+    """Article URL → its event's subject."""
+    with stories.ALLSIDES.open(encoding="utf-8") as handle:
+        return {row["url"]: row["event_topic"] for row in map(json.loads, handle)}
+
+
+def quality(keep: Path | None = None) -> dict:
+    items = current_items()
+    by_url = subjects()
+    with tempfile.TemporaryDirectory(prefix="bench-foryou-") as tmp:
+        workdir = keep or Path(tmp)
+        ingested = stories.ingest(items, workdir=workdir)
+        labels = {stories.GUID_PREFIX + item.key: {"subject": by_url[item.link], "event": item.event} for item in items}
+        (workdir / "labels.json").write_text(json.dumps(labels))
+        env = stories._env(workdir / "data")
+        done = subprocess.run(
+            [sys.executable, "-m", "bench._foryou_runner", "quality", str(workdir / "labels.json")],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800,
+        )  # fmt: skip
+        if done.returncode:
+            raise SystemExit(f"bench._foryou_runner failed:\n{done.stderr[-4000:]}")
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["stories_path"] = ingested.path
+    return result
+
+
+def speed(site: Path) -> dict:
+    from bench.web import env_for
+
+    done = subprocess.run(
+        [sys.executable, "-m", "bench._foryou_runner", "speed"], cwd=ROOT, env=env_for(site), capture_output=True,
+        text=True, timeout=1800,
+    )  # fmt: skip
+    if done.returncode:
+        raise SystemExit(f"bench._foryou_runner failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--speed", type=Path, help="a site kept by bench.web (--keep DIR): measure speed there")
+    parser.add_argument("--keep", type=Path, help="build the quality run's database in this (new) dir and keep it")
+    args = parser.parse_args(argv)
+    if args.speed:
+        result = speed(args.speed)
+        print(
+            f"For you, reader with {result['reads']:,} reads on {result['articles']:,} articles: "
+            f"p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms over {result['runs']} runs "
+            f"(target p95 ≤ 50 ms: {'met' if result['p95_ms'] <= 50 else 'NOT met'})"
+        )
+        return 0
+    result = quality(args.keep)
+    print(
+        f"{result['readers']} readers, {result['articles']} articles, stories by {result['stories_path']}; "
+        f"relevant news per reader: {result['for_you']['relevant']:.1f} stories on average"
+    )
+    print("| list      | precision@10 | nDCG@10 | coverage | diversity |")
+    print("|-----------|-------------:|--------:|---------:|----------:|")
+    for name in ("for_you", "latest", "most_read"):
+        r = result[name]
+        print(
+            f"| {name:<9} | {r['precision']:>12.3f} | {r['ndcg']:>7.3f} | {r['coverage']:>8.1%} | "
+            f"{r['diversity']:>9.3f} |"
+        )
+    best = max(result["latest"]["ndcg"], result["most_read"]["ndcg"])
+    ratio = result["for_you"]["ndcg"] / best if best else float("inf")
+    print(f"nDCG@10 ratio to the better baseline: {ratio:.2f} (target ≥ {TARGET_RATIO:.0f}: "
+          f"{'met' if ratio >= TARGET_RATIO else 'NOT met'})")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
