@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
+
 from newsstand.articles.models import Article
 from newsstand.articles.selectors import with_also_in
 from newsstand.reading import curation, selectors
@@ -29,6 +31,8 @@ SIMILAR_STORIES = 150  # candidates read from the entity index at most
 RECENT_STORIES = 100  # and the week's weightiest live stories, whatever their names: similarity decides
 TOP_COUNT = 20
 FOLLOWED_CANDIDATES = 40
+INTERESTS_KEPT = 600  # seconds: stories grow, so what the reads share is found again now and then
+NEWS_KEPT = 60  # seconds, as pages are kept: the news may be a minute old
 
 
 @dataclass(frozen=True)
@@ -42,10 +46,10 @@ def cards(user: selectors.Reader, *, now: datetime, limit: int = 10) -> list[Car
     (no follows, no reads) on a site with no top stories."""
     if not user.is_authenticated:
         return []
-    reads = _reads(user, now=now)
+    followed, reading_mark = selectors.follows_and_reading_mark(user)
+    reads, similar = _interests(user, reading_mark, now=now)
     profile = curation.profile(reads, now=now)
     read_stories = {r.story_id for r in reads}
-    followed = selectors.follows(user)
     candidates: dict[str, curation.Candidate] = {}
     for article in selectors._latest_matching(user, followed, now=now, limit=FOLLOWED_CANDIDATES) if followed else []:
         if article.story_id in read_stories:
@@ -63,11 +67,14 @@ def cards(user: selectors.Reader, *, now: datetime, limit: int = 10) -> list[Car
             followed_publisher=article.publisher_id in followed.publisher_ids,
             followed_section=bool(article.section) and article.section in followed.sections,
         )
-    top = {story.pk: rank for rank, story in enumerate(top_stories(now=now, limit=TOP_COUNT))}
-    similar = _similar_story_ids(reads, now=now) if reads else []
-    story_ids = set(top) | set(similar) | {int(k.split(":")[1]) for k in candidates if k.startswith("story:")}
-    story_ids -= read_stories
-    for story_id, centroid, seen_at, publishers, section, representative_id in _stories(story_ids):
+    top, news = _news(now=now)
+    followed_stories = {int(k.split(":")[1]) for k in candidates if k.startswith("story:")} - read_stories
+    rows = {row[0]: row for row in news}
+    rows.update((row[0], row) for row in similar)
+    rows.update((row[0], row) for row in _stories(followed_stories - set(rows)))
+    for story_id in read_stories:
+        rows.pop(story_id, None)
+    for story_id, centroid, seen_at, publishers, section, representative_id in rows.values():
         key = f"story:{story_id}"
         found = candidates.get(key)
         if found is None:
@@ -89,6 +96,30 @@ def cards(user: selectors.Reader, *, now: datetime, limit: int = 10) -> list[Car
     chosen = curation.diversified(shortlist, limit=limit)
     likeness = curation.Likeness(reads)
     return [Card(article=articles[c.article_id], reason=curation.explain(c, likeness)) for c in chosen]
+
+
+def _interests(user, reading_mark: object, *, now: datetime) -> tuple[list[curation.ReadStory], list[tuple]]:
+    """The reader's reads (with their stories' centroids) and the stories sharing their names, kept
+    `INTERESTS_KEPT` seconds under the mark that changes whenever they open an article: a reader with a thousand
+    reads pays for reading them once per article read, not once per list (bench/RESULTS.md)."""
+    key = f"for-you-interests:{user.pk}:{reading_mark}"
+    kept = cache.get(key)
+    if kept is None:
+        reads = _reads(user, now=now)
+        kept = (reads, _stories(set(_similar_story_ids(reads, now=now))) if reads else [])
+        cache.set(key, kept, INTERESTS_KEPT)
+    return kept
+
+
+def _news(*, now: datetime) -> tuple[dict[int, int], list[tuple]]:
+    """The top stories now (id → rank) and the rows of every story of the news pool (the top and the week's
+    weightiest): the same for every reader, so kept `NEWS_KEPT` seconds for all of them."""
+    kept = cache.get("for-you-news")
+    if kept is None:
+        top = {story.pk: rank for rank, story in enumerate(top_stories(now=now, limit=TOP_COUNT))}
+        kept = (top, _stories(set(top) | set(_recent_story_ids(now=now))))
+        cache.set("for-you-news", kept, NEWS_KEPT)
+    return kept
 
 
 def _reads(user, *, now: datetime) -> list[curation.ReadStory]:
