@@ -24,27 +24,35 @@ def time_zones() -> tuple[str, ...]:
     return tuple(sorted(name for name in available_timezones() if not name.startswith(("posix/", "right/"))))
 
 
+@cache
+def _known() -> frozenset[str]:
+    return frozenset(time_zones())
+
+
 def is_time_zone(name: str) -> bool:
-    if name not in time_zones():
+    if name not in _known():
         return False
     try:
-        ZoneInfo(name)
+        zone(name)
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
 
 
+@cache
+def zone(name: str) -> ZoneInfo:
+    """The zone, kept: zoneinfo's own cache holds a few, and a tick goes through hundreds (only names from
+    `time_zones()` come here, so this holds at most those)."""
+    return ZoneInfo(name)
+
+
 def due_day(*, hour: int, time_zone: str, now: datetime, catch_up: timedelta = CATCH_UP) -> date | None:
     """The reader's local date whose briefing is due at `now` (aware), or None when none is: due from `hour` on
     that date until `catch_up` later (which may run past local midnight)."""
-    zone = ZoneInfo(time_zone)
-    today = now.astimezone(zone).date()
+    local = zone(time_zone)
+    today = now.astimezone(local).date()
     for day in (today, today - timedelta(days=1)):
-        at = datetime.combine(day, time(hour), tzinfo=zone)
+        at = datetime.combine(day, time(hour), tzinfo=local)
         if at <= now < at + catch_up:
             return day
     return None
-
-
-def local_date(now: datetime, time_zone: str) -> date:
-    return now.astimezone(ZoneInfo(time_zone)).date()

@@ -25,18 +25,21 @@ def due(*, now: datetime) -> list[Due]:
     """The readers whose briefing is due at `now` (schedule.due_day) and has no row for that day yet: the briefing
     on, the account active and its address verified. One query for the choices, one for the days already had.
 
-    The due hour is worked out here, per reader, rather than in SQL: every zone has its own offset and daylight
-    saving, and a tick every few minutes over tens of thousands of choices costs milliseconds."""
+    The due day is worked out here rather than in SQL (every zone has its own offset and daylight saving), once per
+    (hour, zone) pair; what a tick costs over many readers is in bench/RESULTS.md ("Daily briefing")."""
     rows = (
         BriefingChoice.objects.filter(enabled=True, user__is_active=True, user__email_verified_at__isnull=False)
         .values_list("user_id", "user__email", "hour", "time_zone")
         .order_by("user_id")
     )
     found = []
+    days: dict[tuple[int, str], date | None] = {}  # (hour, zone) -> its due day: a few hundred pairs at most
     for user_id, email, hour, time_zone in rows.iterator(chunk_size=2000):
-        if not schedule.is_time_zone(time_zone):  # the zone database dropped a name since it was chosen
-            time_zone = "UTC"
-        day = schedule.due_day(hour=hour, time_zone=time_zone, now=now)
+        if (hour, time_zone) not in days:
+            # A zone the zone database dropped since it was chosen is taken as UTC.
+            zone = time_zone if schedule.is_time_zone(time_zone) else "UTC"
+            days[hour, time_zone] = schedule.due_day(hour=hour, time_zone=zone, now=now)
+        day = days[hour, time_zone]
         if day is not None:
             found.append(Due(user_id=user_id, email=email, day=day))
     if not found:
