@@ -4,7 +4,8 @@ No article text beyond the teaser's standfirst ever goes into the mail, for anyo
 read outside the paywall's reach. Members are told each link opens the full article; for others the paywall
 (`membership.paywall.decide`, asked per article) says the link opens its opening, and the briefing ends with the
 membership offer. For you is whatever `reading.selectors.for_you` chooses for the reader (their follows, reads and,
-as they arrive, their mutes), so the mail and the page never disagree.
+as they arrive, their mutes), so the mail and the page never disagree. Top stories and Our Picks are the site's own
+lists: when reading gains mutes, they must leave out what the reader muted here too (`gather` is the one place).
 """
 
 from __future__ import annotations
