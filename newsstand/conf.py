@@ -147,6 +147,13 @@ REGISTRY: list[Setting] = [
         "SMTP server for mail: smtp://user:pass@host:25, smtp+tls:// (STARTTLS, 587), smtps:// (TLS, 465); unset: console.",
     ),
     Setting("DEFAULT_FROM_EMAIL", str, "Newsstand <noreply@localhost>", "Sender of the mail Newsstand sends."),
+    Setting(
+        "NEWSSTAND_BRIEFING_UNSUBSCRIBE_MAILTO",
+        _email_address,
+        "",
+        "An address whose mail unsubscribes its sender from the daily briefing (its List-Unsubscribe mailto); "
+        "unset: the https link only.",
+    ),
     Setting("NEWSSTAND_LOGIN_ATTEMPTS", int, "5", "Failed sign-ins to one account from one client before a lockout."),
     Setting("NEWSSTAND_LOGIN_LOCKOUT_MINUTES", int, "15", "How long a sign-in lockout lasts."),
     Setting(

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "newsstand.editorial",
     "newsstand.membership",
     "newsstand.readership",
+    "newsstand.briefing",
     "newsstand.subscriptions",
     "newsstand.images",
     "newsstand.api",
@@ -192,6 +193,8 @@ EMAIL_BACKEND = _mail.backend
 EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _mail.host, _mail.port, _mail.user, _mail.password
 EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_TIMEOUT = _mail.starttls, _mail.ssl, _mail.timeout
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = conf.env("DEFAULT_FROM_EMAIL")
+# The daily briefing's List-Unsubscribe mailto address, besides its https one (newsstand.briefing); "": none.
+BRIEFING_UNSUBSCRIBE_MAILTO: str = conf.env("NEWSSTAND_BRIEFING_UNSUBSCRIBE_MAILTO")
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from newsstand.accounts import app_passwords
 from newsstand.articles import teaser
+from newsstand.briefing.tokens import make as unsubscribe_token
 from newsstand.core import clock
 from newsstand.core.html import cut_to_budget, html_to_text
 from newsstand.membership.models import Status
@@ -225,6 +226,10 @@ RECIPES = {
     "web:feed-section": lambda w: [{"section": "World"}],
     "web:image": lambda w: [{"signature": "not-signed", "width": "160", "source": "aHR0cHM6Ly9hLmV4YW1wbGUv"}],
     "web:app-password-revoke": lambda w: [{"pk": 1}],
+    "web:briefing-unsubscribe": lambda w: [
+        {"token": "not-a-token"},
+        {"token": unsubscribe_token(w.readers["member"].pk)},
+    ],
     # The APIs (issue 13), walked with each reader's own credentials as well as their session.
     **{
         f"miniflux:{name}": lambda w: [{"category_id": w.category}]

@@ -32,6 +32,8 @@ from newsstand.accounts import app_passwords, forms, lockout, mail, services, th
 from newsstand.accounts import export as data_export
 from newsstand.accounts.models import AppPassword, User
 from newsstand.accounts.tokens import Purpose
+from newsstand.briefing import selectors as briefing_selectors
+from newsstand.briefing.forms import BriefingForm
 from newsstand.core import clock
 from newsstand.membership.providers import BillingError
 from newsstand.web import intents
@@ -284,6 +286,7 @@ def account_page(
     password_form: Form | None = None,
     app_password_form: Form | None = None,
     new_app_password: tuple[AppPassword, str] | None = None,
+    briefing_form: Form | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The account page, with a form that failed (bound, with its errors) or an app password just made (its secret
@@ -295,8 +298,17 @@ def account_page(
         "app_password_form": app_password_form or forms.AppPasswordForm(),
         "app_passwords": app_passwords.listed(request.user),
         "new_app_password": new_app_password,
+        "briefing_form": briefing_form or _briefing_form(request.user),
     }
     return render(request, "web/account/account.html", context, status=status)
+
+
+def _briefing_form(user: User) -> BriefingForm:
+    """The briefing form as the reader left it (off, 07:00 UTC when never chosen)."""
+    choice = briefing_selectors.choice_of(user)
+    if choice is None:
+        return BriefingForm()
+    return BriefingForm(initial={"enabled": choice.enabled, "hour": choice.hour, "time_zone": choice.time_zone})
 
 
 # What following each kind of mailed link does, and what the reader is told after.

@@ -1,4 +1,5 @@
-"""`newsstand serve`: web server, crawler, task worker and the hourly reminder pass, as one process group.
+"""`newsstand serve`: web server, crawler, task worker, the hourly reminder pass and the briefing tick, as one
+process group.
 
 Each part is its own process (a crash in one is visible and does not take the others' state with it); Ctrl-C or
 SIGTERM stops them all, and if one exits the others are stopped too, so a supervisor sees the failure.
@@ -41,6 +42,8 @@ class Command(BaseCommand):
             commands["worker"] = [*cli, "worker"]
             # Periodic work: the membership emails now due (each sent once, so one loop per node is harmless).
             commands["reminders"] = [*cli, "members", "remind", "--every", "3600"]
+            # The daily briefings now due, queued for the worker (each reader's day claimed once: harmless per node).
+            commands["briefings"] = [*cli, "send-briefings", "--every", "300"]
         subprocess.run([*cli, "collectstatic", "--noinput", "-v", "0"], check=True)
         children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
         self.stdout.write(f"Newsstand on http://{host}:{port}/ ({', '.join(children)}); Ctrl-C stops everything.")
