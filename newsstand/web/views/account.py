@@ -34,6 +34,8 @@ from newsstand.accounts.models import AppPassword, User
 from newsstand.accounts.tokens import Purpose
 from newsstand.core import clock
 from newsstand.membership.providers import BillingError
+from newsstand.reading import selectors as reading
+from newsstand.reading.services import MUTE_FOR
 from newsstand.web import intents
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -295,6 +297,9 @@ def account_page(
         "app_password_form": app_password_form or forms.AppPasswordForm(),
         "app_passwords": app_passwords.listed(request.user),
         "new_app_password": new_app_password,
+        "follows": reading.listed_follows(request.user),
+        "mutes": reading.listed_mutes(request.user, now=clock.now()),
+        "mute_for": list(MUTE_FOR),
     }
     return render(request, "web/account/account.html", context, status=status)
 
