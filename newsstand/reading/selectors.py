@@ -283,10 +283,12 @@ def followed_topics(user: Reader) -> dict[str, str]:
 
 
 def followed_story_ids(user: Reader) -> frozenset[int]:
-    """The stories the reader follows ("updates on this story")."""
+    """The stories the reader follows ("updates on this story"): a story merged into another stands for the one it
+    went into (stories.services keeps the merged row, pointing at it)."""
     if not user.is_authenticated:
         return frozenset()
-    return frozenset(Follow.objects.filter(user=user, kind=FollowKind.STORY).values_list("story_id", flat=True))
+    rows = Follow.objects.filter(user=user, kind=FollowKind.STORY).values_list("story_id", "story__merged_into_id")
+    return frozenset(into or story for story, into in rows)
 
 
 def signals(user: Reader, *, article_ids: list[int] | None = None) -> dict[int, int]:

@@ -22,6 +22,7 @@ from newsstand.reading import selectors, services
 from newsstand.reading.models import ArticleSignal, Follow, FollowKind, Mute, MuteKind
 from newsstand.reading.mutes import BadKeyword, Mutes, normal_keyword
 from newsstand.reading.services import TopicRef
+from newsstand.stories.models import Story
 from tests.web.rows import make_article, make_publisher, make_story
 
 pytestmark = pytest.mark.django_db
@@ -67,9 +68,12 @@ def test_a_follow_names_exactly_one_target(reader):
         Follow.objects.create(user=reader, kind=FollowKind.TOPIC, section="World", created_at=clock.now())
 
 
-def test_a_story_follow_goes_with_its_story(reader):
+def test_a_story_follow_goes_with_its_story_and_on_to_the_one_it_merged_into(reader):
     story = make_story(make_article(make_publisher(), published_at=hours_ago(1)))
+    into = make_story(make_article(make_publisher(), published_at=hours_ago(1)))
     services.follow(reader, story=story, now=clock.now())
+    Story.objects.filter(pk=story.pk).update(merged_into=into)
+    assert selectors.followed_story_ids(reader) == {into.pk}
     story.delete()
     assert not Follow.objects.exists()
 
