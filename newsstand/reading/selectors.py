@@ -214,7 +214,7 @@ def follows_and_reading_mark(user: Reader, *, now: datetime) -> tuple[ranking.In
             f" WHERE user_id = %s AND (until IS NULL OR until > %s) UNION ALL "
             f"SELECT 'h', NULL, NULL, NULL, NULL, CAST(MAX(last_read_at) AS TEXT) FROM {history} WHERE user_id = %s"
             f" UNION ALL SELECT 's', NULL, NULL, NULL, NULL, CAST(MAX(at) AS TEXT) FROM {signal} WHERE user_id = %s",
-            [user.pk, user.pk, now, user.pk, user.pk],
+            [user.pk, user.pk, connection.ops.adapt_datetimefield_value(now), user.pk, user.pk],
         )
         rows = cursor.fetchall()
     followed = [row[1:4] for row in rows if row[0] == "f"]
