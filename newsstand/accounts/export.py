@@ -6,8 +6,8 @@ Each app that keeps personal data registers a section once, at start-up (its App
     export.register("saved_articles", lambda user: [...])
 
 A section is a function of the user returning JSON-ready data (dates as ISO strings or datetimes: the view encodes
-with DjangoJSONEncoder). Accounts itself provides "profile"; reading adds saves, history and follows; membership
-adds its own. A section that is not registered is not exported: a new table of personal data must join here.
+with DjangoJSONEncoder). Accounts itself provides "profile"; reading adds saves, history, follows, mutes and
+signals; membership adds its own. A section that is not registered is not exported: a new table of personal data must join here.
 """
 
 from __future__ import annotations

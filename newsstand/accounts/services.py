@@ -133,7 +133,8 @@ def send_password_reset(*, email: str, link: ResetLink) -> bool:
 
 def delete_account(user: User, *, password: str) -> None:
     """Delete the account and the personal data kept with it: the user row, everything that cascades from it
-    (saves, history, follows, membership) and the sign-in attempts recorded against the address."""
+    (saves, history, follows, mutes, "more/fewer like this", membership) and the sign-in attempts recorded against
+    the address."""
     if not user.check_password(password):
         raise ValidationError(WRONG_PASSWORD, code="wrong_password")
     with transaction.atomic():

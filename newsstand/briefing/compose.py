@@ -3,8 +3,8 @@
 No article text beyond the teaser's standfirst ever goes into the mail, for anyone: mail is forwarded, kept and
 read outside the paywall's reach. Members are told each link opens the full article; for others the paywall
 (`membership.paywall.decide`, asked per article) says the link opens its opening, and the briefing ends with the
-membership offer. For you is whatever `reading.selectors.for_you` chooses for the reader (their follows, reads and,
-as they arrive, their mutes), so the mail and the page never disagree. Top stories and Our Picks are the site's own
+membership offer. For you is whatever `reading.for_you` chooses for the reader (their follows, reads and mutes), so
+the mail and the page never disagree. Top stories and Our Picks are the site's own
 lists: when reading gains mutes, they must leave out what the reader muted here too (`gather` is the one place).
 """
 
@@ -23,7 +23,7 @@ from newsstand.briefing.links import Links
 from newsstand.core import html
 from newsstand.editorial import selectors as editorial
 from newsstand.membership import paywall
-from newsstand.reading import selectors as reading
+from newsstand.reading import for_you as curated
 from newsstand.stories import selectors as stories
 
 TOP_STORIES = 5
@@ -84,7 +84,7 @@ def gather(user: User, *, day: date, now: datetime, links: Links) -> Briefing:
         if item.url not in shown:
             briefing.picks.append(item)
             shown.add(item.url)
-    for article in reading.for_you(user, now=now, limit=FOR_YOU):
+    for article in [card.article for card in curated.cards(user, now=now, limit=FOR_YOU)]:
         item = _article_item(article, links, reader=reader, now=now)
         if item.url not in shown:
             briefing.for_you.append(item)

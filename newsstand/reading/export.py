@@ -1,4 +1,4 @@
-"""The reader's saves, history and follows in their data export (registered with accounts.export at start-up).
+"""The reader's saves, history, follows, mutes and "more/fewer like this" in their data export (registered with accounts.export at start-up).
 
 Articles are named by their headline, publisher and original URL as well as by id, so the export still means
 something outside Newsstand."""
@@ -9,7 +9,7 @@ from typing import Any
 
 from newsstand.accounts import export
 from newsstand.accounts.models import User
-from newsstand.reading.models import Follow, FollowKind, HistoryEntry, SavedArticle
+from newsstand.reading.models import ArticleSignal, Follow, FollowKind, HistoryEntry, Mute, MuteKind, SavedArticle
 
 ARTICLE_FIELDS = ("article_id", "article__title", "article__url", "article__publisher__name")
 
@@ -47,14 +47,61 @@ def history(user: User) -> list[dict[str, Any]]:
 def follows(user: User) -> list[dict[str, Any]]:
     rows = (
         Follow.objects.filter(user=user)
-        .order_by("created_at")
-        .values("kind", "publisher__name", "section", "created_at")
+        .order_by("created_at", "id")
+        .values(
+            "kind",
+            "publisher__name",
+            "section",
+            "topic_slug",
+            "topic_name",
+            "story_id",
+            "story__headline",
+            "created_at",
+        )
+    )
+    return [{"kind": row["kind"], **_follow_target(row), "followed_at": row["created_at"]} for row in rows]
+
+
+def _follow_target(row: dict[str, Any]) -> dict[str, Any]:
+    if row["kind"] == FollowKind.PUBLISHER:
+        return {"name": row["publisher__name"]}
+    if row["kind"] == FollowKind.TOPIC:
+        return {"name": row["topic_name"] or row["topic_slug"], "slug": row["topic_slug"]}
+    if row["kind"] == FollowKind.STORY:
+        return {"name": row["story__headline"], "story_id": row["story_id"]}
+    return {"name": row["section"]}
+
+
+def mutes(user: User) -> list[dict[str, Any]]:
+    """Every mute, in force or ended (`until` in the past): the reader's record of what they chose."""
+    rows = (
+        Mute.objects.filter(user=user)
+        .order_by("created_at", "id")
+        .values("kind", "publisher__name", "topic_slug", "topic_name", "keyword", "until", "created_at")
     )
     return [
         {
             "kind": row["kind"],
-            "name": row["publisher__name"] if row["kind"] == FollowKind.PUBLISHER else row["section"],
-            "followed_at": row["created_at"],
+            "name": {
+                MuteKind.PUBLISHER: row["publisher__name"],
+                MuteKind.TOPIC: row["topic_name"] or row["topic_slug"],
+            }.get(row["kind"], row["keyword"]),
+            **({"slug": row["topic_slug"]} if row["kind"] == MuteKind.TOPIC else {}),
+            "muted_at": row["created_at"],
+            "until": row["until"],
+        }
+        for row in rows
+    ]
+
+
+def signals(user: User) -> list[dict[str, Any]]:
+    """ "More like this" and "fewer like this", latest first (how far each article was read is in `history`)."""
+    rows = ArticleSignal.objects.filter(user=user).order_by("-at", "-id").values("value", "at", *ARTICLE_FIELDS)
+    return [
+        {
+            "signal": "more like this" if row["value"] > 0 else "fewer like this",
+            "at": row["at"],
+            "article": article_of(row),
         }
         for row in rows
     ]
@@ -64,3 +111,5 @@ def register() -> None:
     export.register("saved_articles", saved_articles)
     export.register("history", history)
     export.register("follows", follows)
+    export.register("mutes", mutes)
+    export.register("signals", signals)

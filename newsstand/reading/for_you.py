@@ -21,7 +21,9 @@ from django.core.cache import cache
 from newsstand.articles.models import Article
 from newsstand.articles.selectors import with_also_in
 from newsstand.reading import curation, selectors
-from newsstand.reading.models import HistoryEntry, SavedArticle
+from newsstand.reading.models import ArticleSignal, HistoryEntry, SavedArticle
+from newsstand.reading.mutes import Mutes
+from newsstand.reading.ranking import Interests
 from newsstand.stories.models import Story, StoryEntity
 from newsstand.stories.selectors import top_stories
 
@@ -41,17 +43,22 @@ class Card:
     reason: str
 
 
-def cards(user: selectors.Reader, *, now: datetime, limit: int = 10) -> list[Card]:
-    """The reader's For you list, best first; empty for anonymous readers and for a reader with nothing to go on
-    (no follows, no reads) on a site with no top stories."""
+def cards(
+    user: selectors.Reader, *, now: datetime, limit: int = 10, known: tuple[Interests, Mutes, object] | None = None
+) -> list[Card]:
+    """The reader's For you list, best first, less what they muted (reading.mutes); empty for anonymous readers
+    and for a reader with nothing to go on (no follows, no reads) on a site with no top stories. `known`: what
+    `selectors.follows_and_reading_mark` returned, when the caller read it already."""
     if not user.is_authenticated:
         return []
-    followed, reading_mark = selectors.follows_and_reading_mark(user)
-    reads, similar = _interests(user, reading_mark, now=now)
+    followed, muted, marks = known or selectors.follows_and_reading_mark(user, now=now)
+    reads, similar = _interests(user, marks, now=now)
     profile = curation.profile(reads, now=now)
     read_stories = {r.story_id for r in reads}
     candidates: dict[str, curation.Candidate] = {}
-    for article in selectors._latest_matching(user, followed, now=now, limit=FOLLOWED_CANDIDATES) if followed else []:
+    for article in (
+        selectors._latest_matching(user, followed, muted, now=now, limit=FOLLOWED_CANDIDATES) if followed else []
+    ):
         if article.story_id in read_stories:
             continue
         key = f"story:{article.story_id}" if article.story_id else f"article:{article.pk}"
@@ -88,7 +95,7 @@ def cards(user: selectors.Reader, *, now: datetime, limit: int = 10) -> list[Car
         found.seen_at = max(found.seen_at, seen_at)
     ranked = curation.score(candidates.values(), profile, now=now, top_count=TOP_COUNT)
     shortlist = ranked[: limit * 4]
-    articles = _articles({c.article_id for c in shortlist}, user)
+    articles = _articles({c.article_id for c in shortlist}, user, muted)
     for c in shortlist:  # the representative's publisher, for the cap and the reason
         if (article := articles.get(c.article_id)) is not None:
             c.publisher_id, c.publisher_name = article.publisher_id, article.publisher.name
@@ -130,6 +137,19 @@ def _reads(user, *, now: datetime) -> list[curation.ReadStory]:
             : selectors.INTERESTS_READS
         ]
     )
+    said = dict(
+        ArticleSignal.objects.filter(user=user, at__gte=now - selectors.INTERESTS_WINDOW)
+        .order_by("-at")
+        .values_list("article_id", "value")[: selectors.INTERESTS_READS]
+    )
+    unread_said = set(said) - {r[0] for r in rows}
+    rows += [
+        (pk, story_id, title, 0.0, at)
+        for pk, story_id, title, at in ArticleSignal.objects.filter(user=user, article_id__in=unread_said).values_list(
+            "article_id", "article__story_id", "article__title", "at"
+        )
+    ]  # a "fewer like this" said of a card never opened still says something
+    rows.sort(key=lambda row: row[4], reverse=True)
     saved = set(
         SavedArticle.objects.filter(user=user, article_id__in=[r[0] for r in rows]).values_list("article_id", flat=True)
     )
@@ -140,7 +160,7 @@ def _reads(user, *, now: datetime) -> list[curation.ReadStory]:
             continue  # newest read of each story first: that one stands for the story
         reads[story_id] = curation.ReadStory(
             story_id=story_id, title=title, centroid=centroids[story_id] or {}, read_at=read_at,
-            progress=progress, saved=article_id in saved,
+            progress=progress, saved=article_id in saved, feedback=said.get(article_id, 0),
         )  # fmt: skip
     return list(reads.values())
 
@@ -185,8 +205,8 @@ def _stories(ids: set[int]) -> list[tuple]:
     )
 
 
-def _articles(ids: set[int], user) -> dict[int, Article]:
-    """The shortlist's articles as lists show them, less those the reader read and private sources' articles."""
+def _articles(ids: set[int], user, muted: Mutes) -> dict[int, Article]:
+    """The shortlist's articles as lists show them, less those the reader read or muted and private sources'."""
     read = HistoryEntry.objects.filter(user=user, article_id__in=ids).values_list("article_id", flat=True)
-    found = selectors._articles().filter(pk__in=ids, private=False).exclude(pk__in=list(read))
-    return {article.pk: article for article in with_also_in(found)}
+    found = selectors._articles().filter(muted.q(), pk__in=ids, private=False).exclude(pk__in=list(read))
+    return {article.pk: article for article in muted.keep(with_also_in(found))}

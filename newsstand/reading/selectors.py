@@ -1,4 +1,7 @@
-"""Reads for reading: a reader's saves, history, follows and "For you". Anonymous readers cost no query.
+"""Reads for reading: a reader's saves, history, follows, mutes and "For you". Anonymous readers cost no query.
+
+`mutes(reader, now=…)` is what every personal list applies (reading.mutes): For you here, and any other list made
+for one reader (its `q()` in the query, or `keep()` on a list in hand).
 
 The lists return articles (publisher joined, bodies deferred) so that the pages can show them like any other
 list, each annotated with the reader's own time (`saved_at`, `last_read_at`, `progress`).
@@ -17,7 +20,8 @@ from newsstand.articles.folding import folded_away
 from newsstand.articles.models import Article
 from newsstand.articles.selectors import HEAVY_FIELDS, with_also_in
 from newsstand.reading import ranking
-from newsstand.reading.models import Follow, FollowKind, HistoryEntry, SavedArticle
+from newsstand.reading.models import ArticleSignal, Follow, FollowKind, HistoryEntry, Mute, MuteKind, SavedArticle
+from newsstand.reading.mutes import Mutes, from_rows
 
 FINISHED = 0.9  # read this far (0–1) and an article is done: no longer "continue reading"
 FOR_YOU_WINDOW = timedelta(days=7)  # For you shows news, and the bound keeps its scan short
@@ -94,18 +98,29 @@ def follows(user: Reader) -> ranking.Interests:
 
 
 def for_you(
-    user: Reader, *, now: datetime, limit: int = 10, followed: ranking.Interests | None = None
+    user: Reader,
+    *,
+    now: datetime,
+    limit: int = 10,
+    followed: ranking.Interests | None = None,
+    muted: Mutes | None = None,
 ) -> list[Article]:
     """The latest from what the reader follows, lightly widened by what they read most (see reading.ranking),
-    leaving out what they have read, syndicated copies folded (articles.folding). Empty for anonymous readers and
-    for readers who follow nothing.
+    leaving out what they have read, what they said "fewer like this" of and what they muted (reading.mutes),
+    syndicated copies folded (articles.folding). Empty for anonymous readers and for readers who follow nothing.
 
-    Pass `followed` when the page has read the follows already. Queries: follows (unless passed), the recent
-    reads, then one bounded list for the follows and, when the reads say something, one for the reads."""
+    Pass `followed` and `muted` when the page has read them already. Queries: follows and mutes (unless passed),
+    the recent reads, then one bounded list for the follows and, when the reads say something, one for the
+    reads."""
     if not user.is_authenticated:
         return []
     if followed is None:
         followed = follows(user)
+    if not followed:
+        return []
+    if muted is None:
+        muted = mutes(user, now=now)
+    followed = _unmuted(followed, muted)
     if not followed:
         return []
     recent_reads = (
@@ -113,17 +128,26 @@ def for_you(
         .order_by("-last_read_at")
         .values_list("article__publisher_id", "article__section")[:INTERESTS_READS]
     )
-    widened = ranking.read_interests(recent_reads, followed=followed)
+    widened = _unmuted(ranking.read_interests(recent_reads, followed=followed), muted)
     extra_slots = int(limit * ranking.READ_SHARE)
-    chosen = _latest_matching(user, followed, now=now, limit=limit)
-    extra = _latest_matching(user, widened, now=now, limit=2 * extra_slots) if widened and extra_slots else []
+    chosen = _latest_matching(user, followed, muted, now=now, limit=limit)
+    extra = _latest_matching(user, widened, muted, now=now, limit=2 * extra_slots) if widened and extra_slots else []
     blended = ranking.blend(chosen, extra, limit=limit)
     # A copy in one list, its original in the other.
     away = folded_away((item.pk, item.duplicate_of_id) for item in blended)
-    return [item for item in blended if item.pk not in away]
+    return muted.keep(item for item in blended if item.pk not in away)
 
 
-def _latest_matching(user: User, interests: ranking.Interests, *, now: datetime, limit: int) -> list[Article]:
+def _unmuted(interests: ranking.Interests, muted: Mutes) -> ranking.Interests:
+    """The interests less the publishers muted (no query spent on a list that would be hidden whole)."""
+    if not interests.publisher_ids & muted.publisher_ids:
+        return interests
+    return ranking.Interests(publisher_ids=interests.publisher_ids - muted.publisher_ids, sections=interests.sections)
+
+
+def _latest_matching(
+    user: User, interests: ranking.Interests, muted: Mutes, *, now: datetime, limit: int
+) -> list[Article]:
     """The newest articles, published in the window, from any of the publishers or sections, not read yet (nor
     their original: a copy of what the reader read is read), copies folded (a copy whose original is one of these
     articles, shown or not, is left out, as `without_folded_copies` does in the other lists).
@@ -132,9 +156,11 @@ def _latest_matching(user: User, interests: ranking.Interests, *, now: datetime,
     first") the database gathers and sorts them all, 50–150 ms at 200k articles (bench/RESULTS.md). So each
     publisher and section is asked for its own newest few, along its (publisher or section, published_at) index,
     which stops after `PER_INTEREST` rows; one statement for all of them (UNION ALL), then the copies whose
-    originals qualify are folded here, and the chosen rows are read with their publishers and "also in"."""
+    originals qualify are folded here, and the chosen rows are read with their publishers and "also in". What the
+    reader said "fewer like this" of counts as read; what they muted is not there at all."""
     read = HistoryEntry.objects.filter(user=user).values("article_id")
-    unread = ~Q(id__in=read) & ~Q(duplicate_of_id__in=read)
+    fewer = ArticleSignal.objects.filter(user=user, value=ArticleSignal.FEWER).values("article_id")
+    unread = ~Q(id__in=read) & ~Q(duplicate_of_id__in=read) & ~Q(id__in=fewer) & muted.q()
     window = Q(published_at__gte=now - FOR_YOU_WINDOW, published_at__lte=now)
     public = Q(private=False)  # a private source's articles are its subscribers' (sources.private), never For you
     newest = Article.objects.filter(public, unread, window).order_by("-published_at", "-id")
@@ -171,32 +197,135 @@ def _union_all(parts: list[QuerySet]) -> list[tuple]:
         return cursor.fetchall()
 
 
-def follows_and_reading_mark(user: Reader) -> tuple[ranking.Interests, object]:
-    """`follows` and, in the same query, a value that changes whenever the reader opens an article (their latest
-    visit, as the database returns it): what the home's For you row is kept under (web.personal). Written once as
-    SQL: it runs on every home a member is given, and the ORM spent more building two queries than running them."""
+def follows_and_reading_mark(user: Reader, *, now: datetime) -> tuple[ranking.Interests, Mutes, object]:
+    """`follows`, `mutes` and, in the same query, a value that changes whenever the reader opens an article or says
+    "more/fewer like this" (their latest visit and latest signal, as the database returns them): what the home's
+    For you row is kept under (web.personal). Written once as SQL: it runs on every home a member is given, and
+    the ORM spent more building the queries than running them."""
     if not user.is_authenticated:
-        return ranking.Interests(), None
+        return ranking.Interests(), Mutes(), None
     quote = connection.ops.quote_name
-    follow, history = quote(Follow._meta.db_table), quote(HistoryEntry._meta.db_table)
+    follow, history, mute = (quote(model._meta.db_table) for model in (Follow, HistoryEntry, Mute))
+    signal = quote(ArticleSignal._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT kind, publisher_id, section, NULL FROM {follow} WHERE user_id = %s UNION ALL "
-            f"SELECT NULL, NULL, NULL, MAX(last_read_at) FROM {history} WHERE user_id = %s",
-            [user.pk, user.pk],
+            f"SELECT 'f', kind, publisher_id, section, NULL, NULL FROM {follow} WHERE user_id = %s UNION ALL "
+            f"SELECT 'm', kind, publisher_id, topic_slug, topic_name, keyword FROM {mute}"
+            f" WHERE user_id = %s AND (until IS NULL OR until > %s) UNION ALL "
+            f"SELECT 'h', NULL, NULL, NULL, NULL, CAST(MAX(last_read_at) AS TEXT) FROM {history} WHERE user_id = %s"
+            f" UNION ALL SELECT 's', NULL, NULL, NULL, NULL, CAST(MAX(at) AS TEXT) FROM {signal} WHERE user_id = %s",
+            [user.pk, user.pk, connection.ops.adapt_datetimefield_value(now), user.pk, user.pk],
         )
         rows = cursor.fetchall()
+    followed = [row[1:4] for row in rows if row[0] == "f"]
     interests = ranking.Interests(
-        publisher_ids=frozenset(pid for kind, pid, _, _ in rows if kind == FollowKind.PUBLISHER),
-        sections=frozenset(name for kind, _, name, _ in rows if kind == FollowKind.SECTION),
+        publisher_ids=frozenset(pid for kind, pid, _ in followed if kind == FollowKind.PUBLISHER),
+        sections=frozenset(name for kind, _, name in followed if kind == FollowKind.SECTION),
     )
-    return interests, next((mark for kind, _, _, mark in rows if kind is None), None)
+    muted = from_rows([row[1:] for row in rows if row[0] == "m"])
+    return interests, muted, tuple(str(row[5]) for row in rows if row[0] in "hs")
 
 
-def is_following(user: Reader, *, publisher_id: int | None = None, section: str = "") -> bool:
-    """Whether the reader follows this publisher or this section (anonymous readers: no, and no query)."""
+def mutes(user: Reader, *, now: datetime) -> Mutes:
+    """The mutes in force for the reader now (expired ones hide nothing), in one query; none for anonymous readers."""
+    if not user.is_authenticated:
+        return Mutes()
+    rows = (
+        Mute.objects.filter(user=user)
+        .filter(Q(until__isnull=True) | Q(until__gt=now))
+        .values_list("kind", "publisher_id", "topic_slug", "topic_name", "keyword")
+    )
+    return from_rows(list(rows))
+
+
+def listed_mutes(user: Reader, *, now: datetime) -> list[Mute]:
+    """The reader's mutes in force, for them to see and remove (publishers joined), newest first."""
+    if not user.is_authenticated:
+        return []
+    live = Q(until__isnull=True) | Q(until__gt=now)
+    return list(Mute.objects.filter(live, user=user).select_related("publisher").order_by("-created_at", "-id"))
+
+
+def listed_follows(user: Reader) -> list[Follow]:
+    """Everything the reader follows, for them to see and remove (publishers and stories joined), by kind."""
+    if not user.is_authenticated:
+        return []
+    rows = (
+        Follow.objects.filter(user=user)
+        .select_related("publisher", "story")
+        .only(
+            "kind",
+            "section",
+            "topic_slug",
+            "topic_name",
+            "created_at",
+            "publisher__name",
+            "publisher__slug",
+            "story__headline",
+        )
+    )
+    return sorted(rows, key=lambda row: (row.kind, _follow_label(row).lower(), row.pk))
+
+
+def _follow_label(row: Follow) -> str:
+    if row.kind == FollowKind.PUBLISHER:
+        return row.publisher.name
+    if row.kind == FollowKind.STORY:
+        return row.story.headline
+    return row.topic_name or row.topic_slug or row.section
+
+
+def followed_topics(user: Reader) -> dict[str, str]:
+    """The topics the reader follows: slug -> name."""
+    if not user.is_authenticated:
+        return {}
+    return dict(Follow.objects.filter(user=user, kind=FollowKind.TOPIC).values_list("topic_slug", "topic_name"))
+
+
+def followed_story_ids(user: Reader) -> frozenset[int]:
+    """The stories the reader follows ("updates on this story"): a story merged into another stands for the one it
+    went into (stories.services keeps the merged row, pointing at it)."""
+    if not user.is_authenticated:
+        return frozenset()
+    rows = Follow.objects.filter(user=user, kind=FollowKind.STORY).values_list("story_id", "story__merged_into_id")
+    return frozenset(into or story for story, into in rows)
+
+
+def signals(user: Reader, *, article_ids: list[int] | None = None) -> dict[int, int]:
+    """What the reader said of articles: article id -> 1 ("more like this") or -1 ("fewer like this")."""
+    if not user.is_authenticated:
+        return {}
+    rows = ArticleSignal.objects.filter(user=user)
+    if article_ids is not None:
+        rows = rows.filter(article_id__in=article_ids)
+    return dict(rows.values_list("article_id", "value"))
+
+
+def is_muted(user: Reader, *, now: datetime, publisher_id: int | None = None, topic_slug: str = "") -> bool:
+    """Whether the reader mutes this publisher or this topic now (anonymous readers: no, and no query)."""
+    if not user.is_authenticated:
+        return False
+    live = Q(until__isnull=True) | Q(until__gt=now)
+    if publisher_id is not None:
+        return Mute.objects.filter(live, user=user, kind=MuteKind.PUBLISHER, publisher_id=publisher_id).exists()
+    return Mute.objects.filter(live, user=user, kind=MuteKind.TOPIC, topic_slug=topic_slug).exists()
+
+
+def is_following(
+    user: Reader,
+    *,
+    publisher_id: int | None = None,
+    section: str = "",
+    topic_slug: str = "",
+    story_id: int | None = None,
+) -> bool:
+    """Whether the reader follows this publisher, section, topic or story (anonymous readers: no, and no query)."""
     if not user.is_authenticated:
         return False
     if publisher_id is not None:
         return Follow.objects.filter(user=user, kind=FollowKind.PUBLISHER, publisher_id=publisher_id).exists()
+    if topic_slug:
+        return Follow.objects.filter(user=user, kind=FollowKind.TOPIC, topic_slug=topic_slug).exists()
+    if story_id is not None:
+        return Follow.objects.filter(user=user, kind=FollowKind.STORY, story_id=story_id).exists()
     return Follow.objects.filter(user=user, kind=FollowKind.SECTION, section=section).exists()

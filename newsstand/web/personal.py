@@ -257,13 +257,19 @@ def reading_history(request: HttpRequest, arguments: Mapping[str, str]) -> str:
 
 @filler("follow")
 def follow_button(request: HttpRequest, arguments: Mapping[str, str]) -> str:
-    """Follow or unfollow a publisher (`publisher`: its id) or a section (`value`); a sign-in link for anyone else."""
+    """Follow or unfollow a publisher (`publisher`: its id), a section (`value`), a topic (`kind=topic`, `value`: its
+    slug, `label`: its name) or a story (`kind=story`, `value`: its id); a sign-in link for anyone else."""
     user = request.user
+    kind, value = arguments["kind"], arguments["value"]
     publisher_id = int(arguments["publisher"]) if arguments.get("publisher") else None
-    value = arguments["value"]
-    following = reading.is_following(user, publisher_id=publisher_id, section="" if publisher_id else value)
+    if kind == "topic":
+        following = reading.is_following(user, topic_slug=value)
+    elif kind == "story":
+        following = reading.is_following(user, story_id=int(value))
+    else:
+        following = reading.is_following(user, publisher_id=publisher_id, section="" if publisher_id else value)
     follow = FollowButton(
-        kind=arguments["kind"],
+        kind=kind,
         value=value,
         label=arguments["label"],
         following=following,
@@ -287,30 +293,58 @@ class FollowButton:
     next: str
 
 
+@filler("mute")
+def mute_button(request: HttpRequest, arguments: Mapping[str, str]) -> str:
+    """Mute (for a day, a week, a month or for good) or unmute a publisher (`kind=publisher`, `value`: its slug,
+    `publisher`: its id) or a topic (`kind=topic`, `value`: its slug, `label`: its name); nothing for anonymous
+    readers (there is nothing personal of theirs to mute)."""
+    user = request.user
+    if not user.is_authenticated:
+        return ""
+    kind, value = arguments["kind"], arguments["value"]
+    now = clock.now()
+    if kind == "publisher":
+        muted = reading.is_muted(user, now=now, publisher_id=int(arguments["publisher"]))
+    else:
+        muted = reading.is_muted(user, now=now, topic_slug=value)
+    return _small_part(request, "web/_mute_button.html", kind=kind, value=value, label=arguments["label"], muted=muted)
+
+
 @filler("for-you")
 def for_you(request: HttpRequest, arguments: Mapping[str, str]) -> str:
-    """The home's For you row: the first cards of the reader's For you (reading.for_you), each with its reason.
+    """The home's For you row: the first cards of the reader's For you (reading.for_you), less what they muted,
+    each with its reason and "more like this" / "fewer like this".
 
-    Kept a minute per reader (`FOR_YOU_KEPT`) under a key that changes with what it depends on: their follows and
-    the last article they opened (what they read leaves the row). So a reader going back and forth between the
-    home and articles pays two small queries for it, not the selection (bench/RESULTS.md)."""
+    Kept a minute per reader (`FOR_YOU_KEPT`) under a key that changes with what it depends on: their follows,
+    their mutes in force (one that ends changes it), the last article they opened (what they read leaves the row)
+    and the last "more/fewer like this" they said. So a reader going back and forth between the home and articles
+    pays one small query for it, not the selection (bench/RESULTS.md). The row is kept with marks for its
+    forms' CSRF inputs, filled for each request (a masked token is never served twice)."""
     user = request.user
-    followed, reading_mark = reading.follows_and_reading_mark(user)  # one query; none for anonymous readers
+    now = clock.now()
+    followed, muted, marks = reading.follows_and_reading_mark(user, now=now)  # one query; none for anonymous readers
     key = None
     if user.is_authenticated:
-        state = (user.pk, sorted(followed.publisher_ids), sorted(followed.sections), str(reading_mark))
+        state = (user.pk, sorted(followed.publisher_ids), sorted(followed.sections), muted.state(), marks)
         key = "for-you:" + hashlib.blake2b(repr(state).encode(), digest_size=16).hexdigest()
         if (kept := cache.get(key)) is not None:
-            return kept
+            return fill(request, kept.encode()).decode()
+    cards = curated.cards(user, now=now, limit=HOME_FOR_YOU, known=(followed, muted, marks))
+    found = [_with_reason(card) for card in cards]
+    said = reading.signals(user, article_ids=[a.pk for a in found]) if found else {}
+    for article in found:
+        article.signal = said.get(article.pk, 0)
     context = {
-        "for_you": [_with_reason(card) for card in curated.cards(user, now=clock.now(), limit=HOME_FOR_YOU)],
+        "for_you": found,
         "follows_anything": bool(followed),
+        "signed_in": user.is_authenticated,
         "sign_in_url": settings.LOGIN_URL,
+        "request": _Marking(),
     }
-    made = render_to_string("web/_for_you.html", context, request=request)
+    made = render_to_string("web/_for_you.html", context)
     if key is not None:
         cache.set(key, made, FOR_YOU_KEPT)
-    return made
+    return fill(request, made.encode()).decode()
 
 
 def _with_reason(card: curated.Card) -> object:

@@ -230,6 +230,8 @@ RECIPES = {
         {"token": "not-a-token"},
         {"token": unsubscribe_token(w.readers["member"].pk)},
     ],
+    "web:remove-follow": lambda w: [{"pk": 1}],
+    "web:remove-mute": lambda w: [{"pk": 1}],
     # The APIs (issue 13), walked with each reader's own credentials as well as their session.
     **{
         f"miniflux:{name}": lambda w: [{"category_id": w.category}]
@@ -250,6 +252,9 @@ RECIPES = {
     **{f"rest:{name}": lambda w: [{"slug": w.publisher.slug}] for name in ("get_publisher", "follow_publisher")},
     "rest:unfollow_publisher": lambda w: [{"slug": w.publisher.slug}],
     **{f"rest:{name}": lambda w: [{"section": "World"}] for name in ("follow_section", "unfollow_section")},
+    **{f"rest:{name}": lambda w: [{"slug": "world"}] for name in ("follow_topic", "unfollow_topic")},
+    **{f"rest:{name}": lambda w: [{"pk": w.story.pk}] for name in ("follow_story", "unfollow_story")},
+    "rest:unmute": lambda w: [{"pk": 1}],
     **{
         f"rest:{name}": lambda w: [{"pk": w.subscription}]
         for name in ("get_subscription", "update_subscription", "unsubscribe")
@@ -275,7 +280,7 @@ QUERIES = {
     "fever:endpoint": ["api&items", "api&items&since_id=0", "api&saved_item_ids", "api&unread_item_ids"],
 }
 # POSTs that answer with data (the rest are forms whose answers are redirects or the form again).
-POSTS = {"web:save", "web:progress", "web:follow"}
+POSTS = {"web:save", "web:progress", "web:follow", "web:mute", "web:signal"}
 
 
 def _routes(resolver: URLResolver, prefix: str = "", namespace: str = ""):

@@ -1,4 +1,5 @@
-"""The caller's own things: who they are, For you, saved articles, history and follows. Signed-in callers only.
+"""The caller's own things: who they are, For you, saved articles, history, follows and mutes. Signed-in callers
+only.
 
 Each operation reads and writes through the same selectors and services as the site's pages (reading.*,
 membership), so a save made here is the save the web shows, and a reader-app star (subscriptions) the same row.
@@ -7,7 +8,7 @@ membership), so a save made here is the save the web shows, and a reader-app sta
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.params import Path, Query
 
 from newsstand.api.rest import cursors, schemas
@@ -19,7 +20,8 @@ from newsstand.api.rest.articles import (
     public_publisher,
     visible_article,
 )
-from newsstand.api.rest.schemas import NO_NUL
+from newsstand.api.rest.errors import ApiError
+from newsstand.api.rest.schemas import NO_NUL, TOPIC_SLUG
 from newsstand.api.rest.security import SIGNED_IN, signed_in
 from newsstand.core import clock
 from newsstand.membership import paywall
@@ -27,7 +29,8 @@ from newsstand.membership import selectors as membership
 from newsstand.reading import for_you as curated
 from newsstand.reading import selectors as reading
 from newsstand.reading import services
-from newsstand.sources.models import Publisher
+from newsstand.reading.models import Follow, FollowKind, Mute, MuteKind
+from newsstand.stories.models import Story
 
 router = Router(auth=SIGNED_IN, tags=["me"])
 FOR_YOU_MAX = 50
@@ -119,13 +122,18 @@ def history(request: HttpRequest, cursor: str | None = Cursor, limit: int = Limi
 
 @router.get("/follows", response={200: schemas.Follows, **ERRORS}, tags=["follows"])
 def follows(request: HttpRequest):
-    """The publishers and sections the caller follows."""
-    followed = reading.follows(signed_in(request))
-    publishers = Publisher.objects.filter(pk__in=followed.publisher_ids).order_by("name", "id")
+    """The publishers, sections, topics and stories the caller follows."""
+    rows = reading.listed_follows(signed_in(request))
     return {
-        "publishers": [schemas.publisher_ref(p) for p in publishers],
-        "sections": sorted(followed.sections),
+        "publishers": [schemas.publisher_ref(f.publisher) for f in rows if f.kind == FollowKind.PUBLISHER],
+        "sections": sorted(f.section for f in rows if f.kind == FollowKind.SECTION),
+        "topics": [_topic(f) for f in rows if f.kind == FollowKind.TOPIC],
+        "stories": [{"id": f.story_id, "headline": f.story.headline} for f in rows if f.kind == FollowKind.STORY],
     }
+
+
+def _topic(row: Follow | Mute) -> dict:
+    return {"slug": row.topic_slug, "name": row.topic_name or row.topic_slug}
 
 
 @router.put("/follows/publishers/{slug}", response={200: schemas.Following, **ERRORS}, tags=["follows"])
@@ -159,3 +167,88 @@ def unfollow_section(
         raise Http404("No such section.")
     services.unfollow(signed_in(request), section=section)
     return {"following": False}
+
+
+@router.put("/follows/topics/{slug}", response={200: schemas.Following, **ERRORS}, tags=["follows"])
+def follow_topic(
+    request: HttpRequest,
+    slug: str = Path(..., max_length=100, pattern=TOPIC_SLUG),
+    name: str = Query("", max_length=200, pattern=NO_NUL, description="How the topic is shown (its slug if empty)."),
+):
+    """Follow a topic by its slug (`name`: how it is shown; its slug if not given)."""
+    topic = services.TopicRef(slug=slug, name=name)
+    services.follow(signed_in(request), topic=topic, now=clock.now())
+    return {"following": True}
+
+
+@router.delete("/follows/topics/{slug}", response={200: schemas.Following, **ERRORS}, tags=["follows"])
+def unfollow_topic(request: HttpRequest, slug: str = Path(..., max_length=100, pattern=TOPIC_SLUG)):
+    services.unfollow(signed_in(request), topic=services.TopicRef(slug=slug))
+    return {"following": False}
+
+
+@router.put("/follows/stories/{pk}", response={200: schemas.Following, **ERRORS}, tags=["follows"])
+def follow_story(request: HttpRequest, pk: int = Path(..., ge=1, le=LARGEST_ID)):
+    """Follow a story: "updates on this story"."""
+    services.follow(signed_in(request), story=_story(pk), now=clock.now())
+    return {"following": True}
+
+
+@router.delete("/follows/stories/{pk}", response={200: schemas.Following, **ERRORS}, tags=["follows"])
+def unfollow_story(request: HttpRequest, pk: int = Path(..., ge=1, le=LARGEST_ID)):
+    services.unfollow(signed_in(request), story=_story(pk))
+    return {"following": False}
+
+
+def _story(pk: int) -> Story:
+    found = Story.objects.filter(pk=pk).only("id").first()
+    if found is None:
+        raise Http404("No such story.")
+    return found
+
+
+@router.get("/mutes", response={200: list[schemas.Mute], **ERRORS}, tags=["mutes"])
+def mutes(request: HttpRequest):
+    """The caller's mutes in force (ended ones are not listed), newest first: what never appears in For you."""
+    return [_mute(m) for m in reading.listed_mutes(signed_in(request), now=clock.now())]
+
+
+@router.post("/mutes", response={201: schemas.Mute, **ERRORS}, tags=["mutes"])
+def mute(request: HttpRequest, body: schemas.MuteIn):
+    """Mute a publisher (`publisher`: its slug), a topic (`topic`: its slug, `topic_name`) or a keyword (`keyword`),
+    for `duration`. Muting again sets the new end. 400 when the field the kind names is missing or unusable."""
+    user = signed_in(request)
+    now = clock.now()
+    try:
+        if body.kind == MuteKind.PUBLISHER and body.publisher:
+            target = {"publisher": public_publisher(body.publisher)}
+        elif body.kind == MuteKind.TOPIC and body.topic:
+            target = {"topic": services.TopicRef(slug=body.topic, name=body.topic_name)}
+        elif body.kind == MuteKind.KEYWORD and body.keyword:
+            target = {"keyword": body.keyword}
+        else:
+            raise ValueError(f"A mute of kind {body.kind} names its {body.kind}.")
+        made = services.mute(user, **target, until=services.mute_until(body.duration, now=now), now=now)
+    except ValueError as error:
+        raise ApiError(400, "bad_request", str(error)) from None
+    return Status(201, _mute(Mute.objects.select_related("publisher").get(pk=made.pk)))
+
+
+@router.delete("/mutes/{pk}", response={204: None, **ERRORS}, tags=["mutes"])
+def unmute(request: HttpRequest, pk: int = Path(..., ge=1, le=LARGEST_ID)):
+    """Remove one of the caller's mutes (404 for another's)."""
+    if not services.unmute_by_id(signed_in(request), pk):
+        raise Http404("No such mute.")
+    return Status(204, None)
+
+
+def _mute(row: Mute) -> dict:
+    return {
+        "id": row.pk,
+        "kind": row.kind,
+        "publisher": schemas.publisher_ref(row.publisher) if row.kind == MuteKind.PUBLISHER else None,
+        "topic": _topic(row) if row.kind == MuteKind.TOPIC else None,
+        "keyword": row.keyword if row.kind == MuteKind.KEYWORD else None,
+        "until": row.until,
+        "created_at": row.created_at,
+    }

@@ -251,9 +251,47 @@ class Following(Schema):
     following: bool
 
 
+class TopicRef(Schema):
+    slug: str
+    name: str
+
+
+class StoryRef(Schema):
+    id: int
+    headline: str
+
+
 class Follows(Schema):
     publishers: list[PublisherRef]
     sections: list[str]
+    topics: list[TopicRef]
+    stories: list[StoryRef]
+
+
+TOPIC_SLUG = r"^[a-z0-9][a-z0-9-]{0,99}$"
+
+
+class Mute(Schema):
+    id: int
+    kind: Literal["publisher", "topic", "keyword"]
+    publisher: PublisherRef | None
+    topic: TopicRef | None
+    keyword: str | None
+    until: datetime | None = Field(description="When the mute ends; null: for good.")
+    created_at: datetime
+
+
+class MuteIn(Input):
+    kind: Literal["publisher", "topic", "keyword"]
+    publisher: str | None = Field(None, min_length=1, max_length=200, pattern=NO_NUL, description="Its slug.")
+    topic: str | None = Field(None, pattern=TOPIC_SLUG, description="The topic's slug.")
+    topic_name: str = Field("", max_length=200, pattern=NO_NUL)
+    keyword: str | None = Field(
+        None, min_length=1, max_length=60, pattern=NO_NUL, description="A word or phrase, matched as whole words."
+    )
+    duration: Literal["1d", "7d", "30d", "forever"] = Field(
+        "forever", description="For a day, a week, a month or good."
+    )
 
 
 class Membership(Schema):

@@ -36,6 +36,8 @@ from newsstand.briefing import selectors as briefing_selectors
 from newsstand.briefing.forms import BriefingForm
 from newsstand.core import clock
 from newsstand.membership.providers import BillingError
+from newsstand.reading import selectors as reading
+from newsstand.reading.services import MUTE_FOR
 from newsstand.web import intents
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -299,6 +301,9 @@ def account_page(
         "app_passwords": app_passwords.listed(request.user),
         "new_app_password": new_app_password,
         "briefing_form": briefing_form or _briefing_form(request.user),
+        "follows": reading.listed_follows(request.user),
+        "mutes": reading.listed_mutes(request.user, now=clock.now()),
+        "mute_for": list(MUTE_FOR),
     }
     return render(request, "web/account/account.html", context, status=status)
 

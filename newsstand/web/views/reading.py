@@ -1,4 +1,4 @@
-"""Reading views: saved articles, history and follows for signed-in readers.
+"""Reading views: saved articles, history, follows, mutes and "more/fewer like this" for signed-in readers.
 
 Anonymous readers get a page that says signing in is needed (status 200, with the sign-in link), never an error;
 the POST endpoints answer them the same way, or with 401 and JSON when asked for JSON. The one exception is the
@@ -21,8 +21,9 @@ from newsstand.articles.models import Article
 from newsstand.core import clock
 from newsstand.reading import for_you as curated
 from newsstand.reading import selectors, services
-from newsstand.reading.models import FollowKind
+from newsstand.reading.models import FollowKind, MuteKind
 from newsstand.sources.models import Publisher
+from newsstand.stories.models import Story
 from newsstand.web.visibility import shown_or_404
 
 PAGE_SIZE = 30
@@ -99,10 +100,11 @@ def save_later(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def toggle_follow(request: HttpRequest) -> HttpResponse:
-    """Follow or unfollow: `kind=publisher` with the publisher's slug as `value`, or `kind=section` with the section
-    name; `following=1|0` sets it, no `following` toggles. JSON `{"following": bool}` or a redirect back."""
+    """Follow or unfollow: `kind=publisher` with the publisher's slug as `value`, `kind=section` with the section
+    name, `kind=topic` with the topic's slug (and its `name`) or `kind=story` with the story's id; `following=1|0`
+    sets it, no `following` toggles. JSON `{"following": bool}` or a redirect back."""
     if not request.user.is_authenticated:
-        return _sign_in_needed(request, "to follow publishers and sections")
+        return _sign_in_needed(request, "to follow publishers, sections, topics and stories")
     kind, value = request.POST.get("kind", ""), request.POST.get("value", "").strip()
     if kind == FollowKind.PUBLISHER:
         target = {"publisher": get_object_or_404(Publisher, slug=value, private=False)}
@@ -110,14 +112,98 @@ def toggle_follow(request: HttpRequest) -> HttpResponse:
     elif kind == FollowKind.SECTION and 0 < len(value) <= 100:
         target = {"section": value}
         fallback = reverse("web:section", kwargs={"section": value})
+    elif kind == FollowKind.TOPIC:
+        try:
+            target = {"topic": services.TopicRef(slug=value, name=request.POST.get("name", ""))}
+        except ValueError as error:
+            return HttpResponse(str(error), status=400)
+        fallback = reverse("web:account")
+    elif kind == FollowKind.STORY and value.isdigit() and len(value) <= 18:
+        target = {"story": get_object_or_404(Story, pk=int(value))}
+        fallback = reverse("web:story", kwargs={"pk": int(value)})
     else:
-        return HttpResponse("Follow what? Send kind=publisher or kind=section, and its value.", status=400)
+        return HttpResponse("Follow what? Send kind=publisher, section, topic or story, and its value.", status=400)
     following = services.set_following(
         request.user, **target, following=_flag(request.POST.get("following")), now=clock.now()
     )
     if _wants_json(request):
         return JsonResponse({"following": following})
     return _back(request, fallback=fallback)
+
+
+@require_POST
+def toggle_mute(request: HttpRequest) -> HttpResponse:
+    """Mute or unmute: `kind=publisher` with the publisher's slug as `value`, `kind=topic` with the topic's slug
+    (and its `name`) or `kind=keyword` with the word or phrase; `muted=1|0` (default 1) and, to mute, `for`: 1d,
+    7d, 30d or forever (the default). JSON `{"muted": bool, "until": … | null}` or a redirect back."""
+    if not request.user.is_authenticated:
+        return _sign_in_needed(request, "to mute publishers, topics and keywords")
+    kind, value = request.POST.get("kind", ""), request.POST.get("value", "").strip()
+    if kind == MuteKind.PUBLISHER:
+        target = {"publisher": get_object_or_404(Publisher, slug=value, private=False)}
+    elif kind == MuteKind.TOPIC:
+        try:
+            target = {"topic": services.TopicRef(slug=value, name=request.POST.get("name", ""))}
+        except ValueError as error:
+            return HttpResponse(str(error), status=400)
+    elif kind == MuteKind.KEYWORD:
+        target = {"keyword": value}
+    else:
+        return HttpResponse("Mute what? Send kind=publisher, topic or keyword, and its value.", status=400)
+    now = clock.now()
+    until = None
+    try:
+        if _flag(request.POST.get("muted")) is False:
+            services.unmute(request.user, **target)
+            muted = False
+        else:
+            until = services.mute_until(request.POST.get("for") or "forever", now=now)
+            services.mute(request.user, **target, until=until, now=now)
+            muted = True
+    except ValueError as error:  # a keyword that cannot be muted (mutes.BadKeyword) among them
+        return HttpResponse(str(error), status=400)
+    if _wants_json(request):
+        return JsonResponse({"muted": muted, "until": until.isoformat() if until else None})
+    return _back(request, fallback=reverse("web:account") + "#following-heading")
+
+
+SIGNALS = {"more": 1, "fewer": -1, "none": 0}
+
+
+@require_POST
+def signal(request: HttpRequest) -> HttpResponse:
+    """ "More like this" / "fewer like this" of an article (`article`: its id; `signal`: more, fewer or none, which
+    takes the word back). JSON `{"signal": 1 | -1 | 0}` or a redirect back."""
+    if not request.user.is_authenticated:
+        return _sign_in_needed(request, "to say what you want more or less of")
+    raw_id, word = request.POST.get("article", ""), request.POST.get("signal", "")
+    if not (raw_id.isdigit() and len(raw_id) <= 18) or word not in SIGNALS:
+        return HttpResponse("Send article (an article's id) and signal: more, fewer or none.", status=400)
+    article = shown_or_404(request.user, Article.objects.only("id", "private").filter(pk=int(raw_id)).first())
+    value = services.set_signal(request.user, article, value=SIGNALS[word], now=clock.now())
+    if _wants_json(request):
+        return JsonResponse({"signal": value})
+    return _back(request, fallback=reverse("web:latest") + "#for-you")
+
+
+@require_POST
+def remove_follow(request: HttpRequest, pk: int) -> HttpResponse:
+    """The account page's "Unfollow" beside one of the reader's follows (another reader's is not found)."""
+    if not request.user.is_authenticated:
+        return _sign_in_needed(request, "to follow publishers, sections, topics and stories")
+    if not services.unfollow_by_id(request.user, pk):
+        return HttpResponse("No such follow of yours.", status=404)
+    return _back(request, fallback=reverse("web:account") + "#following-heading")
+
+
+@require_POST
+def remove_mute(request: HttpRequest, pk: int) -> HttpResponse:
+    """The account page's "Unmute" beside one of the reader's mutes (another reader's is not found)."""
+    if not request.user.is_authenticated:
+        return _sign_in_needed(request, "to mute publishers, topics and keywords")
+    if not services.unmute_by_id(request.user, pk):
+        return HttpResponse("No such mute of yours.", status=404)
+    return _back(request, fallback=reverse("web:account") + "#following-heading")
 
 
 @require_POST

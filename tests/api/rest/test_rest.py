@@ -371,6 +371,8 @@ def test_follow_and_unfollow_publishers_and_sections(client, member, publisher):
     assert follows == {
         "publishers": [{"id": publisher.pk, "slug": publisher.slug, "name": publisher.name}],
         "sections": ["Arts/Culture"],
+        "topics": [],
+        "stories": [],
     }
     client.delete("/api/v1/follows/sections/Arts/Culture", **member.headers)
     client.delete(f"/api/v1/follows/publishers/{publisher.slug}", **member.headers)
