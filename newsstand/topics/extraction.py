@@ -45,8 +45,14 @@ _WORD = re.compile(r"[\w][\w'’.&\-]*")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”]$")
 _BREAKS = frozenset({",", "(", ")", "—", "–", "[", "]", "|", "/"})
 _CONNECTORS = frozenset({"of", "de", "del", "da", "la", "van", "von", "der", "al", "bin", "for"})
-_PERSON_WORD = re.compile(r"(?:[A-Z][a-z]+|Mc[A-Z][a-z]+|O'[A-Z][a-z]+|[A-Z]\.)(?:-[A-Z][a-z]+)?")
+_PERSON_WORD = re.compile(r"(?:Mc|O'|D')?[^\W\d_][^\W\d_]*(?:-[^\W\d_]+)?")  # letters of any script, capitalised
 _SPACE = re.compile(r"\s+")
+# Words written with a full stop that does not end the sentence ("Sen. Joe Manchin", "Donald J. Trump").
+_ABBREVIATIONS = gazetteer.HONORIFICS | frozenset(
+    re.split(
+        r"\s+", "jan feb mar apr jun jul aug sep sept oct nov dec dept gov sen rep st no vs inc corp co ltd jr sr mt ft"
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +72,7 @@ class _Candidate:
     kind: str
     score: float = 0.0
     first: int = 0  # the position of its first mention: ties go to what the article says first
+    tentative: bool = True  # only ever seen as a sentence's first word: kept only as a known person's surname
 
 
 def extract_topics(title: str, text: str, categories: Sequence[str] = ()) -> tuple[FoundTopic, ...]:
@@ -75,7 +82,7 @@ def extract_topics(title: str, text: str, categories: Sequence[str] = ()) -> tup
     found: dict[str, _Candidate] = {}
     position = 0
 
-    def add(surface: str, weight: float, *, honorific: bool = False) -> None:
+    def add(surface: str, weight: float, *, honorific: bool = False, tentative: bool = False) -> None:
         nonlocal position
         position += 1
         named = canonical(surface)
@@ -89,13 +96,13 @@ def extract_topics(title: str, text: str, categories: Sequence[str] = ()) -> tup
             return
         candidate = found.setdefault(key, _Candidate(name=name, kind=kind, first=position))
         candidate.score += weight * (DEMONYM_MENTION if surface.lower() in gazetteer.DEMONYMS else 1.0)
+        candidate.tentative = candidate.tentative and tentative
 
     headline_case = is_title_case(title)
-    for surface, honorific in names_in(title, title_case=headline_case):
-        add(surface, TITLE_MENTION, honorific=honorific)
-    lead_names = names_in(lead)
-    for surface, honorific in lead_names:
-        add(surface, LEAD_MENTION, honorific=honorific)
+    for surface, honorific, tentative in names_in(title, title_case=headline_case):
+        add(surface, TITLE_MENTION, honorific=honorific, tentative=tentative)
+    for surface, honorific, tentative in names_in(lead):
+        add(surface, LEAD_MENTION, honorific=honorific, tentative=tentative)
     if headline_case:  # capitals in a Headline Case title say nothing: credit the lead's names it repeats
         folded_title = f" {fold(title)} "
         for candidate in found.values():
@@ -106,7 +113,7 @@ def extract_topics(title: str, text: str, categories: Sequence[str] = ()) -> tup
         if label and label.lower() not in gazetteer.GENERIC_CATEGORIES:
             add(label, CATEGORY_MENTION)
     _merge_surnames(found)
-    ranked = sorted(found.values(), key=lambda c: (-c.score, c.first))
+    ranked = sorted((c for c in found.values() if not c.tentative), key=lambda c: (-c.score, c.first))
     kept = [c for c in ranked if c.score >= MIN_SCORE]
     if len(kept) < MIN_TOPICS:
         kept += [c for c in ranked if c.score < MIN_SCORE and c.kind != SUBJECT][: MIN_TOPICS - len(kept)]
@@ -115,11 +122,12 @@ def extract_topics(title: str, text: str, categories: Sequence[str] = ()) -> tup
     return tuple(FoundTopic(c.name, slug_of(c.name), c.kind, round(c.score / total, 4)) for c in kept)
 
 
-def names_in(text: str, *, title_case: bool = False) -> list[tuple[str, bool]]:
-    """The names `text` writes with capitals, in order, each with whether an honorific stood before it: runs of
-    capitalised words (joined by "of", "de", "and"...), acronyms, and in Headline Case only acronyms. A single
-    capitalised word opening a sentence counts only when the gazetteer knows it ("Italy said..." but not "Sadly")."""
-    found: list[tuple[str, bool]] = []
+def names_in(text: str, *, title_case: bool = False) -> list[tuple[str, bool, bool]]:
+    """The names `text` writes with capitals, in order, each with whether an honorific stood before it and whether
+    it is tentative: runs of capitalised words (joined by "of", "de"...), acronyms, and in Headline Case only
+    acronyms. A single capitalised word opening a sentence is tentative unless the gazetteer knows it ("Italy
+    said..."): "Macron said..." is a name only if Emmanuel Macron is named too, and "Sadly" never is."""
+    found: list[tuple[str, bool, bool]] = []
     run: list[str] = []
     opens_sentence = sentence_start = True
     honorific = False
@@ -144,22 +152,27 @@ def names_in(text: str, *, title_case: bool = False) -> list[tuple[str, bool]]:
         if len(run) > 1 and " ".join(run[:2]).lower() in gazetteer.HONORIFICS:
             del run[:2]
             honorific = True
-        if run and (len(run) >= 2 or not opens_sentence or _known(run[0]) or honorific):
-            found.append((" ".join(run), honorific))
+        if run:
+            tentative = len(run) == 1 and opens_sentence and not (_known(run[0]) or honorific)
+            found.append((" ".join(run), honorific, tentative))
         run.clear()
         honorific = False
 
     for match in _WORD.finditer(text):
-        word = match.group().rstrip(".'’-&")
+        raw = match.group()
+        possessive = raw.endswith(("'s", "’s"))
+        word = (raw[:-2] if possessive else raw).rstrip(".'’-&")
         if not word:
             continue
         if sentence_start:
             flush()
-        capital = word[0].isupper()
+        acronym = _is_acronym(word)
         if title_case:
-            if word.isupper() and 2 <= len(word.replace(".", "")) <= 6 and word.replace(".", "").isalpha():
-                found.append((word, False))
-        elif capital and not word.isdigit():
+            if acronym:
+                found.append((word, False, False))
+        elif word[0].isupper() and not word.isdigit():
+            if run and acronym != _is_acronym(run[-1]):
+                flush()  # "Joe Rogan CNN", "CCP Chinese Communist Party": an acronym stands apart
             if not run:
                 opens_sentence = sentence_start
             run.append(word)
@@ -168,9 +181,11 @@ def names_in(text: str, *, title_case: bool = False) -> list[tuple[str, bool]]:
         else:
             flush()
         following = text[match.end() : match.end() + 1]
-        sentence_start = bool(_SENTENCE_END.search(match.group())) or following in {":", ";", "!", "?", '"', "“", "”"}
-        if following in _BREAKS:
-            flush()
+        abbreviated = raw.endswith(".") and (len(word) == 1 or acronym or word.lower() in _ABBREVIATIONS)
+        ends = bool(_SENTENCE_END.search(raw)) and not abbreviated
+        sentence_start = ends or following in {":", ";", "!", "?", '"', "“", "”"}
+        if possessive or following in _BREAKS or (abbreviated and "." in word):
+            flush()  # "Moderna's Covid vaccine": the owner is one name, what it owns another; "U.S. The..."
     flush()
     return found
 
@@ -182,6 +197,9 @@ def canonical(surface: str) -> tuple[str, str] | None:
     name = re.sub(r"['’]s?$", "", name)
     if name.lower().startswith("the "):
         name = name[4:]
+    words = name.split()
+    if len(words) >= 3:  # "Donald J. Trump" is Donald Trump: middle initials go
+        name = " ".join([words[0], *(w for w in words[1:-1] if len(w.rstrip(".")) > 1), words[-1]])
     if not name or len(name) > MAX_NAME_LENGTH or len(name.split()) > MAX_NAME_WORDS:
         return None
     key = fold(name).replace(".", "")
@@ -190,9 +208,9 @@ def canonical(surface: str) -> tuple[str, str] | None:
         key = fold(name)
     elif key in gazetteer.DEMONYMS:
         return gazetteer.DEMONYMS[key], PLACE
-    elif re.fullmatch(r"(?:[A-Z]\.){2,}", name):
+    elif re.fullmatch(r"[A-Z](?:\.[A-Z])+\.?", name):
         name = name.replace(".", "")
-    if key in gazetteer.JUNK or name.isdigit() or len(key) < 2:
+    if key in gazetteer.JUNK or name.isdigit() or len(key) < 2 or gazetteer.WEB_ADDRESS.search(name):
         return None
     return name, kind_of(name)
 
@@ -213,7 +231,7 @@ def kind_of(name: str) -> str:
         return PLACE
     if gazetteer.SUBJECT_HINT.search(name) or words[-1].lower() in gazetteer.SUBJECT_TAILS:
         return SUBJECT
-    if 2 <= len(words) <= 3 and all(_PERSON_WORD.fullmatch(w) or w in _CONNECTORS for w in words):
+    if 2 <= len(words) <= 3 and all(_is_name_word(w) or w in _CONNECTORS for w in words):
         return PERSON
     return SUBJECT
 
@@ -230,6 +248,17 @@ def _merge_surnames(found: dict[str, _Candidate]) -> None:
         if len(owners) == 1:
             single = found.pop(key)
             found[owners[0]].score += single.score
+            found[owners[0]].tentative = False
+
+
+def _is_name_word(word: str) -> bool:
+    """Shaped like a person's name: capitalised letters of any script ("Mario", "O'Brien", "Путин"), no acronym."""
+    return bool(_PERSON_WORD.fullmatch(word)) and word[0].isupper() and not word.isupper()
+
+
+def _is_acronym(word: str) -> bool:
+    letters = word.replace(".", "")
+    return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
 
 
 def _known(word: str) -> bool:

@@ -87,7 +87,7 @@ ORGANISATION_TAILS = _names(
     Force|Forces|Parliament|Congress|Senate|Assembly|Cabinet|Church|Hospital|Trust|Fund|Reserve|Exchange|Network|
     Media|Studios|Records|Labs|Technologies|Systems|Pharmaceuticals|Energy|Airport|Council|Brigade|Guard|Taliban|
     Hamas|Hezbollah|Microsoft|Google|Apple|Amazon|Meta|Facebook|Twitter|Tesla|Netflix|Reuters|Bloomberg|Kremlin|
-    Pentagon|Commons|Lords|Fifa|Uefa|Olympics"""
+    Pentagon|Commons|Lords|Fifa|Uefa|Olympics|House|Hall"""
 )
 ORGANISATION_HEADS = _names(
     "University|Bank|Department|Ministry|Church|House|Court|Board|Office|Museum|Royal|National|Federal|Supreme"
@@ -99,7 +99,7 @@ PLACE_HEADS = _names("Fort|Port|Lake|Mount|Mt|Cape|Saint|St|San|Santa|Los|Las|Is
 # The last word of names of events, laws and things rather than people ("Clean Energy Program", "World Cup").
 SUBJECT_TAILS = _names(
     """Program|Programme|Act|Bill|Plan|Law|Deal|Agreement|Treaty|Summit|Cup|Games|Championship|Championships|Open|
-    Festival|Awards|Award|Prize|War|Crisis|Pandemic|Day|Week|Season|Series|League|Project|Scheme|Strategy|Index|Pass|
+    Festival|Awards|Award|Prize|Final|Finals|War|Crisis|Pandemic|Day|Week|Season|Series|League|Project|Scheme|Strategy|Index|Pass|
     Policy|Budget|Report|Review|Inquiry|Vaccine|Virus|Election|Elections|Referendum|Protest|Protests|Show|Tour"""
 )
 
@@ -141,3 +141,4 @@ GENERIC_CATEGORIES = _names(
 )
 
 SUBJECT_HINT = re.compile(r"\d")  # "Covid-19", "G7": a name with a figure is a subject, not a person
+WEB_ADDRESS = re.compile(r"\.(?:com|org|net|co|uk|ca|io|info|gov)\b|^www\.|https?:", re.IGNORECASE)  # a site, no topic
