@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "newsstand.sources",
     "newsstand.articles",
     "newsstand.ingest",
+    "newsstand.topics",
     "newsstand.stories",
     "newsstand.search",
     "newsstand.reading",

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from newsstand.core.html import CleanHtml
+from newsstand.topics.extraction import FoundTopic
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +133,7 @@ class CleanEntry(_EntryFields):
     text: str = ""
     word_count: int = 0
     content_hash: str = ""
+    topics: tuple[FoundTopic, ...] = ()  # what it is about (topics.extraction), written beside it by store
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """The reader's saves, history, follows, mutes and "more/fewer like this" in their data export (registered with accounts.export at start-up).
 
 Articles are named by their headline, publisher and original URL as well as by id, so the export still means
-something outside Newsstand."""
+something outside Newsstand, with their topics' names (`topics`)."""
 
 from __future__ import annotations
 
@@ -10,38 +10,51 @@ from typing import Any
 from newsstand.accounts import export
 from newsstand.accounts.models import User
 from newsstand.reading.models import ArticleSignal, Follow, FollowKind, HistoryEntry, Mute, MuteKind, SavedArticle
+from newsstand.topics import selectors as topics
 
 ARTICLE_FIELDS = ("article_id", "article__title", "article__url", "article__publisher__name")
 
 
 def article_of(row: dict[str, Any]) -> dict[str, Any]:
-    """An exported article, from a row holding ARTICLE_FIELDS (other exports of reading activity use it too)."""
+    """An exported article, from a row holding ARTICLE_FIELDS (other exports of reading activity use it too); its
+    `topics` are filled by `with_topics`."""
     return {
         "id": row["article_id"],
         "title": row["article__title"],
         "url": row["article__url"],
         "publisher": row["article__publisher__name"],
+        "topics": [],
     }
+
+
+def with_topics(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each item's `article` given its topics' names, weightiest first: one query per 500 articles."""
+    names = topics.names_by_article([item["article"]["id"] for item in items])
+    for item in items:
+        item["article"]["topics"] = names.get(item["article"]["id"], [])
+    return items
 
 
 def saved_articles(user: User) -> list[dict[str, Any]]:
     rows = SavedArticle.objects.filter(user=user).order_by("-saved_at").values("saved_at", *ARTICLE_FIELDS)
-    return [{"saved_at": row["saved_at"], "article": article_of(row)} for row in rows]
+    return with_topics([{"saved_at": row["saved_at"], "article": article_of(row)} for row in rows])
 
 
 def history(user: User) -> list[dict[str, Any]]:
     rows = HistoryEntry.objects.filter(user=user).order_by("-last_read_at")
     rows = rows.values("first_read_at", "last_read_at", "progress", "position", *ARTICLE_FIELDS)
-    return [
-        {
-            "first_read_at": row["first_read_at"],
-            "last_read_at": row["last_read_at"],
-            "progress": row["progress"],
-            "position": row["position"],
-            "article": article_of(row),
-        }
-        for row in rows
-    ]
+    return with_topics(
+        [
+            {
+                "first_read_at": row["first_read_at"],
+                "last_read_at": row["last_read_at"],
+                "progress": row["progress"],
+                "position": row["position"],
+                "article": article_of(row),
+            }
+            for row in rows
+        ]
+    )
 
 
 def follows(user: User) -> list[dict[str, Any]]:

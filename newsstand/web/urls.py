@@ -43,6 +43,7 @@ urlpatterns = [
     path("articles/<id:pk>/pick/", editorial.pick_article, name="pick-article"),
     path("stories/<id:pk>/pick/", editorial.pick_story, name="pick-story"),
     path("publishers/<slug:slug>/", pages.publisher, name="publisher"),
+    path("topics/<str:slug>/", pages.topic, name="topic"),
     # Sections are free text from the feeds ("World", "Arts/Culture"), so any text routes, slashes included.
     path("sections/<path:section>/", pages.section, name="section"),
     path("authors/<path:name>/", pages.author, name="author"),

@@ -13,6 +13,8 @@ from newsstand.articles import selectors
 from newsstand.articles.models import Article, ArticleFeed
 from newsstand.core import clock
 from newsstand.sources import services
+from newsstand.topics.extraction import FoundTopic
+from newsstand.topics.services import set_article_topics
 from newsstand.web.templatetags.links import page_url
 
 NOW = clock.now().replace(hour=12, minute=0, second=0, microsecond=0)  # today at noon: no fixed day
@@ -32,6 +34,7 @@ KEYS = {
     "page_path",
     "story_id",
     "duplicate_of",
+    "topics",
 }
 
 
@@ -149,3 +152,15 @@ def test_selectors(django_assert_num_queries):
         "https://feeds.bbci.co.uk/news/world/rss.xml",
         "https://feeds.bbci.co.uk/news/uk/rss.xml",
     ]
+
+
+@pytest.mark.django_db
+def test_export_articles_names_each_articles_topics_across_chunks():
+    articles = make_articles(5)
+    italy, draghi = (
+        FoundTopic("Italy", "italy", "place", 0.6),
+        FoundTopic("Mario Draghi", "mario-draghi", "person", 0.4),
+    )
+    set_article_topics({articles[0].pk: [italy, draghi], articles[4].pk: [draghi]})
+    rows = export("--chunk-size", "2")
+    assert [row["topics"] for row in rows] == [["Italy", "Mario Draghi"], [], [], [], ["Mario Draghi"]]

@@ -273,14 +273,14 @@ def test_latest_uses_a_constant_number_of_queries(client, django_assert_max_num_
 def test_article_page_uses_a_constant_number_of_queries(client, django_assert_max_num_queries, publisher, feeds):
     carriers = [make_feed(make_publisher(slug=f"carrier-{n}")) for n in range(feeds)]
     article = make_article(publisher, feeds=tuple(carriers), section="World")
-    # the article with its publisher, its sightings with their feeds and publishers, sections for the nav, its
-    # syndicated versions, top stories and Our Picks for the sidebar (no story here: tests/web/test_stories.py
-    # counts with one)
-    with django_assert_max_num_queries(6):
+    # the article with its publisher, its sightings with their feeds and publishers, its topics, sections for the
+    # nav, its syndicated versions, top stories and Our Picks for the sidebar (no story here:
+    # tests/web/test_stories.py counts with one)
+    with django_assert_max_num_queries(7):
         assert client.get(f"/articles/{article.pk}/").status_code == 200
     # Another article: the sidebar and the sections are made once a minute, not per page
     other = make_article(publisher, feeds=tuple(carriers), section="World")
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         assert client.get(f"/articles/{other.pk}/").status_code == 200
 
 

@@ -25,6 +25,8 @@ from newsstand.reading import services as reading
 from newsstand.search.services import index_articles
 from newsstand.subscriptions import selectors as subscriptions_selectors
 from newsstand.subscriptions import services as subscriptions
+from newsstand.topics.extraction import FoundTopic
+from newsstand.topics.services import set_article_topics
 from tests.web.rows import make_article, make_feed, make_member, make_publisher, make_story
 
 NOW = clock.now().replace(hour=12, minute=0, second=0, microsecond=0)  # today at noon: no fixed day
@@ -169,6 +171,9 @@ def world(db):
     # The story's lead is the description that carries a whole article.
     story = make_story(in_body, in_summary, in_lines, section="World", lead=in_summary.summary)
     index_articles([in_body.pk, in_summary.pk, in_lines.pk])
+    # A topic they all have: its page lists them, as every list does (teasers, never the text).
+    topic = FoundTopic("Secret Affairs", "secret-affairs", "subject", 1.0)
+    set_article_topics({a.pk: [topic] for a in (in_body, in_summary, in_lines)})
     readers = {
         "member": make_member("member@example.com", status=Status.ACTIVE, period_end=now + timedelta(days=30)),
         "expired": make_member("expired@example.com", status=Status.TRIALING, trial_end=now - timedelta(days=1)),
@@ -215,6 +220,7 @@ RECIPES = {
     "web:pick-article": lambda w: [{"pk": a.pk} for a in w.articles],
     "web:pick-story": lambda w: [{"pk": w.story.pk}],
     "web:publisher": lambda w: [{"slug": w.publisher.slug}],
+    "web:topic": lambda w: [{"slug": "secret-affairs"}],
     "web:section": lambda w: [{"section": "World"}],
     "web:author": lambda w: [{"name": "Ann Writer"}],
     "web:save": lambda w: [{"pk": a.pk} for a in w.articles],

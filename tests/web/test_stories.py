@@ -312,7 +312,7 @@ def test_article_page_with_a_story_uses_a_constant_number_of_queries(client, dja
     make_story(*articles, *copies, **FED)
     for _ in range(3):
         make_story(make_article(publishers[1], published_at=hours_ago(3)), **FED)
-    # the article, its sightings, sections, its story, its syndicated versions, the other publishers' articles,
-    # related stories, top stories and Our Picks for the sidebar
-    with django_assert_max_num_queries(9):
+    # the article, its sightings, its topics, sections, its story, its syndicated versions, the other publishers'
+    # articles, related stories, top stories and Our Picks for the sidebar
+    with django_assert_max_num_queries(10):
         assert client.get(f"/articles/{articles[0].pk}/").status_code == 200

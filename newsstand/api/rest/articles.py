@@ -28,6 +28,7 @@ from newsstand.search import selectors as search
 from newsstand.sources.models import Publisher
 from newsstand.stories import selectors as stories
 from newsstand.subscriptions import selectors as subscriptions
+from newsstand.topics import selectors as topics
 
 router = Router()
 ERRORS = {(400, 401, 403, 404, 422, 429): Error}
@@ -78,7 +79,8 @@ def get_article(request: HttpRequest, pk: int = Path(..., ge=1, le=LARGEST_ID)):
     user = reader(request)
     article = visible_article(pk, user)
     decision = paywall.decide(paywall.reader_for(user), article, clock.now())
-    return schemas.article_detail(article, decision, visible.article_text(article, decision))
+    names = topics.names_by_article([article.pk]).get(article.pk, [])
+    return schemas.article_detail(article, decision, visible.article_text(article, decision), names)
 
 
 @router.get("/stories/top", response={200: list[schemas.StoryCard], **ERRORS}, tags=["stories"], **PUBLIC_OPERATION)

@@ -31,6 +31,7 @@ from newsstand.reading import selectors as reading
 from newsstand.reading import services
 from newsstand.reading.models import Follow, FollowKind, Mute, MuteKind
 from newsstand.stories.models import Story
+from newsstand.topics import selectors as topics
 
 router = Router(auth=SIGNED_IN, tags=["me"])
 FOR_YOU_MAX = 50
@@ -65,15 +66,16 @@ def me(request: HttpRequest):
 def for_you(request: HttpRequest, limit: int = Query(10, ge=1, le=FOR_YOU_MAX)):
     """The caller's For you list, best first (reading.for_you: what they follow, stories like those they read,
     top stories for a share of the list), leaving out what they have read; each with the reason it is there in
-    plain words. `topics` is empty until articles carry topics."""
+    plain words, and the article's topics (names, weightiest first)."""
     cards = curated.cards(signed_in(request), now=clock.now(), limit=limit)
+    names = topics.names_by_article([card.article.pk for card in cards])
     return [
         {
             "id": card.article.pk,
             "url": card.article.url,
             "title": card.article.title,
             "publisher": schemas.publisher_ref(card.article.publisher),
-            "topics": [],
+            "topics": names.get(card.article.pk, []),
             "reason": card.reason,
         }
         for card in cards

@@ -105,6 +105,7 @@ class ArticleDetail(ArticleItem):
     language: str
     word_count: int
     updated_at: datetime
+    topics: list[str] = Field(description="What the article is about: people, places, organisations, subjects.")
 
 
 class ArticlePage(Schema):
@@ -334,8 +335,9 @@ def article_item(article: Article) -> dict:
     }
 
 
-def article_detail(article: Article, decision: Decision, text: ArticleText) -> dict:
-    """The article with its text as `text` (membership.visible.article_text for `decision`) gives it."""
+def article_detail(article: Article, decision: Decision, text: ArticleText, topics: list[str]) -> dict:
+    """The article with its text as `text` (membership.visible.article_text for `decision`) gives it, and its
+    topics' names."""
     return {
         **article_item(article),
         "access": access(decision),
@@ -346,6 +348,7 @@ def article_detail(article: Article, decision: Decision, text: ArticleText) -> d
         "language": article.language,
         "word_count": article.word_count,
         "updated_at": article.updated_at,
+        "topics": topics,
     }
 
 

@@ -4,7 +4,8 @@ crawler killed at any point and a second crawler racing for the same syndicated 
 What follows a write (the search index, story assignment) is the pipeline's (ingest.pipeline.store_batch).
 
 Per feed this costs a constant number of queries (bulk insert, select ids, bulk update and the
-rewritten articles' times copied to their sightings, bulk link (each sighting copying its article's publication
+rewritten articles' times copied to their sightings, the new and rewritten articles' topics (topics.services:
+up to four statements), bulk link (each sighting copying its article's publication
 time), for a catalogue feed the update that makes public what only private sources had sighted (matching nothing
 almost always), what the feed's subscribers are delivered (articles.signals.sightings_stored: one or two statements
 for a feed nobody subscribes to), feed update, and the publisher's description and logo from the channel, an
@@ -28,6 +29,7 @@ from newsstand.ingest.stages.schedule import NextFetch
 from newsstand.ingest.types import CleanEntry, FeedFailure, FeedJob, FeedMeta, FetchResult, Known, StoreOutcome
 from newsstand.sources import services as sources
 from newsstand.sources.models import Feed, FeedStatus
+from newsstand.topics import services as topics
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +112,14 @@ def store_entries(
             _copy_times([a.pk for a in changed])
             touched.extend(a.pk for a in changed)
             outcome.updated = len(changed)
+        rewritten = {a.pk for a in changed}
+        found = {ids[identity]: entry.topics for identity, entry in by_identity.items() if identity in ids}
+        found.update(
+            (known[identity].article_id, entry.topics)
+            for identity, entry in by_identity.items()
+            if identity not in ids and known[identity].article_id in rewritten
+        )
+        topics.set_article_topics(found, fresh=set(ids.values()))  # new and rewritten articles', as enrich found them
         if hash_only:
             Article.objects.bulk_update(hash_only, ["source_hash"], batch_size=500)
             outcome.unchanged += len(hash_only)

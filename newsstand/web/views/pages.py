@@ -20,6 +20,7 @@ from newsstand.sources import selectors as sources
 from newsstand.sources.models import Publisher
 from newsstand.stories import selectors as stories
 from newsstand.stories.models import Story
+from newsstand.topics import selectors as topics
 from newsstand.web import caching, personal, visibility
 from newsstand.web import paywall as web_paywall
 from newsstand.web.member_pages import MadeForEachReader, shared_with_members
@@ -157,6 +158,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "article": item,
         "sources": selectors.article_sources(item),
+        "topics": topics.topics_of(item.pk),
         "story": story,
         "syndicated_from": original,
         "also_in": copies,
@@ -205,6 +207,15 @@ def publisher(request: HttpRequest, slug: str) -> HttpResponse:
         "follow": FollowTarget(kind="publisher", value=found.slug, label=found.name, publisher_id=found.pk),
     }
     return render(request, "web/publisher.html", context)
+
+
+@shared_with_members
+def topic(request: HttpRequest, slug: str) -> HttpResponse:
+    """A topic's latest articles, paginated as a publisher's are: cards only (title, publisher, teaser image),
+    never an article's text, so the paywall holds as on every list."""
+    found = topics.topic_by_slug(slug)
+    page = Paginator(topics.TopicListed(found), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "web/topic.html", {"topic": found, "page": page, "articles": page.object_list})
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from django.urls import reverse
 
 from newsstand.articles import selectors
+from newsstand.topics import selectors as topics
 
 
 class Command(BaseCommand):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--chunk-size", type=int, default=2000, help="Articles read per database query.")
 
     def handle(self, *args, what: str, format: str, output: str, chunk_size: int, **options):
-        rows = _with_page_paths(selectors.export_rows(chunk_size=chunk_size))
+        rows = _with_topics(_with_page_paths(selectors.export_rows(chunk_size=chunk_size)), chunk_size=chunk_size)
         if output == "-":
             try:
                 count = self._write(rows, self.stdout)
@@ -51,6 +52,25 @@ def _with_page_paths(rows: Iterator[dict]) -> Iterator[dict]:
     for row in rows:
         row["page_path"] = page_path(row["id"])
         yield row
+
+
+def _with_topics(rows: Iterator[dict], *, chunk_size: int) -> Iterator[dict]:
+    """Each row with its topics' names (`topics`), read for `chunk_size` rows at a time (topics sit above articles,
+    so the articles' export cannot read them itself)."""
+    chunk: list[dict] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= chunk_size:
+            yield from _named(chunk)
+            chunk = []
+    yield from _named(chunk)
+
+
+def _named(chunk: list[dict]) -> list[dict]:
+    names = topics.names_by_article([row["id"] for row in chunk]) if chunk else {}
+    for row in chunk:
+        row["topics"] = names.get(row["id"], [])
+    return chunk
 
 
 def _article_page_path() -> Callable[[int], str]:
