@@ -74,16 +74,23 @@ class Params:
     # bar: the first framing of an event often matches the story only after other framings have arrived (0 = off).
     absorb_factor: float = 1.3  # tuned: 1.0-1.5 all help on AllSides; 1.3 is best on both tuning parts
     # Headline-only articles (no lead, no body: `ArticleInput.headline_only`) have a handful of terms, so the
-    # text-scaled bar above sits at its cap for every one of them; they get their own bar, their own evidence
-    # rules and a bonus for shared names (the share of the article's entity mass the story also carries).
-    headline_overlap_terms: float = 5.5
-    headline_overlap_cap: float = 0.25
-    headline_min_shared: int = 2
-    headline_entity_weight: float = 0.0
-    # Outlet mix: one outlet rarely runs two items on one event within hours, so a story that already has an item
-    # from the article's outlet within `same_outlet_hours` scores `same_outlet_penalty` lower (0 = off).
-    same_outlet_penalty: float = 0.0
-    same_outlet_hours: float = 6.0
+    # text-scaled bar above sits at its cap for every one of them and two framings of one event rarely reach it.
+    # They get their own, lower bar, but a join below `confident` must share three terms, a shared name (entity
+    # key) counting as one; and the share of their entity mass the story also carries adds to the score.
+    # Tuned on the headline sets' tuning parts (bench/stories_headlines.py --grid; bench/RESULTS.md, issue 15):
+    # a lower cap alone gains recall on AllSides and loses precision on the dense set; three shared terms win most
+    # of that back; the name bonus and names-as-shared-terms add a little on both.
+    headline_overlap_terms: float = 2.0
+    headline_overlap_cap: float = 0.14
+    headline_min_shared: int = 3
+    headline_entity_weight: float = 0.1
+    headline_names_shared: bool = True
+    # Outlet mix: one outlet rarely runs two headlines on one event within hours, so for a headline-only article a
+    # story that already has an item from its outlet within `same_outlet_hours` scores `same_outlet_penalty` lower
+    # (0 = off): +0.02 F1 on the dense headlines' tuning part (3-24 h alike). Led articles have text enough to
+    # tell, and on the dense set their updates from one outlet are often one event: they are left alone.
+    same_outlet_penalty: float = 0.25
+    same_outlet_hours: float = 12.0
 
 
 DEFAULT_PARAMS = Params()
@@ -227,6 +234,7 @@ class StoryEngine:
         dot = 0.0
         shared = 0
         entity_mass = shared_entity_mass = 0.0
+        names_count = headline_only and p.headline_names_shared
         for term, weight in vec.items():
             c = centroid.get(term)
             if c is not None:
@@ -235,6 +243,7 @@ class StoryEngine:
                 entity_mass += weight
                 if c is not None:
                     shared_entity_mass += weight
+                    shared += names_count
             elif c is not None:
                 shared += 1
         best = dot / story.norm if story.norm else 0.0
@@ -246,14 +255,14 @@ class StoryEngine:
                     m = member.get(term)
                     if m is not None:
                         m_dot += weight * m
-                        m_shared += not term.startswith(ENTITY_PREFIX)
+                        m_shared += names_count or not term.startswith(ENTITY_PREFIX)
                 if m_dot > best or (m_dot == best and m_shared > shared):
                     best, shared = m_dot, m_shared
         entity = shared_entity_mass / entity_mass if entity_mass else 0.0
         entity_weight = p.entity_weight + (p.headline_entity_weight if headline_only else 0.0)
         gap = max(0.0, story.first_seen - at, at - story.last_seen)
         score = best + entity_weight * entity - p.time_penalty_per_day * gap / 86400.0
-        if p.same_outlet_penalty and self.same_outlet_near(story, publisher_id, at):
+        if headline_only and p.same_outlet_penalty and self.same_outlet_near(story, publisher_id, at):
             score -= p.same_outlet_penalty
         return score, shared
 
