@@ -14,6 +14,9 @@ historical articles cluster as they would have live. How it decides:
   stories whose coverage lies within `window` of the article are scored.
 - Two stories merge only when one article scores high against both AND their centroids are themselves close:
   merging is hard to undo, so it is conservative.
+- Headline-only articles (no lead: `ArticleInput.headline_only`) have a lower bar, need three shared terms (a shared
+  name counting as one) below the confident score, get a bonus for shared names, and score lower against a story
+  their own outlet covered within hours (the outlet mix): see the `headline_*` and `same_outlet_*` parameters.
 """
 
 from __future__ import annotations
