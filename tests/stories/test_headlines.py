@@ -177,15 +177,3 @@ def test_headline_only_stories_are_the_same_whether_or_not_the_engine_is_reloade
         services.reset_cache()
         services.assign_articles(article_ids=[article.id], now=T0)
     assert _grouping(headlines) == together
-
-
-def test_headline_bench_runs_on_a_small_sample(capsys):
-    from pathlib import Path
-
-    from bench import stories_headlines
-
-    sample = Path(__file__).resolve().parents[1] / "data" / "bench" / "allsides_sample.jsonl"
-    assert stories_headlines.main(["--data", str(sample), "--before"]) == 0
-    out = capsys.readouterr().out
-    assert "AllSides headlines packed" in out and "dense headlines" in out and " held " in out and "before" in out
-    assert stories_headlines.main(["--data", str(sample.with_name("absent.jsonl"))]) == 0
