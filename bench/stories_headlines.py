@@ -47,6 +47,7 @@ BEFORE_PARAMS = replace(
     headline_min_shared=DEFAULT_PARAMS.min_shared,
     headline_entity_weight=0.0,
     headline_names_shared=False,
+    headline_shared_floor=0.0,
     same_outlet_penalty=0.0,
 )
 
@@ -124,6 +125,7 @@ def rows(name: str, items: Sequence[Item], pred: dict[str, Hashable], engine: st
 GRID = {  # scored on the tuning parts only; the sweeps that chose the defaults (bench/RESULTS.md, issue 15)
     "headline_overlap_cap": [0.12, 0.14, 0.17, 0.2, 0.25],
     "headline_min_shared": [2, 3],
+    "headline_shared_floor": [0.0, 0.2, 0.35, 0.5],
     "headline_entity_weight": [0.0, 0.1, 0.2],
     "same_outlet_penalty": [0.0, 0.15, 0.25],
 }

@@ -177,3 +177,15 @@ def test_headline_only_stories_are_the_same_whether_or_not_the_engine_is_reloade
         services.reset_cache()
         services.assign_articles(article_ids=[article.id], now=T0)
     assert _grouping(headlines) == together
+
+
+def test_a_grown_storys_incidental_words_are_no_evidence_for_a_headline():
+    """Three shared words, but two are words one of the story's five articles used once: not three terms' worth."""
+    engine = engine_with_story()
+    for n in range(4):
+        engine.register(headline(STORY | {f"incidental{n}": 1.0}, hours=0.1 * n, publisher=10 + n), 1)
+    weak = {"s0": 1.0, "incidental0": 1.0, "incidental1": 1.0} | {f"x{n}": 2.0 for n in range(10)}
+    vec = engine.vector(weak, T0)
+    story, at = engine.stories[1], T0.timestamp()
+    assert engine.evidence(vec, story, at, headline_only=True)[1] == 1
+    assert engine.evidence(vec, story, at)[1] == 3  # led articles count every shared term
