@@ -79,6 +79,7 @@ def run_engine(items: Sequence[Item], params: Params = DEFAULT_PARAMS) -> tuple[
             terms=features_of(item)[0].terms,
             published_at=item.published_at,
             publisher_id=publishers.setdefault(item.publisher, len(publishers)),
+            headline_only=features_of(item)[0].headline_only,
         )
         story, assignment = engine.place(article, new_id=lambda: next(counter))
         placed[item.key] = story

@@ -14,6 +14,9 @@ historical articles cluster as they would have live. How it decides:
   stories whose coverage lies within `window` of the article are scored.
 - Two stories merge only when one article scores high against both AND their centroids are themselves close:
   merging is hard to undo, so it is conservative.
+- Headline-only articles (no lead: `ArticleInput.headline_only`) have a lower bar, need three shared terms (a shared
+  name counting as one) below the confident score, get a bonus for shared names, and score lower against a story
+  their own outlet covered within hours (the outlet mix): see the `headline_*` and `same_outlet_*` parameters.
 """
 
 from __future__ import annotations
@@ -73,6 +76,27 @@ class Params:
     # the newest one joins it when their centroids match `absorb_factor` times as well as the lone article's own
     # bar: the first framing of an event often matches the story only after other framings have arrived (0 = off).
     absorb_factor: float = 1.3  # tuned: 1.0-1.5 all help on AllSides; 1.3 is best on both tuning parts
+    # Headline-only articles (no lead, no body: `ArticleInput.headline_only`) have a handful of terms, so the
+    # text-scaled bar above sits at its cap for every one of them and two framings of one event rarely reach it.
+    # They get their own, lower bar, but a join below `confident` must share three terms, a shared name (entity
+    # key) counting as one; and the share of their entity mass the story also carries adds to the score.
+    # Tuned on the headline sets' tuning parts (bench/stories_headlines.py --grid; bench/RESULTS.md, issue 15):
+    # a lower cap alone gains recall on AllSides and loses precision on the dense set; three shared terms win most
+    # of that back; the name bonus and names-as-shared-terms add a little on both.
+    headline_overlap_terms: float = 2.0
+    headline_overlap_cap: float = 0.14
+    headline_min_shared: int = 3
+    headline_entity_weight: float = 0.1
+    headline_names_shared: bool = True
+    # ...and a term counts as shared only where the story carries it with at least this share of its strongest
+    # term's weight: a grown story's incidental words ("month", "19") are not evidence (dense tune P 0.91 -> 0.93).
+    headline_shared_floor: float = 0.35
+    # Outlet mix: one outlet rarely runs two headlines on one event within hours, so for a headline-only article a
+    # story that already has an item from its outlet within `same_outlet_hours` scores `same_outlet_penalty` lower
+    # (0 = off): +0.02 F1 on the dense headlines' tuning part (3-24 h alike). Led articles have text enough to
+    # tell, and on the dense set their updates from one outlet are often one event: they are left alone.
+    same_outlet_penalty: float = 0.25
+    same_outlet_hours: float = 12.0
 
 
 DEFAULT_PARAMS = Params()
@@ -86,6 +110,7 @@ class ArticleInput:
     terms: Mapping[str, float]  # features.Features.terms
     published_at: datetime
     publisher_id: int | None = None
+    headline_only: bool = False  # no lead and no body: only the headline's terms (features.Features.headline_only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +131,8 @@ class StoryState:
     size: int = 0
     publishers: set[int] = field(default_factory=set)
     members: list[tuple[int, dict[str, float]]] = field(default_factory=list)  # (article id, unit vector), recent
+    outlet_times: dict[int, list[float]] = field(default_factory=dict)  # publisher -> its articles' times (POSIX)
+    headline_only: bool = False  # every article in it is headline-only
 
 
 class StoryEngine:
@@ -196,15 +223,25 @@ class StoryEngine:
         return self.evidence(vec, story, at, members=False)[0]
 
     def evidence(
-        self, vec: Mapping[str, float], story: StoryState, at: float, *, members: bool = True
+        self,
+        vec: Mapping[str, float],
+        story: StoryState,
+        at: float,
+        *,
+        members: bool = True,
+        headline_only: bool = False,
+        publisher_id: int | None = None,
     ) -> tuple[float, int]:
         """(score, shared terms): the best of the centroid's cosine and, with `members`, each kept member's, plus
-        entity overlap, less the time gap; and how many plain terms the winning side shares with the article."""
+        entity overlap, less the time gap and the same-outlet penalty; and how many plain terms the winning side
+        shares with the article."""
         p = self.params
         centroid = story.centroid
         dot = 0.0
         shared = 0
         entity_mass = shared_entity_mass = 0.0
+        names_count = headline_only and p.headline_names_shared
+        floor = p.headline_shared_floor * max(centroid.values(), default=0.0) if headline_only else 0.0
         for term, weight in vec.items():
             c = centroid.get(term)
             if c is not None:
@@ -213,7 +250,8 @@ class StoryEngine:
                 entity_mass += weight
                 if c is not None:
                     shared_entity_mass += weight
-            elif c is not None:
+                    shared += names_count and c >= floor
+            elif c is not None and c >= floor:
                 shared += 1
         best = dot / story.norm if story.norm else 0.0
         if members:
@@ -224,12 +262,23 @@ class StoryEngine:
                     m = member.get(term)
                     if m is not None:
                         m_dot += weight * m
-                        m_shared += not term.startswith(ENTITY_PREFIX)
+                        m_shared += names_count or not term.startswith(ENTITY_PREFIX)
                 if m_dot > best or (m_dot == best and m_shared > shared):
                     best, shared = m_dot, m_shared
         entity = shared_entity_mass / entity_mass if entity_mass else 0.0
+        entity_weight = p.entity_weight + (p.headline_entity_weight if headline_only else 0.0)
         gap = max(0.0, story.first_seen - at, at - story.last_seen)
-        return best + p.entity_weight * entity - p.time_penalty_per_day * gap / 86400.0, shared
+        score = best + entity_weight * entity - p.time_penalty_per_day * gap / 86400.0
+        if headline_only and p.same_outlet_penalty and self.same_outlet_near(story, publisher_id, at):
+            score -= p.same_outlet_penalty
+        return score, shared
+
+    def same_outlet_near(self, story: StoryState, publisher_id: int | None, at: float) -> bool:
+        """Whether the story has an item from this outlet within `same_outlet_hours` of `at`."""
+        if publisher_id is None:
+            return False
+        reach = self.params.same_outlet_hours * 3600.0
+        return any(abs(seen - at) <= reach for seen in story.outlet_times.get(publisher_id, ()))
 
     def candidates(self, vec: Mapping[str, float], at: float) -> list[int]:
         """Stories in the window sharing the article's most informative terms, best partial dot product first."""
@@ -255,16 +304,22 @@ class StoryEngine:
         at = article.published_at.timestamp()
         vec = self.vector(article.terms, article.published_at, article.publisher_id)
         found = [s for s in self.candidates(vec, at) if s != exclude]
+        min_shared = p.headline_min_shared if article.headline_only else p.min_shared
         scored = []
         for rank, s in enumerate(found):
             score, shared = self.evidence(
-                vec, self.stories[s], at, members=p.members > 0 and rank < p.member_candidates
+                vec,
+                self.stories[s],
+                at,
+                members=p.members > 0 and rank < p.member_candidates,
+                headline_only=article.headline_only,
+                publisher_id=article.publisher_id,
             )
-            if score < p.confident and shared < p.min_shared:
+            if score < p.confident and shared < min_shared:
                 continue  # one shared topic word is no evidence
             scored.append((score, s))
         scored.sort(reverse=True)
-        threshold = self.threshold_for(article.terms)
+        threshold = self.threshold_for(article.terms, headline_only=article.headline_only)
         if p.evidence_terms:
             key_terms = [t for t, _ in heapq.nlargest(p.evidence_terms, vec.items(), key=lambda kv: kv[1])]
             scored = [
@@ -297,22 +352,32 @@ class StoryEngine:
             other = self.stories.get(other_id)
             if other is None or other_id == story_id or other.size != 1:
                 continue
+            outlets = [(publisher_id, seen) for publisher_id, times in other.outlet_times.items() for seen in times]
             score, shared = self.evidence(
-                {t: w / other.norm for t, w in other.centroid.items()}, story, other.first_seen, members=False
+                {t: w / other.norm for t, w in other.centroid.items()},
+                story,
+                other.first_seen,
+                members=False,
+                headline_only=other.headline_only,
+                publisher_id=outlets[0][0] if len(outlets) == 1 else None,
             )
-            if score < p.confident and shared < p.min_shared:
+            if score < p.confident and shared < (p.headline_min_shared if other.headline_only else p.min_shared):
                 continue
-            if score >= p.absorb_factor * self.threshold_for(other.centroid):
+            if score >= p.absorb_factor * self.threshold_for(other.centroid, headline_only=other.headline_only):
                 found.append(other_id)
         return found
 
-    def threshold_for(self, terms: Mapping[str, float]) -> float:
-        """The bar a join must clear for an article with these terms (see `Params.overlap_terms`)."""
+    def threshold_for(self, terms: Mapping[str, float], *, headline_only: bool = False) -> float:
+        """The bar a join must clear for an article with these terms (see `Params.overlap_terms`; a headline-only
+        article's with the `headline_` ones)."""
         p = self.params
-        if not p.overlap_terms:
+        overlap, cap = (
+            (p.headline_overlap_terms, p.headline_overlap_cap) if headline_only else (p.overlap_terms, p.overlap_cap)
+        )
+        if not overlap:
             return p.threshold
         plain = sum(not t.startswith(ENTITY_PREFIX) for t in terms)
-        return max(p.threshold, min(p.overlap_cap, p.overlap_terms / max(plain, 1)))
+        return max(p.threshold, min(cap, overlap / max(plain, 1)))
 
     def centroid_similarity(self, a: int, b: int) -> float:
         sa, sb = self.stories[a], self.stories[b]
@@ -330,8 +395,12 @@ class StoryEngine:
         at = article.published_at.timestamp()
         story = self.stories.get(story_id)
         if story is None:
-            story = StoryState(id=story_id, centroid={}, norm=0.0, first_seen=at, last_seen=at)
+            story = StoryState(
+                id=story_id, centroid={}, norm=0.0, first_seen=at, last_seen=at, headline_only=article.headline_only
+            )
             self.stories[story_id] = story
+        else:
+            story.headline_only = story.headline_only and article.headline_only
         centroid = dict(story.centroid)
         for term, weight in vec.items():
             centroid[term] = centroid.get(term, 0.0) + weight
@@ -341,6 +410,7 @@ class StoryEngine:
         story.size += 1
         if article.publisher_id is not None:
             story.publishers.add(article.publisher_id)
+            story.outlet_times.setdefault(article.publisher_id, []).append(at)
         story.first_seen, story.last_seen = min(story.first_seen, at), max(story.last_seen, at)
         self._set_centroid(story, centroid)
 
@@ -353,6 +423,9 @@ class StoryEngine:
             return
         story.size -= 1
         story.members = [(i, v) for i, v in story.members if i != article.id]
+        times = story.outlet_times.get(article.publisher_id) if article.publisher_id is not None else None
+        if times and article.published_at.timestamp() in times:
+            times.remove(article.published_at.timestamp())
         if story.size <= 0:
             self.remove(story_id)
             return
@@ -367,7 +440,10 @@ class StoryEngine:
         for term, weight in b.centroid.items():
             centroid[term] = centroid.get(term, 0.0) + weight
         a.size += b.size
+        a.headline_only = a.headline_only and b.headline_only
         a.publishers |= b.publishers
+        for publisher_id, times in b.outlet_times.items():
+            a.outlet_times.setdefault(publisher_id, []).extend(times)
         if self.params.members:
             a.members = (a.members + b.members)[-self.params.members :]
         a.first_seen, a.last_seen = min(a.first_seen, b.first_seen), max(a.last_seen, b.last_seen)
@@ -383,9 +459,11 @@ class StoryEngine:
         size: int = 1,
         publishers: Iterable[int] = (),
         members: Iterable[tuple[int, dict[str, float]]] = (),
+        outlets: Iterable[tuple[int, datetime]] = (),
+        headline_only: bool = False,
     ) -> None:
         """Load a stored story (replacing any state kept under that id); `members`: (article id, unit vector) of
-        its most recent articles, oldest first."""
+        its most recent articles, oldest first; `outlets`: (publisher id, publication time) of its articles."""
         if story_id in self.stories:
             self.remove(story_id)
         story = StoryState(
@@ -397,7 +475,11 @@ class StoryEngine:
             size=size,
             publishers=set(publishers),
             members=list(members)[-self.params.members :] if self.params.members else [],
+            headline_only=headline_only,
         )
+        for publisher_id, published_at in outlets:
+            story.publishers.add(publisher_id)
+            story.outlet_times.setdefault(publisher_id, []).append(published_at.timestamp())
         self.stories[story_id] = story
         self._set_centroid(story, dict(centroid))
 

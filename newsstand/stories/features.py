@@ -26,6 +26,7 @@ LEAD_WEIGHT = 1.0
 BODY_WEIGHT = 1.0
 ENTITY_WEIGHT = 0.5  # an entity key's weight relative to the field it came from
 BODY_WORDS = 150
+HEADLINE_ONLY_WORDS = 5  # fewer words of text than this beside the title ("Read more", "Photos"): headline-only
 SHINGLE = 5
 SHINGLE_WORDS = 600  # syndicated copies share their opening; later edits (tails, boxes) matter less
 MINHASH_PERMUTATIONS = 128
@@ -168,6 +169,16 @@ class Features:
     minhash: bytes  # MINHASH_PERMUTATIONS unsigned 32-bit values; b"" when the body is too short to sign
     word_count: int  # words in the text that was signed (title excluded)
     text_key: str  # a hash of the folded headline and text: short texts are copies only when both are identical
+
+    @property
+    def headline_only(self) -> bool:
+        """No lead or body to speak of: the engine holds such an article to its headline bars."""
+        return is_headline_only(self.word_count)
+
+
+def is_headline_only(word_count: int) -> bool:
+    """Whether an article whose signed text has `word_count` words is headline-only (stored features too)."""
+    return word_count < HEADLINE_ONLY_WORDS
 
 
 def of_stored(*, title: str, summary_html: str, text: str, full_text: bool) -> Features:

@@ -76,8 +76,16 @@ def _features_of(article: Article) -> feats.Features:
     )
 
 
-def _input(article_id: int, terms: dict[str, float], published_at: datetime, publisher_id: int | None) -> ArticleInput:
-    return ArticleInput(id=article_id, terms=terms, published_at=published_at, publisher_id=publisher_id)
+def _input(
+    article_id: int, terms: dict[str, float], published_at: datetime, publisher_id: int | None, *, words: int
+) -> ArticleInput:
+    return ArticleInput(
+        id=article_id,
+        terms=terms,
+        published_at=published_at,
+        publisher_id=publisher_id,
+        headline_only=feats.is_headline_only(words),
+    )
 
 
 def _load_window(low: datetime, high: datetime, *, version: int, params: Params) -> _Window:
@@ -89,11 +97,32 @@ def _load_window(low: datetime, high: datetime, *, version: int, params: Params)
     ).values_list("terms", "article__published_at", "article__publisher_id")
     for terms, published_at, publisher_id in rows.iterator(chunk_size=2000):
         engine.count_document(terms, published_at, publisher_id=publisher_id)
-    stories = Story.objects.filter(
+    live = Story.objects.filter(
         merged_into=None, last_seen_at__gte=low - params.window, first_seen_at__lte=high + params.window
-    ).values_list("id", "centroid", "first_seen_at", "last_seen_at", "article_count")
-    for story_id, centroid, first, last, size in stories.iterator(chunk_size=2000):
-        engine.add_story(story_id, centroid=centroid, first_seen=first, last_seen=last, size=size)
+    )
+    stories = live.values_list("id", "centroid", "first_seen_at", "last_seen_at", "article_count")
+    loaded = list(stories.iterator(chunk_size=2000))
+    # Who covered each story when (the outlet mix), and whether any of its articles has more than a headline.
+    outlets: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
+    with_text: set[int] = set()
+    members = Article.objects.filter(story__in=live.values("id")).values_list(
+        "story_id", "publisher_id", "published_at", "features__word_count"
+    )
+    for story_id, publisher_id, published_at, words in members.iterator(chunk_size=2000):
+        if publisher_id is not None:
+            outlets[story_id].append((publisher_id, published_at))
+        if words is not None and not feats.is_headline_only(words):
+            with_text.add(story_id)
+    for story_id, centroid, first, last, size in loaded:
+        engine.add_story(
+            story_id,
+            centroid=centroid,
+            first_seen=first,
+            last_seen=last,
+            size=size,
+            outlets=sorted(outlets[story_id], key=lambda o: (o[1], o[0])),
+            headline_only=story_id not in with_text,
+        )
     index = SyndicationIndex()
     texts = ArticleFeatures.objects.filter(
         article__published_at__gte=low - SYNDICATION_WINDOW, article__published_at__lte=high + SYNDICATION_WINDOW
@@ -196,10 +225,13 @@ def _assign(*, article_ids: list[int], now: datetime, params: Params, result: As
                 text_key=f.text_key,
             )
         )
-        item = _input(article.id, f.terms, article.published_at, article.publisher_id)
+        item = _input(article.id, f.terms, article.published_at, article.publisher_id, words=f.word_count)
         previous = article.story_id
         if old is not None and previous is not None and previous in engine.stories:
-            engine.unregister(_input(article.id, old.terms, article.published_at, article.publisher_id), previous)
+            engine.unregister(
+                _input(article.id, old.terms, article.published_at, article.publisher_id, words=old.word_count),
+                previous,
+            )
             touched.add(previous)
         assignment = engine.assign(item)
         story_id = assignment.story_id
