@@ -15,6 +15,7 @@ import re
 import struct
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from newsstand.core import html
@@ -190,8 +191,10 @@ def of_stored(*, title: str, summary_html: str, text: str, full_text: bool) -> F
     return compute(title=title, lead=lead, body="" if same else text)
 
 
-def compute(*, title: str, lead: str = "", body: str = "") -> Features:
-    """An article's features. `lead` is the standfirst or feed summary, `body` the plain text (may repeat the lead)."""
+def compute(*, title: str, lead: str = "", body: str = "", names: Iterable[str] = ()) -> Features:
+    """An article's features. `lead` is the standfirst or feed summary, `body` the plain text (may repeat the lead).
+    `names`: named entities found elsewhere (a topics extractor's people, places, organisations), added as entity
+    keys at the headline's entity weight beside the ones `entities` finds: the seam for a better extractor."""
     terms: Counter[str] = Counter()
     body_words = body.split()[:BODY_WORDS]
     for text, weight in ((title, TITLE_WEIGHT), (lead, LEAD_WEIGHT), (" ".join(body_words), BODY_WEIGHT)):
@@ -202,6 +205,10 @@ def compute(*, title: str, lead: str = "", body: str = "") -> Features:
         for entity in entities(text, title_case=text is title and is_title_case(title)):
             terms["e:" + entity] += weight * ENTITY_WEIGHT
             ents.append(entity)
+    for name in dict.fromkeys(fold(n).strip() for n in names):
+        if name and name not in ents:
+            terms["e:" + name] += TITLE_WEIGHT * ENTITY_WEIGHT
+            ents.append(name)
     signed = body if len(body.split()) >= len(lead.split()) else lead
     signed_words = words(signed)
     return Features(

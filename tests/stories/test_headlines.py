@@ -189,3 +189,11 @@ def test_a_grown_storys_incidental_words_are_no_evidence_for_a_headline():
     story, at = engine.stories[1], T0.timestamp()
     assert engine.evidence(vec, story, at, headline_only=True)[1] == 1
     assert engine.evidence(vec, story, at)[1] == 3  # led articles count every shared term
+
+
+def test_names_from_another_extractor_join_the_entity_keys():
+    plain = compute(title="Port workers strike against vaccine pass")
+    named = compute(title="Port workers strike against vaccine pass", names=["Trieste", "trieste", " Italy "])
+    assert named.entities == (*plain.entities, "trieste", "italy")
+    assert named.terms["e:trieste"] == named.terms["e:italy"] > 0 and "e:trieste" not in plain.terms
+    assert compute(title="Port workers strike", names=[]).terms == compute(title="Port workers strike").terms
