@@ -117,6 +117,8 @@ class Candidate:
     centroid: Mapping[str, float] = field(default_factory=dict)
     followed_publisher: bool = False
     followed_section: bool = False
+    followed_topic: str = ""  # the followed topic's name it carries
+    followed_story: bool = False  # an update on a story the reader follows
     top_rank: int | None = None  # 0 for the top story right now
     publishers: int = 1  # how many publishers cover it
     # Filled by `score`:
@@ -131,7 +133,8 @@ def score(candidates: Iterable[Candidate], prof: Profile, *, now: datetime, top_
     scored = []
     for c in candidates:
         c.similarity = cosine(prof.liked, c.centroid)
-        explicit = FOLLOW_WEIGHT * (c.followed_publisher or c.followed_section)
+        explicit = FOLLOW_WEIGHT * bool(c.followed_publisher or c.followed_section or c.followed_topic)
+        explicit += FOLLOW_WEIGHT * c.followed_story
         similar = SIMILARITY_WEIGHT * c.similarity if c.similarity >= MIN_SIMILARITY else 0.0
         top = TOP_WEIGHT * (1 - c.top_rank / top_count) if c.top_rank is not None else 0.0
         fewer = FEWER_WEIGHT * cosine(prof.disliked, c.centroid)
@@ -210,14 +213,17 @@ def explain(card: Candidate, likeness: Likeness) -> str:
     """Why the card is there, in plain words: the strongest of the reasons that scored it."""
     if card.reason:
         return card.reason
+    if card.followed_story:
+        return "Updates on a story you follow."
+    followed = card.followed_publisher or card.followed_section or card.followed_topic
     if card.similarity >= MIN_SIMILARITY and (best := likeness.most_like(card.centroid)) is not None:
         card.like = best.title
-        if SIMILARITY_WEIGHT * card.similarity >= FOLLOW_WEIGHT or not (
-            card.followed_publisher or card.followed_section
-        ):
+        if SIMILARITY_WEIGHT * card.similarity >= FOLLOW_WEIGHT or not followed:
             return f"Because you read “{_short(best.title)}”."
     if card.followed_publisher:
         return f"You follow {card.publisher_name}."
+    if card.followed_topic:
+        return f"You follow {card.followed_topic}."
     if card.followed_section:
         return f"You follow {card.section}."
     if card.top_rank is not None:

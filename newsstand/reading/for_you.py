@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
+from django.db.models import Max
 
 from newsstand.articles.models import Article
 from newsstand.articles.selectors import with_also_in
@@ -74,6 +75,23 @@ def cards(
             followed_publisher=article.publisher_id in followed.publisher_ids,
             followed_section=bool(article.section) and article.section in followed.sections,
         )
+    for row in _followed_topic_articles(selectors.followed_topics(user), now=now):
+        article_id, story_id, publisher_id, section, published_at, topic_name = row
+        key = f"story:{story_id}" if story_id else f"article:{article_id}"
+        if story_id in read_stories:
+            continue
+        found = candidates.setdefault(key, curation.Candidate(
+            key=key, article_id=article_id, publisher_id=publisher_id, publisher_name="", section=section,
+            seen_at=published_at,
+        ))  # fmt: skip
+        found.followed_topic = found.followed_topic or topic_name
+    for story_id, article_id, published_at in _story_updates(selectors.followed_story_ids(user), user, now=now):
+        key = f"story:{story_id}"
+        candidates[key] = curation.Candidate(
+            key=key, article_id=article_id, publisher_id=0, publisher_name="", section="", seen_at=published_at,
+            followed_story=True,
+        )  # fmt: skip
+        read_stories.discard(story_id)  # an update on a story read: the reader asked for it
     top, news = _news(now=now)
     followed_stories = {int(k.split(":")[1]) for k in candidates if k.startswith("story:")} - read_stories
     rows = {row[0]: row for row in news}
@@ -184,6 +202,46 @@ def _similar_story_ids(reads: Sequence[curation.ReadStory], *, now: datetime) ->
         .values_list("story_id", flat=True)[: SIMILAR_STORIES * 3]
     )
     return list(dict.fromkeys(rows))[:SIMILAR_STORIES]
+
+
+def _followed_topic_articles(followed: dict[str, str], *, now: datetime) -> list[tuple]:
+    """The week's newest public articles carrying a topic the reader follows, with that topic's name."""
+    if not followed:
+        return []
+    return list(
+        Article.objects.filter(
+            topic_links__topic__slug__in=list(followed), published_at__gte=now - SIMILAR_WINDOW, published_at__lte=now,
+            private=False, duplicate_of__isnull=True,
+        )
+        .order_by("-published_at", "-id")
+        .values_list("id", "story_id", "publisher_id", "section", "published_at", "topic_links__topic__name")[
+            :FOLLOWED_CANDIDATES
+        ]
+    )  # fmt: skip
+
+
+def _story_updates(story_ids: frozenset[int], user, *, now: datetime) -> list[tuple[int, int, datetime]]:
+    """For each followed story, its newest public original the reader has not read, published after the last
+    article of it they read (none when they are up to date): (story, article, published)."""
+    if not story_ids:
+        return []
+    last_read = dict(
+        HistoryEntry.objects.filter(user=user, article__story_id__in=story_ids)
+        .values("article__story_id")
+        .annotate(at=Max("article__published_at"))
+        .values_list("article__story_id", "at")
+    )
+    rows = (
+        Article.objects.filter(story_id__in=story_ids, duplicate_of__isnull=True, private=False, published_at__lte=now)
+        .exclude(pk__in=HistoryEntry.objects.filter(user=user).values("article_id"))
+        .order_by("story_id", "-published_at", "-id")
+        .values_list("story_id", "id", "published_at")
+    )
+    newest: dict[int, tuple[int, int, datetime]] = {}
+    for story_id, article_id, published_at in rows:
+        if story_id not in newest and (story_id not in last_read or published_at > last_read[story_id]):
+            newest[story_id] = (story_id, article_id, published_at)
+    return list(newest.values())
 
 
 def _recent_story_ids(*, now: datetime) -> list[int]:

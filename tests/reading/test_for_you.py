@@ -52,3 +52,23 @@ def test_anonymous_readers_get_nothing(db):
     from django.contrib.auth.models import AnonymousUser
 
     assert for_you.cards(AnonymousUser(), now=clock.now()) == []
+
+
+def test_a_followed_topic_and_updates_on_a_followed_story_come_in_with_their_reason(site, reader):
+    from newsstand.reading.services import TopicRef
+    from newsstand.topics.models import ArticleTopic, Topic
+
+    weather = Topic.objects.create(name="Storm Ida", slug="storm-ida", kind="subject")
+    ArticleTopic.objects.create(article=site["followed"], topic=weather, weight=1.0)
+    reading.follow(reader, topic=TopicRef("storm-ida", "Storm Ida"), now=clock.now())
+    story = site["similar"].story
+    reading.record_read(reader, site["similar"], progress=1.0, now=clock.now() - timedelta(hours=3))
+    update = make_article(
+        site["local"], title="Grain ships reach Istanbul", published_at=clock.now() - timedelta(minutes=30)
+    )
+    update.story = story
+    update.save(update_fields=["story"])
+    reading.follow(reader, story=story, now=clock.now())
+    cards = {card.article.title: card.reason for card in for_you.cards(reader, now=clock.now(), limit=10)}
+    assert cards["Council approves budget"] == "You follow Storm Ida."
+    assert cards["Grain ships reach Istanbul"] == "Updates on a story you follow."

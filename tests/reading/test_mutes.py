@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from newsstand.articles.models import Article
 from newsstand.core import clock
+from newsstand.reading import for_you, selectors, services
 from newsstand.reading import mutes as mutes_module
-from newsstand.reading import selectors, services
 from newsstand.reading.models import ArticleSignal, Follow, FollowKind, Mute, MuteKind
 from newsstand.reading.mutes import BadKeyword, Mutes, normal_keyword
 from newsstand.reading.services import TopicRef
@@ -154,6 +154,7 @@ def test_fewer_like_this_leaves_for_you(reader):
     services.set_signal(reader, dropped, value=-1, now=clock.now())
     services.set_signal(reader, kept, value=1, now=clock.now())
     assert [a.title for a in selectors.for_you(reader, now=clock.now())] == ["kept"]
+    assert [card.article.title for card in for_you.cards(reader, now=clock.now())] == ["kept"]
 
 
 # -- the filter ---------------------------------------------------------------------------------------------------
@@ -282,6 +283,8 @@ def test_nothing_muted_ever_appears_in_for_you_and_ended_mutes_hide_nothing(read
     assert {a.pk for a in shown} == expected, "an article no mute in force hides is missing"
     muted = selectors.mutes(reader, now=now)
     assert {a.pk for a in muted.keep(articles)} == expected, "the predicate agrees with the query"
+    cards = for_you.cards(reader, now=now, limit=len(articles) + 5)  # the ranked list the pages show
+    assert {card.article.pk for card in cards} <= expected, "a muted article appeared in the ranked For you"
 
 
 def _holds(text: str, phrase: str) -> bool:
