@@ -176,8 +176,9 @@ def test_our_picks_look_like_the_rest_of_the_home(viewport, page, site, artifact
             assert item["colour"] == top["colour"], f"a pick's headline is not in the headlines' colour: {item}"
 
 
-def wait_for_images(page, *, timeout: float = 8.0) -> None:
-    """Scroll through the page so lazy images are asked for, then wait until each has loaded or failed."""
+def wait_for_images(page, *, timeout: float = 20.0) -> None:
+    """Scroll through the page so lazy images are asked for, then wait until each has loaded or failed (20 s: a
+    member's home now carries For you's cards too, and under a loaded CI every image goes through the proxy)."""
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     deadline = time.monotonic() + timeout
     while not page.evaluate("Array.from(document.images).every(i => i.complete)"):

@@ -476,10 +476,10 @@ def test_home_queries_stay_constant(client, reader, django_assert_max_num_querie
     client.force_login(reader)
     # (the nav's sections now cached) + the session, the user and their membership (may they have the members'
     # shared copy? web.member_pages), then For you (reading.for_you), the same for any number of follows and reads:
-    # follows, mutes and marks in one; then whatever the first list of a reading mark and of a minute reads (the
-    # reads with their signals, saves and stories; the news pool), the followed scan, the shortlist, the row's
-    # "more/fewer like this"
-    with django_assert_max_num_queries(4 + 3 + 10):
+    # follows, mutes and marks in one; the followed topics and stories; then whatever the first list of a reading
+    # mark and of a minute reads (the reads with their signals, saves and stories; the news pool), the followed
+    # scan, the shortlist, the row's "more/fewer like this"
+    with django_assert_max_num_queries(4 + 3 + 12):
         body = client.get("/").content.decode()
     assert row_headlines(section_of(body, "for-you"))
 
