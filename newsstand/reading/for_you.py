@@ -11,6 +11,7 @@ read are left out (they know that news), as are articles they read and private s
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -127,7 +128,7 @@ def _interests(user, reading_mark: object, *, now: datetime) -> tuple[list[curat
     """The reader's reads (with their stories' centroids) and the stories sharing their names, kept
     `INTERESTS_KEPT` seconds under the mark that changes whenever they open an article: a reader with a thousand
     reads pays for reading them once per article read, not once per list (bench/RESULTS.md)."""
-    key = f"for-you-interests:{user.pk}:{reading_mark}"
+    key = f"for-you-interests:{user.pk}:" + hashlib.blake2b(repr(reading_mark).encode(), digest_size=16).hexdigest()
     kept = cache.get(key)
     if kept is None:
         reads = _reads(user, now=now)

@@ -198,9 +198,9 @@ def _union_all(parts: list[QuerySet]) -> list[tuple]:
 
 
 def follows_and_reading_mark(user: Reader, *, now: datetime) -> tuple[ranking.Interests, Mutes, object]:
-    """`follows`, `mutes` and, in the same query, a value that changes whenever the reader opens an article or says
-    "more/fewer like this" (their latest visit and latest signal, as the database returns them): what the home's
-    For you row is kept under (web.personal). Written once as SQL: it runs on every home a member is given, and
+    """`follows`, `mutes` and, in the same query, a value that changes whenever the reader opens an article, says
+    "more/fewer like this" or follows or unfollows anything (their latest visit, their latest signal and every
+    follow, topics and stories included): what the home's For you row is kept under (web.personal). Written once as SQL: it runs on every home a member is given, and
     the ORM spent more building the queries than running them."""
     if not user.is_authenticated:
         return ranking.Interests(), Mutes(), None
@@ -209,7 +209,8 @@ def follows_and_reading_mark(user: Reader, *, now: datetime) -> tuple[ranking.In
     signal = quote(ArticleSignal._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT 'f', kind, publisher_id, section, NULL, NULL FROM {follow} WHERE user_id = %s UNION ALL "
+            f"SELECT 'f', kind, publisher_id, section, topic_slug, CAST(story_id AS TEXT) FROM {follow}"
+            f" WHERE user_id = %s UNION ALL "
             f"SELECT 'm', kind, publisher_id, topic_slug, topic_name, keyword FROM {mute}"
             f" WHERE user_id = %s AND (until IS NULL OR until > %s) UNION ALL "
             f"SELECT 'h', NULL, NULL, NULL, NULL, CAST(MAX(last_read_at) AS TEXT) FROM {history} WHERE user_id = %s"
@@ -223,7 +224,8 @@ def follows_and_reading_mark(user: Reader, *, now: datetime) -> tuple[ranking.In
         sections=frozenset(name for kind, _, name in followed if kind == FollowKind.SECTION),
     )
     muted = from_rows([row[1:] for row in rows if row[0] == "m"])
-    return interests, muted, tuple(str(row[5]) for row in rows if row[0] in "hs")
+    follow_mark = tuple(sorted(repr(row[1:]) for row in rows if row[0] == "f"))
+    return interests, muted, (*(str(row[5]) for row in rows if row[0] in "hs"), follow_mark)
 
 
 def mutes(user: Reader, *, now: datetime) -> Mutes:

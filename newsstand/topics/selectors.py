@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
 from newsstand.articles import selectors as articles
@@ -36,6 +37,22 @@ def names_by_article(article_ids: Sequence[int]) -> dict[int, list[str]]:
         for article_id, name in rows:
             found.setdefault(article_id, []).append(name)
     return found
+
+
+def in_the_news(*, since: datetime, limit: int) -> list[Topic]:
+    """The topics the most publishers wrote about since `since` (then the most articles): what is in the news, as
+    a new reader is offered it to follow (reading.onboarding). Public originals only."""
+    counted = (
+        ArticleTopic.objects.filter(
+            article__published_at__gte=since, article__private=False, article__duplicate_of__isnull=True
+        )
+        .values("topic_id")
+        .annotate(publishers=Count("article__publisher_id", distinct=True), articles=Count("id"))
+        .order_by("-publishers", "-articles", "topic_id")
+    )
+    ids = [row["topic_id"] for row in counted[:limit]]
+    found = Topic.objects.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def articles_with_any(slugs: Collection[str]) -> Q:

@@ -315,9 +315,9 @@ def for_you(request: HttpRequest, arguments: Mapping[str, str]) -> str:
     """The home's For you row: the first cards of the reader's For you (reading.for_you), less what they muted,
     each with its reason and "more like this" / "fewer like this".
 
-    Kept a minute per reader (`FOR_YOU_KEPT`) under a key that changes with what it depends on: their follows,
-    their mutes in force (one that ends changes it), the last article they opened (what they read leaves the row)
-    and the last "more/fewer like this" they said. So a reader going back and forth between the home and articles
+    Kept a minute per reader (`FOR_YOU_KEPT`) under a key that changes with what it depends on: their follows
+    (topics and stories too), their mutes in force (one that ends changes it), the last article they opened (what
+    they read leaves the row) and the last "more/fewer like this" they said. So a reader going back and forth between the home and articles
     pays one small query for it, not the selection (bench/RESULTS.md). The row is kept with marks for its
     forms' CSRF inputs, filled for each request (a masked token is never served twice)."""
     user = request.user
@@ -325,7 +325,7 @@ def for_you(request: HttpRequest, arguments: Mapping[str, str]) -> str:
     followed, muted, marks = reading.follows_and_reading_mark(user, now=now)  # one query; none for anonymous readers
     key = None
     if user.is_authenticated:
-        state = (user.pk, sorted(followed.publisher_ids), sorted(followed.sections), muted.state(), marks)
+        state = (user.pk, muted.state(), marks)  # marks: every follow, the latest read and signal
         key = "for-you:" + hashlib.blake2b(repr(state).encode(), digest_size=16).hexdigest()
         if (kept := cache.get(key)) is not None:
             return fill(request, kept.encode()).decode()

@@ -52,6 +52,7 @@ urlpatterns = [
     path("saved/<id:pk>/", reading.toggle_save, name="save"),
     path("saved/<id:pk>/add/", reading.save_later, name="save-later"),
     path("for-you/", reading.for_you, name="for-you"),
+    path("welcome/", reading.welcome, name="welcome"),
     path("history/", reading.history, name="history"),
     path("history/<id:pk>/", reading.record_progress, name="progress"),
     path("follow/", reading.toggle_follow, name="follow"),

@@ -22,6 +22,7 @@ from tests.web.rows import make_article, make_publisher
 pytestmark = pytest.mark.django_db
 
 SIGN_UP, SIGN_IN, SIGN_OUT, ACCOUNT = "/account/sign-up/", "/account/sign-in/", "/account/sign-out/", "/account/"
+WELCOME = "/welcome/"
 NEW_PASSWORD = "a brand new passphrase"
 
 
@@ -53,10 +54,11 @@ def test_sign_up_signs_in_and_mails_a_link_that_verifies_the_address(client, smt
     assert "no-store" in page["Cache-Control"]
 
     response = client.post(SIGN_UP, {"email": "New@Example.com", "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == ACCOUNT
+    assert response.status_code == 302 and response["Location"] == WELCOME  # onboarding first (reading.onboarding)
+    welcome = client.get(WELCOME).content.decode()
+    assert "We sent a link to new@example.com" in welcome  # the notice, shown once, on the page sign-up leads to
     account = client.get(ACCOUNT).content.decode()
     assert "new@example.com" in account and "Verify your email address" in account
-    assert "We sent a link to new@example.com" in account
 
     link = mailed_path(smtp, "new@example.com")
     confirm = client.get(link)
@@ -76,7 +78,7 @@ def test_sign_up_follows_next_within_the_site_only(client, smtp):
     response = client.post(SIGN_UP + "?next=/saved/", {"email": "a@example.com", "password": PASSWORD})
     assert response["Location"] == "/saved/"
     response = Client().post(SIGN_UP + "?next=https://evil.example/", {"email": "b@example.com", "password": PASSWORD})
-    assert response["Location"] == ACCOUNT
+    assert response["Location"] == WELCOME
 
 
 @pytest.mark.parametrize(

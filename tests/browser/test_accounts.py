@@ -50,7 +50,7 @@ def test_sign_up_verify_sign_out_sign_in_and_reset_the_password(page, site, mail
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Start 14 days free").click()
-    page.wait_for_url("**/account/")
+    page.wait_for_url("**/welcome/")  # onboarding: topics and publishers to follow, or skip
     assert page.locator("#verify-notice").is_visible()
     assert page.get_by_text(email).first.is_visible()
     assert_accessible(page)

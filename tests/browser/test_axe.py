@@ -34,9 +34,11 @@ def open_page(kind: str, page, context, site: Site) -> str:
         "sign-up": "/account/sign-up/",
         "account": "/account/",
         "membership": "/membership/",
+        "for-you": "/for-you/",
+        "welcome": "/welcome/",
     }
     paths["article-full"] = paths["article"]  # as a member reads it (the plain "article" is the teaser)
-    if kind in ("saved", "history", "account", "membership", "article-full"):
+    if kind in ("saved", "history", "account", "membership", "article-full", "for-you", "welcome"):
         sign_in(context, site)
         page.goto(f"/articles/{article['id']}/")  # read (history) …
         if kind == "saved":  # … and saved
@@ -67,6 +69,8 @@ PAGE_TYPES = [
     pytest.param("sign-up"),
     pytest.param("account"),
     pytest.param("membership"),
+    pytest.param("for-you"),
+    pytest.param("welcome"),
 ]
 
 

@@ -6,9 +6,29 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from newsstand.accounts.models import User
 from newsstand.sources.models import Feed, FeedStatus, Publisher
 from newsstand.web.templatetags.navigation import SECTIONS_CACHE_KEY
 from tests.web.rows import make_feed, make_member, make_publisher
+
+
+@pytest.fixture
+def reader(db) -> User:
+    return User.objects.create_user("reader@example.com", password="not-used-here")
+
+
+@pytest.fixture
+def signed_in(client, reader) -> Client:
+    client.force_login(reader)
+    return client
+
+
+@pytest.fixture
+def strict(reader) -> Client:
+    """A client that enforces CSRF like a browser session would."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reader)
+    return client
 
 
 @pytest.fixture

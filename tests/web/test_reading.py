@@ -34,25 +34,6 @@ def row_headlines(body: str) -> list[str]:
     return re.findall(r'class="row-headline" href="/articles/\d+/(?:#[^"]*)?">([^<]*)</a>', body)
 
 
-@pytest.fixture
-def reader(db) -> User:
-    return User.objects.create_user("reader@example.com", password="not-used-here")
-
-
-@pytest.fixture
-def signed_in(client, reader) -> Client:
-    client.force_login(reader)
-    return client
-
-
-@pytest.fixture
-def strict(reader) -> Client:
-    """A client that enforces CSRF like a browser session would."""
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(reader)
-    return client
-
-
 def csrf_token(client: Client, path: str) -> str:
     """The token a signed-in page carries (base.html's meta tag, or a form's field)."""
     body = client.get(path).content.decode()
@@ -365,7 +346,9 @@ def test_home_for_you_shows_what_the_reader_follows(signed_in, reader, publisher
 
 def test_home_for_you_prompts_who_follows_nothing(client, signed_in, publisher):
     make_article(publisher)
-    assert "Follow publishers and sections" in section_of(signed_in.get("/").content.decode(), "for-you")
+    assert 'href="/welcome/">Choose topics and publishers to follow</a>' in section_of(
+        signed_in.get("/").content.decode(), "for-you"
+    )
     anonymous = section_of(Client().get("/").content.decode(), "for-you")
     assert 'href="/account/sign-in/?next=/">Sign in</a> and follow publishers and sections' in anonymous
 

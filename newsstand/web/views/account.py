@@ -69,7 +69,8 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend=MODEL_BACKEND)
             _send_verification(request, user, first=True)
-            return redirect(intents.complete(request, _next(request)) or reverse("web:account"))
+            # Onboarding (web:welcome) unless they came to do something: then that, which they asked for, first.
+            return redirect(intents.complete(request, _next(request)) or reverse("web:welcome"))
     return render(request, "web/account/sign_up.html", {"form": form, "next": _next(request)})
 
 

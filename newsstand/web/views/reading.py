@@ -9,18 +9,20 @@ article page's "Sign in to save" link, which takes them to sign in and back (see
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from newsstand.articles.models import Article
 from newsstand.core import clock
 from newsstand.reading import for_you as curated
-from newsstand.reading import selectors, services
+from newsstand.reading import onboarding, selectors, services
 from newsstand.reading.models import FollowKind, MuteKind
 from newsstand.sources.models import Publisher
 from newsstand.stories.models import Story
@@ -48,8 +50,41 @@ def for_you(request: HttpRequest) -> HttpResponse:
     """The reader's For you list, each card with why it is there (reading.for_you); made for each reader."""
     if not request.user.is_authenticated:
         return _sign_in_needed(request, "for news chosen from what you follow and read")
+    services.write_pending_visits()  # this process's visits of the last second: what they just read leaves the list
     cards = curated.cards(request.user, now=clock.now(), limit=FOR_YOU_CARDS)
+    said = selectors.signals(request.user, article_ids=[card.article.pk for card in cards]) if cards else {}
+    for card in cards:
+        card.article.signal = said.get(card.article.pk, 0)
     return render(request, "web/for_you.html", {"cards": cards})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def welcome(request: HttpRequest) -> HttpResponse:
+    """Onboarding (reading.onboarding): where a new reader lands after signing up, to pick topics and publishers to
+    follow, or skip; later, the account page's "Choose topics and publishers". Then For you (or `next`)."""
+    if not request.user.is_authenticated:
+        return _sign_in_needed(request, "to choose the topics and publishers you follow")
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = ""
+    if request.method == "POST":
+        chosen = onboarding.choose(
+            request.user,
+            topics=request.POST.getlist("topic"),
+            publishers=request.POST.getlist("publisher"),
+            shown_topics=request.POST.getlist("shown_topic"),
+            shown_publishers=request.POST.getlist("shown_publisher"),
+            now=clock.now(),
+        )
+        messages.success(
+            request,
+            f"You follow {chosen.topics} topic{'' if chosen.topics == 1 else 's'} and {chosen.publishers} "
+            f"publisher{'' if chosen.publishers == 1 else 's'}. For you starts from them and learns from what you read.",
+        )
+        return HttpResponseRedirect(target or reverse("web:for-you"))
+    offer = onboarding.offer(request.user, now=clock.now())
+    return render(request, "web/welcome.html", {"offer": offer, "next": target or reverse("web:for-you")})
 
 
 @require_GET
