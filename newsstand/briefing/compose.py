@@ -4,8 +4,10 @@ No article text beyond the teaser's standfirst ever goes into the mail, for anyo
 read outside the paywall's reach. Members are told each link opens the full article; for others the paywall
 (`membership.paywall.decide`, asked per article) says the link opens its opening, and the briefing ends with the
 membership offer. For you is whatever `reading.for_you` chooses for the reader (their follows, reads and mutes), so
-the mail and the page never disagree. Top stories and Our Picks are the site's own
-lists: when reading gains mutes, they must leave out what the reader muted here too (`gather` is the one place).
+the mail and the page never disagree. Top stories and Our Picks are the site's own lists, less what the reader
+muted (`gather` is the one place): a picked article is left out as For you leaves it out; a story is left out when
+its headline, lead or representative article is muted, or when every publisher covering it is, and a muted
+publisher is never named on a story's line.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from newsstand.core import html
 from newsstand.editorial import selectors as editorial
 from newsstand.membership import paywall
 from newsstand.reading import for_you as curated
+from newsstand.reading import selectors as reading
+from newsstand.reading.mutes import Mutes
 from newsstand.stories import selectors as stories
 
 TOP_STORIES = 5
@@ -70,18 +74,25 @@ def gather(user: User, *, day: date, now: datetime, links: Links) -> Briefing:
         account_url=links.account,
         membership_url=links.membership,
     )
-    top = stories.top_stories(now=now, limit=TOP_STORIES)
+    muted = reading.mutes(user, now=now)
+    muted_names = reading.muted_publisher_names(muted)
+    top = stories.top_stories(now=now, limit=TOP_STORIES * 2)  # room for the muted ones left out
     names = stories.publisher_names([story.pk for story in top]) if top else {}
-    briefing.top = [_story_item(story, names.get(story.pk, []), links, full=member) for story in top]
+    for story in _unmuted_stories(top, muted, names, muted_names)[:TOP_STORIES]:
+        named = [name for name in names.get(story.pk, []) if name not in muted_names]
+        briefing.top.append(_story_item(story, named, links, full=member))
     shown = {item.url for item in briefing.top}
-    for pick in editorial.current_picks(now=now, limit=PICKS):
-        if pick.article is not None:
+    picks = editorial.current_picks(now=now, limit=PICKS * 2)
+    kept_articles = set(muted.keep([pick.article for pick in picks if pick.article is not None]))
+    kept_stories = set(_unmuted_stories([pick.story for pick in picks if pick.story is not None], muted, {}, set()))
+    for pick in picks:
+        if pick.article is not None and pick.article in kept_articles:
             item = _article_item(pick.article, links, reader=reader, now=now, note=pick.note)
-        elif pick.story is not None:
+        elif pick.story is not None and pick.story in kept_stories:
             item = _story_item(pick.story, [], links, full=member, note=pick.note)
         else:
             continue
-        if item.url not in shown:
+        if item.url not in shown and len(briefing.picks) < PICKS:
             briefing.picks.append(item)
             shown.add(item.url)
     for article in [card.article for card in curated.cards(user, now=now, limit=FOR_YOU)]:
@@ -90,6 +101,26 @@ def gather(user: User, *, day: date, now: datetime, links: Links) -> Briefing:
             briefing.for_you.append(item)
             shown.add(item.url)
     return briefing
+
+
+@dataclass(frozen=True)
+class _StoryText:
+    """A story as the mutes read an article: its representative article (for its topics), headline and lead."""
+
+    pk: int | None
+    publisher_id: int | None
+    title: str
+    summary: str
+    story: object
+
+
+def _unmuted_stories(found: list, muted: Mutes, names: dict[int, list[str]], muted_names: set[str]) -> list:
+    """The stories left once the reader's mutes are applied (see the module's docstring), in their order."""
+    if not muted:
+        return list(found)
+    texts = [_StoryText(s.representative_id, None, s.headline, s.lead, s) for s in found]
+    covered = [t for t in texts if not names.get(t.story.pk) or set(names[t.story.pk]) - muted_names]
+    return [text.story for text in muted.keep(covered)]
 
 
 def _short(text: str) -> str:

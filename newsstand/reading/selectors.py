@@ -22,6 +22,7 @@ from newsstand.articles.selectors import HEAVY_FIELDS, with_also_in
 from newsstand.reading import ranking
 from newsstand.reading.models import ArticleSignal, Follow, FollowKind, HistoryEntry, Mute, MuteKind, SavedArticle
 from newsstand.reading.mutes import Mutes, from_rows
+from newsstand.sources.models import Publisher
 
 FINISHED = 0.9  # read this far (0–1) and an article is done: no longer "continue reading"
 FOR_YOU_WINDOW = timedelta(days=7)  # For you shows news, and the bound keeps its scan short
@@ -238,6 +239,13 @@ def mutes(user: Reader, *, now: datetime) -> Mutes:
         .values_list("kind", "publisher_id", "topic_slug", "topic_name", "keyword")
     )
     return from_rows(list(rows))
+
+
+def muted_publisher_names(muted: Mutes) -> set[str]:
+    """The names of the publishers these mutes hide (never named where a list names a story's publishers)."""
+    if not muted.publisher_ids:
+        return set()
+    return set(Publisher.objects.filter(pk__in=muted.publisher_ids).values_list("name", flat=True))
 
 
 def listed_mutes(user: Reader, *, now: datetime) -> list[Mute]:

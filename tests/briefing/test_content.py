@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from newsstand.briefing import compose
 from newsstand.core import clock
+from newsstand.reading import services
 from newsstand.reading.models import Follow, FollowKind
 from tests.briefing.conftest import LINKS, make_news, make_reader
 from tests.web.rows import make_article, make_publisher
@@ -69,3 +70,26 @@ def test_for_you_is_reading_s_choice_and_nothing_is_listed_twice():
     assert briefing.top[0].publisher == "The Daily Example, Weekly & Co"
     urls = [i.url for i in briefing.top + briefing.picks + briefing.for_you]
     assert len(urls) == len(set(urls))
+
+
+def test_what_the_reader_muted_is_left_out_of_top_stories_and_our_picks_too():
+    """Muted matter never appears anywhere personal: the site's own lists in the mail are filtered as For you is."""
+    now = clock.now()
+    reader = make_reader("reader@example.com")
+    news = make_news(now, follower=reader)
+    story, picked = news["story"], news["picked"]
+    weekly = picked.publisher
+    services.mute(reader, publisher=weekly, until=None, now=now)  # covers the story (with another) and the pick
+    briefing = compose.gather(reader, day=now.date(), now=now, links=LINKS)
+    assert [i.url for i in briefing.top] == [LINKS.story_url(story.pk)]  # still covered by one not muted …
+    assert briefing.top[0].publisher == "The Daily Example"  # … who alone is named
+    assert briefing.picks == []
+
+    services.mute(reader, keyword="storm", until=None, now=now)
+    briefing = compose.gather(reader, day=now.date(), now=now, links=LINKS)
+    assert briefing.top == [] and briefing.picks == []
+    assert [i.url for i in briefing.for_you] == [LINKS.article_url(news["for_you"].pk)]
+
+    other = make_reader("other@example.com")  # mutes are the reader's own
+    briefing = compose.gather(other, day=now.date(), now=now, links=LINKS)
+    assert [i.url for i in briefing.top] == [LINKS.story_url(story.pk)] and len(briefing.picks) == 1
