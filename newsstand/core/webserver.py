@@ -11,6 +11,7 @@ bytes go out, so nothing slow may run there (web.caching renews pages on a threa
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -26,6 +27,19 @@ SWITCH_INTERVAL = 0.001
 def tune_interpreter() -> None:
     """Called by each web worker as it loads the application (newsstand.wsgi)."""
     sys.setswitchinterval(SWITCH_INTERVAL)
+
+
+def settle_after_start() -> None:
+    """Called by each web worker once the application is loaded (newsstand.wsgi): load the URLs (and with them
+    every view and what they import), then move everything alive into the collector's permanent generation
+    (`gc.freeze`). A full collection walks every tracked object; with the ~200k objects of a loaded Django among
+    them, one took 55-90 ms in the middle of a page, the slowest twentieth of For you's lists (bench/RESULTS.md).
+    What the start made lives as long as the process anyway."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (imports the views)
+    gc.collect()
+    gc.freeze()
 
 
 def default_workers() -> int:

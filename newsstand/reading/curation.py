@@ -193,10 +193,12 @@ class Likeness:
 
     def __init__(self, reads: Sequence[ReadStory]) -> None:
         self.reads = [read for read in reads if read.feedback >= 0]
-        self.postings: dict[str, list[tuple[int, float]]] = {}
+        postings: dict[str, list[tuple[int, float]]] = {}
         for index, read in enumerate(self.reads):
             for term, value in _unit(read.centroid).items():
-                self.postings.setdefault(term, []).append((index, value))
+                postings.setdefault(term, []).append((index, value))
+        # Kept as tuples of plain values, which the garbage collector stops tracking: a process keeps many.
+        self.postings: dict[str, tuple[tuple[int, float], ...]] = {t: tuple(p) for t, p in postings.items()}
 
     def most_like(self, centroid: Mapping[str, float]) -> ReadStory | None:
         scores: dict[int, float] = {}

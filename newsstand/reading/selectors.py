@@ -9,6 +9,7 @@ list, each annotated with the reader's own time (`saved_at`, `last_read_at`, `pr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
@@ -33,7 +34,7 @@ PER_INTEREST_SPARE = 8  # rows past the list's length read per publisher or sect
 Reader = User | AnonymousUser
 
 
-def _articles() -> QuerySet[Article]:
+def listed_articles() -> QuerySet[Article]:
     return Article.objects.select_related("publisher").defer(*HEAVY_FIELDS)
 
 
@@ -42,7 +43,7 @@ def saved_articles(user: Reader) -> QuerySet[Article]:
     if not user.is_authenticated:
         return Article.objects.none()
     return (
-        _articles()
+        listed_articles()
         .annotate(mine=FilteredRelation("saves", condition=Q(saves__user=user)))
         .filter(mine__isnull=False)
         .annotate(saved_at=F("mine__saved_at"))
@@ -67,7 +68,7 @@ def history(user: Reader) -> QuerySet[Article]:
     if not user.is_authenticated:
         return Article.objects.none()
     return (
-        _articles()
+        listed_articles()
         .annotate(mine=FilteredRelation("reads", condition=Q(reads__user=user)))
         .filter(mine__isnull=False)
         .annotate(
@@ -131,8 +132,8 @@ def for_you(
     )
     widened = _unmuted(ranking.read_interests(recent_reads, followed=followed), muted)
     extra_slots = int(limit * ranking.READ_SHARE)
-    chosen = _latest_matching(user, followed, muted, now=now, limit=limit)
-    extra = _latest_matching(user, widened, muted, now=now, limit=2 * extra_slots) if widened and extra_slots else []
+    chosen = latest_matching(user, followed, muted, now=now, limit=limit)
+    extra = latest_matching(user, widened, muted, now=now, limit=2 * extra_slots) if widened and extra_slots else []
     blended = ranking.blend(chosen, extra, limit=limit)
     # A copy in one list, its original in the other.
     away = folded_away((item.pk, item.duplicate_of_id) for item in blended)
@@ -146,7 +147,7 @@ def _unmuted(interests: ranking.Interests, muted: Mutes) -> ranking.Interests:
     return ranking.Interests(publisher_ids=interests.publisher_ids - muted.publisher_ids, sections=interests.sections)
 
 
-def _latest_matching(
+def latest_matching(
     user: User, interests: ranking.Interests, muted: Mutes, *, now: datetime, limit: int
 ) -> list[Article]:
     """The newest articles, published in the window, from any of the publishers or sections, not read yet (nor
@@ -179,7 +180,7 @@ def _latest_matching(
     )
     kept = [pk for pk, (_, original) in found.items() if original not in qualifying]
     chosen = sorted(kept, key=lambda pk: (found[pk][0], pk), reverse=True)[:limit]
-    articles = {item.pk: item for item in with_also_in(_articles().filter(pk__in=chosen))} if chosen else {}
+    articles = {item.pk: item for item in with_also_in(listed_articles().filter(pk__in=chosen))} if chosen else {}
     return [articles[pk] for pk in chosen if pk in articles]
 
 
@@ -198,13 +199,24 @@ def _union_all(parts: list[QuerySet]) -> list[tuple]:
         return cursor.fetchall()
 
 
-def follows_and_reading_mark(user: Reader, *, now: datetime) -> tuple[ranking.Interests, Mutes, object]:
+@dataclass(frozen=True)
+class ReadingMark:
+    """Values that change when the reader does something For you depends on: opens an article (`read`: their
+    latest visit), says "more/fewer like this" (`signal`: their latest), follows or unfollows anything (`follows`).
+    Plain and hashable: cache keys are made of it."""
+
+    read: str = ""
+    signal: str = ""
+    follows: tuple[str, ...] = ()
+
+
+def follows_and_reading_mark(user: Reader, *, now: datetime) -> tuple[ranking.Interests, Mutes, ReadingMark]:
     """`follows`, `mutes` and, in the same query, a value that changes whenever the reader opens an article, says
     "more/fewer like this" or follows or unfollows anything (their latest visit, their latest signal and every
     follow, topics and stories included): what the home's For you row is kept under (web.personal). Written once as SQL: it runs on every home a member is given, and
     the ORM spent more building the queries than running them."""
     if not user.is_authenticated:
-        return ranking.Interests(), Mutes(), None
+        return ranking.Interests(), Mutes(), ReadingMark()
     quote = connection.ops.quote_name
     follow, history, mute = (quote(model._meta.db_table) for model in (Follow, HistoryEntry, Mute))
     signal = quote(ArticleSignal._meta.db_table)
@@ -225,8 +237,13 @@ def follows_and_reading_mark(user: Reader, *, now: datetime) -> tuple[ranking.In
         sections=frozenset(name for kind, _, name in followed if kind == FollowKind.SECTION),
     )
     muted = from_rows([row[1:] for row in rows if row[0] == "m"])
-    follow_mark = tuple(sorted(repr(row[1:]) for row in rows if row[0] == "f"))
-    return interests, muted, (*(str(row[5]) for row in rows if row[0] in "hs"), follow_mark)
+    latest = {row[0]: str(row[5]) for row in rows if row[0] in "hs"}
+    mark = ReadingMark(
+        read=latest.get("h", ""),
+        signal=latest.get("s", ""),
+        follows=tuple(sorted(repr(row[1:]) for row in rows if row[0] == "f")),
+    )
+    return interests, muted, mark
 
 
 def mutes(user: Reader, *, now: datetime) -> Mutes:
