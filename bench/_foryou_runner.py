@@ -1,6 +1,6 @@
 """The steps of bench.foryou that run inside the benchmark's database (Django set up from the environment):
 
-    python -m bench._foryou_runner quality LABELS.json   # simulated readers through the real endpoints
+    python -m bench._foryou_runner quality LABELS.json [READERS]  # READERS (default 2) a subject, real endpoints
     python -m bench._foryou_runner speed                 # For you for a reader with 1,000 reads (a bench.web site)
 
 Prints one JSON line.
@@ -40,7 +40,8 @@ def _ndcg(relevant: list[bool], ideal_count: int) -> float:
     return dcg / ideal if ideal else 0.0
 
 
-def quality(labels_path: str) -> dict:
+def quality(labels_path: str, readers_per_subject: int = 2) -> dict:
+    """Labels: GUID → {"subject": …, "event": …}; without an event, a reader's reads come from different stories."""
     _setup()
     from django.test import Client
 
@@ -52,22 +53,27 @@ def quality(labels_path: str) -> dict:
 
     labels = json.loads(Path(labels_path).read_text(encoding="utf-8"))
     subject_of: dict[int, str] = {}
-    event_of: dict[int, str] = {}
+    event_of: dict[int, object] = {}
+    story_of = dict(Article.objects.values_list("id", "story_id"))
+
+    def news_key(pk: int) -> object:
+        return story_of.get(pk) or f"article:{pk}"
+
     for article_id, guid in ArticleFeed.objects.values_list("article_id", "guid"):
         if guid in labels:
             subject_of[article_id] = labels[guid]["subject"]
-            event_of[article_id] = labels[guid]["event"]
+            event_of[article_id] = labels[guid].get("event") or news_key(article_id)
     by_subject: dict[str, list[int]] = defaultdict(list)
     for article_id, subject in sorted(subject_of.items()):
         by_subject[subject].append(article_id)
     chosen_subjects = sorted(s for s, ids in by_subject.items() if len(ids) >= MIN_SUBJECT)
     rng = random.Random(7)
     readers = []
-    for n, subject in enumerate(chosen_subjects * 2):  # two readers per subject
+    for n, subject in enumerate(chosen_subjects * readers_per_subject):
         user = User.objects.create_user(f"bench-foryou-{n}@example.com")
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
-        events_seen: set[str] = set()
+        events_seen: set[object] = set()
         reads = []
         for article_id in rng.sample(by_subject[subject], len(by_subject[subject])):
             if event_of[article_id] in events_seen:
@@ -81,7 +87,6 @@ def quality(labels_path: str) -> dict:
         readers.append((user, client, subject, set(reads)))
     popularity = Counter(HistoryEntry.objects.values_list("article_id", flat=True))
     published = dict(ArticleFeed.objects.values_list("article_id", "published_at"))
-    story_of = dict(Article.objects.values_list("id", "story_id"))
     window_start = clock.now() - FOR_YOU_WINDOW
     newest = sorted(subject_of, key=lambda pk: (published[pk], pk), reverse=True)
     lists: dict[str, list[tuple[str, set[int], list[int]]]] = defaultdict(list)
@@ -95,10 +100,7 @@ def quality(labels_path: str) -> dict:
         lists["latest"].append((subject, reads, unread[:LIST]))
         lists["most_read"].append((subject, reads, most_read[:LIST]))
 
-    def news_key(pk: int) -> object:
-        return story_of.get(pk) or f"article:{pk}"
-
-    result = {"readers": len(readers), "articles": len(subject_of)}
+    result = {"readers": len(readers), "subjects": len(chosen_subjects), "articles": len(subject_of)}
     for name, per_reader in lists.items():
         precision, ndcg, diversity, seen, sizes = [], [], [], set(), []
         for subject, reads, shown in per_reader:
@@ -181,4 +183,4 @@ def speed() -> dict:
 
 if __name__ == "__main__":
     step = sys.argv[1]
-    print(json.dumps(quality(sys.argv[2]) if step == "quality" else speed(), default=str))
+    print(json.dumps(quality(sys.argv[2], *map(int, sys.argv[3:4])) if step == "quality" else speed(), default=str))
