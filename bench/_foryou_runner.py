@@ -90,36 +90,39 @@ def quality(labels_path: str, readers_per_subject: int = 2) -> dict:
     window_start = clock.now() - FOR_YOU_WINDOW
     newest = sorted(subject_of, key=lambda pk: (published[pk], pk), reverse=True)
     lists: dict[str, list[tuple[str, set[int], list[int]]]] = defaultdict(list)
+    reasons: list[list[str]] = []
     for _user, client, subject, reads in readers:
         items = client.get(f"/api/v1/for-you?limit={LIST}").json()
         shown = [item["id"] for item in items]
+        reasons.append([item["reason"] for item in items])
         unread = [pk for pk in newest if pk not in reads]
         mine = Counter({pk: count - (pk in reads) for pk, count in popularity.items()})
         most_read = sorted(unread, key=lambda pk: (-mine[pk], -published[pk].timestamp(), -pk))
         lists["for_you"].append((subject, reads, shown))
         lists["latest"].append((subject, reads, unread[:LIST]))
         lists["most_read"].append((subject, reads, most_read[:LIST]))
-
-    result = {"readers": len(readers), "subjects": len(chosen_subjects), "articles": len(subject_of)}
-    for name, per_reader in lists.items():
-        precision, ndcg, diversity, seen, sizes = [], [], [], set(), []
-        for subject, reads, shown in per_reader:
-            read_news = {news_key(pk) for pk in reads}
-            # Relevant: news on the reader's subject that they have not read (a story they read is read news), of
-            # the week For you covers; a second article of one story in a list adds nothing.
-            wanted = {
+    # Relevant: news on the reader's subject that they have not read (a story they read is read news), of the week
+    # For you covers; a second article of one story in a list adds nothing.
+    wanted = []
+    for _user, _client, subject, reads in readers:
+        read_news = {news_key(pk) for pk in reads}
+        wanted.append(
+            {
                 news_key(pk)
                 for pk in by_subject[subject]
                 if news_key(pk) not in read_news and published[pk] >= window_start
             }
-            sizes.append(len(wanted))
-            hits, counted = [], set()
-            for pk in shown[:LIST]:
-                key = news_key(pk)
-                hits.append(key in wanted and key not in counted)
-                counted.add(key)
+        )
+
+    result: dict = {"readers": len(readers), "subjects": len(chosen_subjects), "articles": len(subject_of)}
+    for name, per_reader in lists.items():
+        precision, ndcg, diversity, seen = [], [], [], set()
+        by_reader_subject: dict[str, list[float]] = defaultdict(list)
+        for (subject, _reads, shown), relevant in zip(per_reader, wanted, strict=True):
+            hits = _hits(shown, relevant, news_key)
             precision.append(sum(hits) / LIST)
-            ndcg.append(_ndcg(hits, len(wanted)))
+            by_reader_subject[subject].append(sum(hits) / LIST)
+            ndcg.append(_ndcg(hits, len(relevant)))
             pairs = [(a, b) for i, a in enumerate(shown) for b in shown[i + 1 :]]
             diversity.append(
                 sum(subject_of.get(a) != subject_of.get(b) for a, b in pairs) / len(pairs) if pairs else 0.0
@@ -130,9 +133,63 @@ def quality(labels_path: str, readers_per_subject: int = 2) -> dict:
             "ndcg": statistics.mean(ndcg),
             "coverage": len(seen) / len(subject_of),
             "diversity": statistics.mean(diversity),
-            "relevant": statistics.mean(sizes),
+            "relevant": statistics.mean(len(relevant) for relevant in wanted),
+            "by_subject": {subject: statistics.mean(p) for subject, p in sorted(by_reader_subject.items())},
         }
+    result["reasons"] = _by_reason(lists["for_you"], reasons, wanted, news_key)
+    result["sources"] = _sources([user for user, *_ in readers], wanted, news_key)
     return result
+
+
+def _hits(shown: list[int], relevant: set, news_key) -> list[bool]:
+    """Per position: a relevant story not counted higher up in the list."""
+    hits, counted = [], set()
+    for pk in shown[:LIST]:
+        key = news_key(pk)
+        hits.append(key in relevant and key not in counted)
+        counted.add(key)
+    return hits
+
+
+def _by_reason(per_reader: list, reasons: list[list[str]], wanted: list[set], news_key) -> dict[str, list[int]]:
+    """For you's cards by the kind of reason given (its words up to the first quote or colon): [cards, relevant]."""
+    kinds: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (_subject, _reads, shown), said, relevant in zip(per_reader, reasons, wanted, strict=True):
+        for hit, reason in zip(_hits(shown, relevant, news_key), said, strict=False):
+            kind = reason.split("“")[0].split(":")[0].strip()
+            kinds[kind][0] += 1
+            kinds[kind][1] += hit
+    return dict(kinds)
+
+
+def _sources(users: list, wanted: list[set], news_key) -> dict[str, float]:
+    """Diagnosis, from For you's own steps (reading.for_you's private helpers, so it follows them): per reader on
+    average, the relevant stories each candidate source holds (top stories, the week's weightiest, the stories
+    sharing a name with the reads), in all, and the precision@10 of that pool ranked by similarity to the reader's
+    profile alone (no top-story weight, no threshold, no recency, no publisher cap)."""
+    from newsstand.core import clock
+    from newsstand.reading import curation, for_you
+
+    now = clock.now()
+    top, _ = for_you._news(now=now)
+    recent = set(for_you._recent_story_ids(now=now))
+    found: dict[str, list[float]] = defaultdict(list)
+    for user, relevant in zip(users, wanted, strict=True):
+        reads = for_you._reads(user, now=now)
+        similar = set(for_you._similar_story_ids(reads, now=now))
+        pool = (set(top) | recent | similar) - {read.story_id for read in reads}
+        profile = curation.profile(reads, now=now)
+        rows = for_you._stories(pool)
+        by_similarity = sorted(rows, key=lambda row: -curation.cosine(profile.liked, row[1] or {}))[:LIST]
+        similarities = [curation.cosine(profile.liked, row[1] or {}) for row in rows if row[0] in relevant]
+        found["top"].append(len(relevant & set(top)))
+        found["weightiest"].append(len(relevant & recent))
+        found["named"].append(len(relevant & similar))
+        found["pool"].append(len(relevant & pool))
+        found["pool_size"].append(len(pool))
+        found["relevant_similar"].append(sum(s >= curation.MIN_SIMILARITY for s in similarities))
+        found["pool_by_similarity_p10"].append(sum(row[0] in relevant for row in by_similarity) / LIST)
+    return {name: statistics.mean(values) for name, values in found.items()}
 
 
 def speed() -> dict:

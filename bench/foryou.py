@@ -164,7 +164,36 @@ def main(argv: list[str] | None = None) -> int:
     ratio = result["for_you"]["ndcg"] / best if best else float("inf")
     print(f"nDCG@10 ratio to the better baseline: {ratio:.2f} (target ≥ {TARGET_RATIO:.0f}: "
           f"{'met' if ratio >= TARGET_RATIO else 'NOT met'})")  # fmt: skip
+    print(diagnosis(result))
     return 0
+
+
+def diagnosis(result: dict) -> str:
+    """Where For you's hits come from: precision@10 by subject, its cards by reason, its candidate sources."""
+    lines = [
+        "",
+        "precision@10 by the readers' subject:",
+        "| subject | For you | latest | most read |",
+        "|---|---:|---:|---:|",
+    ]
+    for subject, mine in result["for_you"]["by_subject"].items():
+        lines.append(
+            f"| {subject} | {mine:.2f} | {result['latest']['by_subject'][subject]:.2f} | "
+            f"{result['most_read']['by_subject'][subject]:.2f} |"
+        )
+    lines += ["", "For you's cards by reason: cards, of them relevant"]
+    for kind, (cards, relevant) in sorted(result["reasons"].items(), key=lambda kv: -kv[1][0]):
+        lines.append(f"  {kind}: {cards}, {relevant} ({relevant / cards:.0%})")
+    s = result["sources"]
+    lines += [
+        "",
+        f"Candidate sources, per reader on average: relevant stories among the top stories {s['top']:.1f}, the "
+        f"week's weightiest {s['weightiest']:.1f}, those sharing a name with the reads {s['named']:.1f}; in the "
+        f"whole pool {s['pool']:.1f} of {s['pool_size']:.0f} (of them {s['relevant_similar']:.1f} at or above "
+        f"curation.MIN_SIMILARITY); the pool ranked by similarity alone: precision@10 "
+        f"{s['pool_by_similarity_p10']:.3f}",
+    ]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
