@@ -4,7 +4,7 @@ bbc.co.uk/sport/…, smh.com.au/business/…), mapped onto one small vocabulary 
 Items whose section says nothing about the subject (a country's own news: bbc.co.uk/news/uk-…, nytimes.com/…/us/…,
 dailymail.co.uk/news/…; opinion; video hubs) are left out.
 
-The snapshots span five weeks of 2020; `items` keeps the `WINDOW_DAYS` whose publication times hold the most
+The snapshots span six weeks of 2020; `items` keeps the `WINDOW_DAYS` whose publication times hold the most
 labelled items and maps them linearly onto the `SPAN_DAYS` before now (order and relative spread kept), so the news
 lies in the week For you covers.
 """
