@@ -105,6 +105,10 @@ class SyndicationIndex:
         roots = {self.original_of.get(m, m) for m in self.matches(text)}
         if not roots:
             return Syndication(original=None)
+        if outside := sorted(r for r in roots if r not in self.texts):
+            # A copy in the index whose original is not (published before the window loaded, or without features
+            # yet): the original it was given stands, and this text copies it too.
+            return Syndication(original=outside[0])
         earliest = min((self.texts[r] for r in roots), key=lambda t: (t.published_at, t.id))
         if _earlier(earliest, text):
             return Syndication(original=earliest.id)

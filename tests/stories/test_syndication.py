@@ -73,3 +73,15 @@ def test_evict_forgets_old_texts():
     index.add(text(1, WIRE, hours=0))
     index.evict(T0 + timedelta(hours=1))
     assert index.add(text(2, WIRE, hours=5)).original is None
+
+
+def test_a_copy_whose_original_lies_outside_the_loaded_window_points_new_copies_at_that_original():
+    """A window is loaded from the database with each copy's original (stories.services._load_window); an original
+    published before the window, or without features yet, is not among the texts. A new copy of that copy then
+    copies the same original (it raised KeyError before)."""
+    index = SyndicationIndex()
+    index.add(text(2, WIRE, hours=1))
+    index.original_of[2] = 1  # article 1, the original, was published before the window
+    result = index.add(text(3, WIRE, hours=2))
+    assert (result.original, result.copies) == (1, ())
+    assert index.original_of[3] == 1
