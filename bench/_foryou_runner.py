@@ -169,8 +169,8 @@ def _by_reason(per_reader: list, reasons: list[list[str]], wanted: list[set], ne
 def _sources(users: list, wanted: list[set], news_key) -> dict[str, float]:
     """Diagnosis, from For you's own steps (reading.for_you's private helpers, so it follows them): per reader on
     average, the relevant stories each candidate source holds (top stories, the week's weightiest, the stories
-    sharing a name with the reads), in all, and the precision@10 of that pool ranked by similarity to the reader's
-    profile alone (no top-story weight, no threshold, no recency, no publisher cap)."""
+    sharing a name with the reads), in all, and the precision@10 of that pool ranked by similarity alone (to the
+    nearest read, as curation.score has it; no top-story weight, no threshold, no recency, no publisher cap)."""
     from newsstand.core import clock
     from newsstand.reading import curation, for_you
 
@@ -182,10 +182,11 @@ def _sources(users: list, wanted: list[set], news_key) -> dict[str, float]:
         reads = for_you._reads(user, now=now)
         similar = set(for_you._similar_story_ids(reads, now=now))
         pool = (set(top) | recent | similar) - {read.story_id for read in reads}
-        profile = curation.profile(reads, now=now)
+        likeness = curation.Likeness(reads)
         rows = for_you._stories(pool)
-        by_similarity = sorted(rows, key=lambda row: -curation.cosine(profile.liked, row[1] or {}))[:LIST]
-        similarities = [curation.cosine(profile.liked, row[1] or {}) for row in rows if row[0] in relevant]
+        similarity = {row[0]: likeness.nearest(row[1] or {})[1] for row in rows}  # as curation.score sees it
+        by_similarity = sorted(rows, key=lambda row: -similarity[row[0]])[:LIST]
+        similarities = [similarity[row[0]] for row in rows if row[0] in relevant]
         found["top"].append(len(relevant & set(top)))
         found["weightiest"].append(len(relevant & recent))
         found["named"].append(len(relevant & similar))

@@ -117,7 +117,7 @@ def cards(
             )  # fmt: skip
         found.centroid, found.publishers, found.top_rank = centroid or {}, publishers, top.get(story_id)
         found.seen_at = max(found.seen_at, seen_at)
-    ranked = curation.score(candidates.values(), profile, now=now, top_count=TOP_COUNT)
+    ranked = curation.score(candidates.values(), profile, likeness, now=now, top_count=TOP_COUNT)
     shortlist = ranked[: limit * 4]
     articles = _articles({c.article_id for c in shortlist}, user, muted)
     for c in shortlist:  # the representative's publisher, for the cap and the reason

@@ -48,6 +48,7 @@ def test_a_story_like_what_was_read_outranks_an_unrelated_one_and_says_which_rea
             candidate("story:11", centroid=FOOTBALL),
         ],
         profile,
+        curation.Likeness(reads),
         now=NOW,
     )
     assert [c.key for c in ranked] == ["story:10", "story:11"]
@@ -55,10 +56,11 @@ def test_a_story_like_what_was_read_outranks_an_unrelated_one_and_says_which_rea
 
 
 def test_fewer_like_this_pushes_similar_stories_below_unrelated_ones():
-    profile = curation.profile([read(1, FOOTBALL, progress=1.0), read(2, GRAIN, feedback=-1)], now=NOW)
+    reads = [read(1, FOOTBALL, progress=1.0), read(2, GRAIN, feedback=-1)]
     ranked = curation.score(
         [candidate("story:10", centroid=GRAIN, top_rank=0), candidate("story:11", centroid={"derby": 1.0})],
-        profile,
+        curation.profile(reads, now=NOW),
+        curation.Likeness(reads),
         now=NOW,
     )
     assert ranked[0].key == "story:11"
@@ -70,6 +72,7 @@ def test_follows_explain_themselves_and_top_stories_fill_the_exploration_slot():
         [candidate(f"story:{n}", publisher_id=n, followed_publisher=True) for n in range(1, 12)]
         + [candidate("story:99", publisher_id=50, top_rank=3, publishers=4)],
         curation.Profile(),
+        curation.Likeness([]),
         now=NOW,
     )
     chosen = curation.diversified(ranked, limit=10)
@@ -98,7 +101,9 @@ def test_the_list_has_one_card_per_story_and_at_most_three_per_publisher(rows, l
         )  # fmt: skip
         for n, (pid, followed, top, hours) in enumerate(rows)
     ]
-    chosen = curation.diversified(curation.score(candidates, curation.Profile(), now=NOW), limit=limit)
+    chosen = curation.diversified(
+        curation.score(candidates, curation.Profile(), curation.Likeness([]), now=NOW), limit=limit
+    )
     assert len(chosen) <= limit
     assert len({c.key for c in chosen}) == len(chosen)
     per = {}
