@@ -19,6 +19,7 @@ top stories the reader's profile would not have chosen, so the list does not clo
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -211,15 +212,17 @@ class Likeness:
 
     def nearest(self, centroid: Mapping[str, float]) -> tuple[ReadStory | None, float]:
         """The read story most like `centroid`, and their cosine."""
-        scores: dict[int, float] = {}
+        scores: defaultdict[int, float] = defaultdict(float)
+        postings = self.postings
         for term, value in centroid.items():
-            for index, weight in self.postings.get(term, ()):
-                scores[index] = scores.get(index, 0.0) + weight * value
+            for index, weight in postings.get(term, ()):
+                scores[index] += weight * value
         if not scores:
             return None, 0.0
-        best = max(scores, key=lambda index: (scores[index], -index))  # ties: the most recent read
+        top = max(scores.values())
+        best = min(index for index, found in scores.items() if found == top)  # ties: the most recent read
         norm = math.sqrt(sum(v * v for v in centroid.values()))
-        return self.reads[best], (scores[best] / norm if norm else 0.0)
+        return self.reads[best], (top / norm if norm else 0.0)
 
 
 def explain(card: Candidate, likeness: Likeness) -> str:
