@@ -164,8 +164,24 @@ def test_sign_in_by_email_in_any_case_and_back_to_next(client, reader):
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"])
 def test_sign_in_ignores_next_that_leaves_the_site(client, reader, target):
+    reader.last_login = clock.now()  # signed in before: the home
+    reader.save(update_fields=["last_login"])
     response = client.post(SIGN_IN, {"email": reader.email, "password": PASSWORD, "next": target})
     assert response["Location"] == "/"
+
+
+def test_a_first_sign_in_ever_lands_on_onboarding_then_later_ones_on_the_home(client, reader):
+    """An account made for the reader (by staff, or the API) has never been signed in: onboarding first."""
+    assert reader.last_login is None
+    response = client.post(SIGN_IN, {"email": reader.email, "password": PASSWORD})
+    assert response["Location"] == WELCOME
+    client.post(SIGN_OUT)
+    response = client.post(SIGN_IN, {"email": reader.email, "password": PASSWORD})
+    assert response["Location"] == "/"
+    client.post(SIGN_OUT)
+    fresh = User.objects.create_user("fresh@example.com", password=PASSWORD)
+    response = client.post(SIGN_IN + "?next=/saved/", {"email": fresh.email, "password": PASSWORD})
+    assert response["Location"] == "/saved/"  # what they came to do comes first
 
 
 def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(client, reader):

@@ -79,14 +79,17 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 @GET_POST
 def sign_in(request: HttpRequest) -> HttpResponse:
     """The page LOGIN_URL names; `next` (kept only when it points into this site) is where the reader goes after,
-    once what it asked for is done (web.intents: a save link saves)."""
+    once what it asked for is done (web.intents: a save link saves). Without one, a reader's first sign-in ever
+    lands on onboarding (web:welcome), as a sign-up does; later ones on the home."""
     target = _next(request)
     if request.user.is_authenticated and request.method != "POST":
         return redirect(target or settings.LOGIN_REDIRECT_URL)
     form = forms.SignInForm(request, request.POST if request.method == "POST" else None)
     if form.is_valid():
+        first = form.user.last_login is None  # an account made for them (staff, the API): never signed in before
         login(request, form.user)
-        return redirect(intents.complete(request, target) or settings.LOGIN_REDIRECT_URL)
+        landing = reverse("web:welcome") if first else settings.LOGIN_REDIRECT_URL
+        return redirect(intents.complete(request, target) or landing)
     return render(request, "web/account/sign_in.html", {"form": form, "next": target})
 
 
