@@ -1,5 +1,5 @@
-"""Onboarding: what a reader is offered to follow as they arrive (the topics most publishers are writing about
-this week, the busiest publishers), and taking their choice.
+"""Onboarding: what a reader is offered to follow as they arrive (the topics this week's news is most about, the
+busiest publishers), and taking their choice.
 
 Skippable, and nothing is chosen for the reader: For you works without a single follow (the top stories, then
 what they go on to read teaches it), so the sensible default is to offer what is in the news now and let them

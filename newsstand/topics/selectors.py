@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
 
 from newsstand.articles import selectors as articles
@@ -40,15 +40,17 @@ def names_by_article(article_ids: Sequence[int]) -> dict[int, list[str]]:
 
 
 def in_the_news(*, since: datetime, limit: int) -> list[Topic]:
-    """The topics the most publishers wrote about since `since` (then the most articles): what is in the news, as
-    a new reader is offered it to follow (reading.onboarding). Public originals only."""
+    """The topics the news since `since` was most about: summed over public originals, each topic's weight in the
+    article (its share of the opening), so a name every story mentions in passing ("Department", a newspaper's
+    name) ranks below what stories are about; then how many publishers wrote about it. What a new reader is
+    offered to follow (reading.onboarding)."""
     counted = (
         ArticleTopic.objects.filter(
             article__published_at__gte=since, article__private=False, article__duplicate_of__isnull=True
         )
         .values("topic_id")
-        .annotate(publishers=Count("article__publisher_id", distinct=True), articles=Count("id"))
-        .order_by("-publishers", "-articles", "topic_id")
+        .annotate(weight=Sum("weight"), publishers=Count("article__publisher_id", distinct=True))
+        .order_by("-weight", "-publishers", "topic_id")
     )
     ids = [row["topic_id"] for row in counted[:limit]]
     found = Topic.objects.in_bulk(ids)

@@ -1,5 +1,5 @@
-"""Onboarding (web:welcome, reading.onboarding): what a new reader is offered to follow — the week's topics in the
-most publishers' news and the busiest publishers, never a private source — and taking their choice (ticked is
+"""Onboarding (web:welcome, reading.onboarding): what a new reader is offered to follow — the topics the week's news
+is most about and the busiest publishers, never a private source — and taking their choice (ticked is
 followed, unticked among those shown is unfollowed, anything unknown is left out), then For you built from it with
 each card's reason, "more/fewer like this" and a way to mute its publisher."""
 
@@ -48,9 +48,9 @@ def news(db):
     return {"ledger": ledger, "herald": herald, "private": private, "climate": climate, "budget": budget}
 
 
-def test_the_offer_is_this_weeks_news_by_how_many_publishers_cover_it_never_a_private_source(news, reader):
+def test_the_offer_is_what_this_weeks_news_is_most_about_never_a_private_source(news, reader):
     offer = onboarding.offer(reader, now=clock.now())
-    assert [c.value for c in offer.topics] == ["climate", "budget"]  # two publishers, then one; last month's absent
+    assert [c.value for c in offer.topics] == ["climate", "budget"]  # four openings about it, then one; not last month
     assert [c.value for c in offer.publishers] == ["ledger", "herald"]  # the busiest public ones
     assert not any(c.following for c in offer.topics + offer.publishers)
 
