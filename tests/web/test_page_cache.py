@@ -386,12 +386,20 @@ def test_the_disk_cache_is_shared_by_the_processes_of_a_machine(client, publishe
 @pytest.mark.urls(__name__)
 def test_readers_asking_at_once_for_a_page_not_in_the_cache_get_one_render():
     SLOW_PAGE_MADE.clear()
+    together = threading.Barrier(6)
+
+    def read(_: int):
+        together.wait()  # all six ask at once (a thread started late on a loaded machine would find it made)
+        return Client().get("/slow/")
+
     with ThreadPoolExecutor(6) as readers:
-        pages = list(readers.map(lambda _: Client().get("/slow/"), range(6)))
+        pages = list(readers.map(read, range(6)))
 
     assert SLOW_PAGE_MADE == ["/slow/"]
     assert {page.status_code for page in pages} == {200} and {page.content for page in pages} == {b"<p>made once</p>"}
-    assert {status(page) for page in pages} == {"miss"}  # each of them waited for a render
+    # Each waited for the one render ("miss"), or, asking after it was stored, found it ("hit"): never a second one.
+    statuses = {status(page) for page in pages}
+    assert "miss" in statuses and statuses <= {"miss", "hit"}
     assert status(Client().get("/slow/")) == "hit"
 
 
