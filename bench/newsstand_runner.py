@@ -54,6 +54,13 @@ def crawl() -> dict:
 
     crawler = Crawler()
     shutdown_error = ""
+    profile_to = os.environ.get("NEWSSTAND_BENCH_PROFILE")  # a file: the crawler's process profiled (cProfile)
+    profiler = None
+    if profile_to:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     started = time.perf_counter()
     try:
         asyncio.run(crawler.run(once=True, all_active=True))
@@ -61,6 +68,9 @@ def crawl() -> dict:
         # Raised while closing the database thread's connection, after every feed is done: the pass counts.
         shutdown_error = f"{type(exc).__name__}: {exc}"
     elapsed = time.perf_counter() - started
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(profile_to)
     totals = crawler.totals
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return {

@@ -118,6 +118,7 @@ class LoopbackWeb:
         self._servers: list[asyncio.Server] = []
         self._connections: set[asyncio.Task] = set()
         self._writers: set[asyncio.StreamWriter] = set()
+        self.connections_accepted = 0  # client connections ever opened (keep-alive reuse shows as fewer)
 
     # -- routes -------------------------------------------------------------------------------------------------
 
@@ -217,6 +218,7 @@ class LoopbackWeb:
         assert task is not None
         self._connections.add(task)
         self._writers.add(writer)
+        self.connections_accepted += 1
         local = writer.get_extra_info("sockname")[0]
         try:
             while True:

@@ -119,6 +119,28 @@ def test_etag_round_trip_gives_304_without_body(web):
     assert web.requests[-1].headers["if-none-match"] == '"abc"'
 
 
+def test_answers_whose_body_is_not_kept_leave_their_connection_to_the_next_request(web):
+    """A 304, a redirect or an error is read to its end (up to fetch.DRAIN_LIMIT), so the connection carries the
+    next request: ten feeds of one host answering 304, four at a time, need four connections, not ten."""
+    for n in range(10):
+        web.route(f"/feed-{n}", Response(304, headers={"etag": '"same"'}, delay=0.05))
+    results = fetch_many([web.url(f"/feed-{n}") for n in range(10)], per_host=4)
+    assert all(r.not_modified for r in results)
+    assert web.connections_accepted <= 4
+
+    web.connections_accepted = 0
+    web.route("/gone", Response(404, b"not here " * 100))
+    web.route("/moved", Response(301, b"moved", headers={"location": "/feed-0"}))
+
+    async def one_after_another() -> list[FetchResult]:
+        async with Fetcher(allow_private=True, timeout=10.0) as fetcher:
+            return [await fetcher.fetch(web.url(path)) for path in ("/gone", "/moved", "/gone")]
+
+    gone, moved, again = asyncio.run(one_after_another())
+    assert (gone.error_code, moved.status, again.error_code) == ("http_404", 304, "http_404")
+    assert web.connections_accepted == 1
+
+
 def test_last_modified_round_trip_gives_304(web):
     modified = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
     web.route("/feed", conditional(RSS, etag=None, last_modified=modified))

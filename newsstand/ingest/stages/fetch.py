@@ -45,6 +45,7 @@ ACCEPT_ENCODING = "gzip, deflate, br, zstd"
 MAX_REDIRECTS = 10
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
+DRAIN_LIMIT = 64 * 1024  # bytes of an unkept body read so that its connection can be used again
 ZSTD_MAX_WINDOW = 8 * 1024 * 1024  # RFC 8878's limit for HTTP: bounds the decoder's own memory
 
 
@@ -398,14 +399,18 @@ class Fetcher:
                     raise FetchError(f"{status} redirect without a Location header", code="protocol")
                 target = urljoin(url, location)
                 _host(target)  # refuses ftp:, javascript: and other non-HTTP targets
+                await _drain(response)
                 return target
             retry_after = None
             if status in (429, 503):
                 retry_after = parse_retry_after(result.headers.get("retry-after"), now=clock.now())
             code = classify_status(status, retry_after)
             if code:
+                await _drain(response)
                 raise FetchError(f"HTTP {status} from {url}", code=code, status=status, retry_after=retry_after)
-            if status != 304:
+            if status == 304:
+                await _drain(response)
+            else:
                 result.body = await self._read_body(response)
             return None
         finally:
@@ -423,6 +428,18 @@ class Fetcher:
                 raise _too_large(self.max_bytes)
             decoder.feed(chunk)
         return decoder.finish()
+
+
+async def _drain(response: httpx.Response, limit: int = DRAIN_LIMIT) -> None:
+    """Read what is left of an answer whose body is not kept (a 304, a redirect, an error), up to `limit` bytes.
+    httpcore gives a connection back to its pool only once the answer on it was read to the end; closed unread, the
+    connection is closed, and the next request to the host connects again (a warm pass of 304s connected once per
+    feed: bench/RESULTS.md). A longer body is left unread and its connection closed."""
+    received = 0
+    async for chunk in response.aiter_raw():
+        received += len(chunk)
+        if received > limit:
+            return
 
 
 def _host(url: str) -> str:
