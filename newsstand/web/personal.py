@@ -336,7 +336,7 @@ def for_you(request: HttpRequest, arguments: Mapping[str, str]) -> str:
         article.signal = said.get(article.pk, 0)
     context = {
         "for_you": found,
-        "follows_anything": bool(followed),
+        "follows_anything": bool(marks.follows),  # publishers and sections, topics and stories alike
         "signed_in": user.is_authenticated,
         "sign_in_url": settings.LOGIN_URL,
         "request": _Marking(),

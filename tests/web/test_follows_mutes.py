@@ -306,3 +306,9 @@ def test_deleting_the_account_deletes_follows_mutes_and_signals(reader, publishe
     assert not Follow.objects.exists() and not ArticleSignal.objects.exists() and not HistoryEntry.objects.exists()
     assert not SavedArticle.objects.exists()
     assert list(Mute.objects.values_list("user__email", flat=True)) == ["other@example.com"]
+
+
+def test_a_reader_who_follows_only_a_topic_is_told_nothing_is_new_not_asked_to_follow(signed_in, reader):
+    services.follow(reader, topic=TopicRef("tide-tables", "Tide tables"), now=clock.now())
+    row = section_of(signed_in.get("/").content.decode(), "for-you")
+    assert "Nothing new from what you follow this week." in row and "Choose topics and publishers" not in row
