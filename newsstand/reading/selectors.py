@@ -51,6 +51,24 @@ def saved_articles(user: Reader) -> QuerySet[Article]:
     )
 
 
+def saved_and_publisher_muted(*, user: Reader, article_id: int, publisher_id: int, now: datetime) -> tuple[bool, bool]:
+    """Whether the reader saved this article and whether they mute its publisher now, in one query: an article page
+    a member is given asks both (its save and mute buttons), hundreds of times a second."""
+    if not user.is_authenticated:
+        return False, False
+    saved, mute = (connection.ops.quote_name(m._meta.db_table) for m in (SavedArticle, Mute))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {saved} WHERE user_id = %s AND article_id = %s), "
+            f"EXISTS (SELECT 1 FROM {mute} WHERE user_id = %s AND kind = %s AND publisher_id = %s"
+            " AND (until IS NULL OR until > %s))",
+            [user.pk, article_id, user.pk, MuteKind.PUBLISHER.value, publisher_id,
+             connection.ops.adapt_datetimefield_value(now)],
+        )  # fmt: skip
+        found_saved, found_muted = cursor.fetchone()
+    return bool(found_saved), bool(found_muted)
+
+
 def is_saved(*, user: Reader, article_id: int) -> bool:
     """Asked on every article page a member is given (web.personal "save"): the SQL is written once, as the ORM
     spent more compiling it than the database spent answering."""

@@ -199,10 +199,19 @@ def notices(request: HttpRequest, arguments: Mapping[str, str]) -> str:
 
 @filler("save")
 def save_button(request: HttpRequest, arguments: Mapping[str, str]) -> str:
-    """Save or unsave for readers (one query), "sign in to save" for anyone else (none)."""
+    """Save or unsave for readers (one query), "sign in to save" for anyone else (none). Given the article's
+    `publisher` too (the article page, whose mute button follows), the same query says whether the reader mutes
+    that publisher, and the mute button takes the answer from the request."""
     article_id = int(arguments["article"])
     user = request.user
-    saved = user.is_authenticated and reading.is_saved(user=user, article_id=article_id)
+    if user.is_authenticated and arguments.get("publisher"):
+        publisher_id = int(arguments["publisher"])
+        saved, muted = reading.saved_and_publisher_muted(
+            user=user, article_id=article_id, publisher_id=publisher_id, now=clock.now()
+        )
+        request._publisher_muted = (publisher_id, muted)
+    else:
+        saved = user.is_authenticated and reading.is_saved(user=user, article_id=article_id)
     return _small_part(
         request, "web/_save_button.html", article_id=article_id, signed_in=user.is_authenticated, saved=saved
     )
@@ -304,7 +313,12 @@ def mute_button(request: HttpRequest, arguments: Mapping[str, str]) -> str:
     kind, value = arguments["kind"], arguments["value"]
     now = clock.now()
     if kind == "publisher":
-        muted = reading.is_muted(user, now=now, publisher_id=int(arguments["publisher"]))
+        publisher_id = int(arguments["publisher"])
+        known = getattr(request, "_publisher_muted", None)  # the save button asked already (the article page)
+        if known is not None and known[0] == publisher_id:
+            muted = known[1]
+        else:
+            muted = reading.is_muted(user, now=now, publisher_id=publisher_id)
     else:
         muted = reading.is_muted(user, now=now, topic_slug=value)
     return _small_part(request, "web/_mute_button.html", kind=kind, value=value, label=arguments["label"], muted=muted)

@@ -137,6 +137,13 @@ def test_publisher_and_article_pages_carry_the_mute_button_for_readers_only(clie
         assert 'class="mute-form"' not in Client().get(path).content.decode(), path
     services.mute(reader, publisher=publisher, until=None, now=clock.now())
     assert "Unmute<span" in signed_in.get(f"/publishers/{publisher.slug}/").content.decode()
+    # The article page asks "saved?" and "muted?" in one query (web.personal "save" with the publisher): both right.
+    page = signed_in.get(f"/articles/{article.pk}/").content.decode()
+    assert "Unmute<span" in page and 'aria-pressed="false">Save</button>' in page
+    services.save_article(reader, article, now=clock.now())
+    Mute.objects.filter(user=reader).update(until=clock.now() - timedelta(seconds=1))  # the mute has ended
+    page = signed_in.get(f"/articles/{article.pk}/").content.decode()
+    assert "Mute<span" in page and "Unmute<span" not in page and 'aria-pressed="true">Save</button>' in page
 
 
 # --- Following topics and stories ---------------------------------------------------------------------------------
