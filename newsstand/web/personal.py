@@ -52,7 +52,10 @@ FILLERS: dict[str, Filler] = {}
 # (else a reader's CSRF token could be put into a link of the publisher's choosing).
 _MARK_SHAPE = rb"<!--personal-%s:([a-z-]+)\?([^>]*)-->"
 HOME_FOR_YOU = 8
-FOR_YOU_KEPT = 60  # seconds a reader's For you row is kept (news may be a minute stale, as pages are)
+# Seconds a reader's For you row is kept while they do nothing that changes it (its key changes when they do): it
+# may be five minutes behind the news, as an article page may be. At a minute, 200 members' rows made again every
+# minute were the members' home's slowest hundredth in the steady state (bench/RESULTS.md).
+FOR_YOU_KEPT = 300
 
 
 def filler(name: str) -> Callable[[Filler], Filler]:
@@ -329,7 +332,7 @@ def for_you(request: HttpRequest, arguments: Mapping[str, str]) -> str:
     """The home's For you row: the first cards of the reader's For you (reading.for_you), less what they muted,
     each with its reason and "more like this" / "fewer like this".
 
-    Kept a minute per reader (`FOR_YOU_KEPT`) under a key that changes with what it depends on: their follows
+    Kept five minutes per reader (`FOR_YOU_KEPT`) under a key that changes with what it depends on: their follows
     (topics and stories too), their mutes in force (one that ends changes it), the last article they opened (what
     they read leaves the row) and the last "more/fewer like this" they said. So a reader going back and forth between the home and articles
     pays one small query for it, not the selection (bench/RESULTS.md). The row is kept with marks for its
