@@ -182,7 +182,7 @@ def _sources(users: list, wanted: list[set], news_key) -> dict[str, float]:
         reads = for_you._reads(user, now=now)
         similar = set(for_you._similar_story_ids(reads, now=now))
         pool = (set(top) | recent | similar) - {read.story_id for read in reads}
-        likeness = curation.Likeness(reads)
+        likeness = curation.Likeness(reads, now=now)
         rows = for_you._stories(pool)
         similarity = {row[0]: likeness.nearest(row[1] or {})[1] for row in rows}  # as curation.score sees it
         by_similarity = sorted(rows, key=lambda row: -similarity[row[0]])[:LIST]

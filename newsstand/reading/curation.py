@@ -4,9 +4,10 @@ plain values (no database): reading.for_you gathers the inputs.
 
 Why stories, not articles: a story's centroid (stories.clustering) is already a TF-IDF vector over every article of
 one event, so rare names outweigh common words without an IDF of our own, and "one card per story" falls out of
-scoring stories. A reader's profile is the weighted sum of the centroids of the stories they read, each weighted by
-how much of it they read (the page's progress beacon), whether they saved it, whether they asked for more or fewer
-like it, and how long ago (half-life `PROFILE_HALF_LIFE`). It is cheap (a few hundred small dicts) and explainable.
+scoring stories. What the reader read counts read by read, each weighted by how much of it they read (the page's
+progress beacon), whether they saved it, whether they asked for more like it, and how long ago (half-life
+`PROFILE_HALF_LIFE_DAYS`); what they asked for fewer of is summed into a profile of dislikes. It is cheap (a few
+hundred small dicts) and explainable.
 
 Scoring, per candidate story: explicit choices (following its publisher, section, topic or the story) and
 similarity add up, being a top story right now adds a little, and all of it fades with the story's age; what the
@@ -66,24 +67,23 @@ def read_weight(read: ReadStory, now: datetime) -> float:
 
 @dataclass(frozen=True)
 class Profile:
-    """What the reader is into (`liked`) and what they asked for fewer of (`disliked`): unit vectors of terms."""
+    """What the reader asked for fewer of (`disliked`): a unit vector of terms. What they are into is the reads
+    themselves, weighed (`Likeness`)."""
 
-    liked: Mapping[str, float] = field(default_factory=dict)
     disliked: Mapping[str, float] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.liked or self.disliked)
+        return bool(self.disliked)
 
 
 def profile(reads: Iterable[ReadStory], *, now: datetime, terms: int = PROFILE_TERMS) -> Profile:
-    liked: dict[str, float] = {}
     disliked: dict[str, float] = {}
     for read in reads:
         weight = read_weight(read, now)
-        into = liked if weight > 0 else disliked
-        for term, value in read.centroid.items():
-            into[term] = into.get(term, 0.0) + abs(weight) * value
-    return Profile(liked=_unit(_top(liked, terms)), disliked=_unit(_top(disliked, terms)))
+        if weight < 0:
+            for term, value in read.centroid.items():
+                disliked[term] = disliked.get(term, 0.0) - weight * value
+    return Profile(disliked=_unit(_top(disliked, terms)))
 
 
 def _top(vector: Mapping[str, float], n: int) -> dict[str, float]:
@@ -196,14 +196,17 @@ EXPLORE = "Something else in the news today."
 
 class Likeness:
     """Which read story a card is most like: the reads' centroids as one inverted index (term → reads), so that a
-    card's likeness to every read costs a walk over the card's own terms, not a cosine per read."""
+    card's likeness to every read costs a walk over the card's own terms, not a cosine per read. Given `now`, each
+    read counts by what it says about the reader (`read_weight`: read to the end, saved, "more like this", recent),
+    so a card like a story read to the end outranks one like a story only opened."""
 
-    def __init__(self, reads: Sequence[ReadStory]) -> None:
+    def __init__(self, reads: Sequence[ReadStory], *, now: datetime | None = None) -> None:
         self.reads = [read for read in reads if read.feedback >= 0]
         postings: dict[str, list[tuple[int, float]]] = {}
         for index, read in enumerate(self.reads):
+            weight = read_weight(read, now) if now is not None else 1.0
             for term, value in _unit(read.centroid).items():
-                postings.setdefault(term, []).append((index, value))
+                postings.setdefault(term, []).append((index, weight * value))
         # Kept as tuples of plain values, which the garbage collector stops tracking: a process keeps many.
         self.postings: dict[str, tuple[tuple[int, float], ...]] = {t: tuple(p) for t, p in postings.items()}
 
@@ -211,7 +214,7 @@ class Likeness:
         return self.nearest(centroid)[0]
 
     def nearest(self, centroid: Mapping[str, float]) -> tuple[ReadStory | None, float]:
-        """The read story most like `centroid`, and their cosine."""
+        """The read story most like `centroid`, and their cosine (times the read's weight, when weighed)."""
         scores: defaultdict[int, float] = defaultdict(float)
         postings = self.postings
         for term, value in centroid.items():

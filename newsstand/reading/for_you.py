@@ -169,7 +169,7 @@ def _profile(user_id: int, interests: _Interests, *, now: datetime) -> tuple[dic
     (both depend on the reads alone; the reads' ages move little in `INTERESTS_KEPT`)."""
     kept = _profiles.get(user_id)
     if kept is None or kept[0] != interests.key:
-        kept = (interests.key, curation.profile(interests.reads, now=now), curation.Likeness(interests.reads))
+        kept = (interests.key, curation.profile(interests.reads, now=now), curation.Likeness(interests.reads, now=now))
         _profiles[user_id] = kept
     _profiles.move_to_end(user_id)
     while len(_profiles) > PROFILES_KEPT:

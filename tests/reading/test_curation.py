@@ -55,6 +55,17 @@ def test_a_story_like_what_was_read_outranks_an_unrelated_one_and_says_which_rea
     assert curation.explain(ranked[0], curation.Likeness(reads)) == "Because you read “Read 1”."
 
 
+def test_a_story_like_one_read_to_the_end_outranks_one_like_a_story_only_opened():
+    reads = [read(1, GRAIN, progress=0.0), read(2, FOOTBALL, progress=1.0)]
+    ranked = curation.score(
+        [candidate("story:10", centroid=GRAIN), candidate("story:11", centroid=FOOTBALL)],
+        curation.profile(reads, now=NOW),
+        curation.Likeness(reads, now=NOW),
+        now=NOW,
+    )
+    assert [c.key for c in ranked] == ["story:11", "story:10"]
+
+
 def test_fewer_like_this_pushes_similar_stories_below_unrelated_ones():
     reads = [read(1, FOOTBALL, progress=1.0), read(2, GRAIN, feedback=-1)]
     ranked = curation.score(
