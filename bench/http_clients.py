@@ -1,4 +1,4 @@
-"""HTTP clients side by side: CPU per request of httpx (the fetch stage's client) and aiohttp, on loopback.
+"""HTTP clients side by side: CPU per request of httpx and aiohttp (the fetch stage's client), on loopback.
 
     python -m bench.http_clients                          # 3,000 requests at 1, 4, 16 and 50 in flight, 3 rounds
     python -m bench.http_clients --requests 40 --concurrency 1 4 --rounds 1    # the smoke test's size

@@ -5,10 +5,10 @@ would otherwise let anyone who can add a feed read the server's neighbours. The 
 resolves to must be public, unless private fetching is allowed (``NEWSSTAND_FETCH_ALLOW_PRIVATE=1`` for tests,
 benchmarks and intranets) or the address sits in an explicitly allowed network.
 
-The check happens at connect time, inside the HTTP client's network backend (`GuardedBackend`): the name is
-resolved once, every address checked, and the socket opened to the checked address itself. So each redirect hop
-is checked (each hop connects) and DNS rebinding (a name that answers "public" to the check and "private" to the
-connect) cannot slip through. TLS still verifies the certificate against the host name, not the address.
+The check happens at connect time, inside the HTTP client's connector (`GuardedConnector`): the name is resolved
+once, every address checked, and the socket opened to the checked address itself. So each redirect hop is checked
+(each hop connects) and DNS rebinding (a name that answers "public" to the check and "private" to the connect)
+cannot slip through. TLS still verifies the certificate against the host name, not the address.
 """
 
 from __future__ import annotations
@@ -18,14 +18,18 @@ import functools
 import ipaddress
 import socket
 import ssl
-import typing
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-import httpcore
-import httpx
+import aiohttp
+import certifi
+from aiohttp.abc import AbstractResolver, ResolveResult
 
 from newsstand import conf
 from newsstand.core.errors import BlockedAddressError, FetchError
+
+if TYPE_CHECKING:
+    from aiohappyeyeballs import AddrInfoType
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -161,59 +165,53 @@ async def resolve_checked(
     return addresses
 
 
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """An httpcore network backend that resolves, checks, then connects to the checked address."""
+class GuardedResolver(AbstractResolver):
+    """aiohttp's resolver for host names: it answers with the checked addresses, and the connector connects to exactly
+    those, so no second lookup exists for a rebinding name to answer differently."""
 
     def __init__(self, *, allow_private: bool, allowed_networks: Sequence[IPNetwork] = ()) -> None:
-        from httpcore._backends.auto import AutoBackend  # httpcore's own default; no public name for it
-
-        self._inner: httpcore.AsyncNetworkBackend = AutoBackend()
         self.allow_private = allow_private
         self.allowed_networks = tuple(allowed_networks)
 
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        try:
-            async with asyncio.timeout(timeout):
-                addresses = await resolve_checked(
-                    host, port, allow_private=self.allow_private, allowed_networks=self.allowed_networks
-                )
-        except TimeoutError as exc:
-            raise httpcore.ConnectTimeout(f"resolving {host} timed out") from exc
-        last_error: Exception | None = None
-        for ip in addresses:
-            try:
-                return await self._inner.connect_tcp(ip, port, timeout, local_address, socket_options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last_error = exc
-        assert last_error is not None
-        raise last_error
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        addresses = await resolve_checked(
+            host, port, allow_private=self.allow_private, allowed_networks=self.allowed_networks
+        )
+        return [
+            ResolveResult(
+                hostname=host,
+                host=ip,
+                port=port,
+                family=socket.AF_INET6 if ":" in ip else socket.AF_INET,
+                proto=0,
+                flags=socket.AI_NUMERICHOST,
+            )
+            for ip in addresses
+        ]
 
-    async def connect_unix_socket(self, *args: typing.Any, **kwargs: typing.Any) -> httpcore.AsyncNetworkStream:
-        raise BlockedAddressError("refused to connect to a unix socket: feeds are fetched over TCP only")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
+    async def close(self) -> None:
+        """Nothing to release: lookups go through the event loop's own getaddrinfo."""
 
 
 @functools.cache
 def _ssl_context() -> ssl.SSLContext:
-    """Built once: loading the CA bundle costs tens of milliseconds, and a context is safe to share."""
-    return httpx.create_ssl_context(trust_env=False)
+    """Built once: loading the CA bundle costs tens of milliseconds, and a context is safe to share. certifi's bundle,
+    not the system's, so that what is trusted does not depend on the machine."""
+    context = ssl.create_default_context(cafile=certifi.where())
+    context.set_alpn_protocols(["http/1.1"])
+    return context
 
 
-class GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport with every connection made through `GuardedBackend`.
+class GuardedConnector(aiohttp.TCPConnector):
+    """aiohttp's TCP connector with the check in its connection path.
 
-    httpx takes no network backend argument, so the connection pool is rebuilt with one; the pool arguments mirror
-    httpx's own (httpx is pinned; tests/core/test_netguard.py proves the guard is in place by being refused
-    "localhost"). No proxies: a proxy would connect on our behalf, unchecked.
+    Host names resolve through `GuardedResolver`. aiohttp passes IP literals to no resolver, so every socket is
+    opened by `_open_socket`, which checks the address it is for: literals are checked there, and nothing connects
+    to an address the check did not see. No DNS cache: each new connection resolves and checks again. TLS verifies
+    the certificate against the host name (aiohttp sends it as the server name), not against the address. No proxy
+    can be configured here: a proxy would connect on our behalf, unchecked. Only TCP: no unix sockets.
     """
 
     def __init__(
@@ -221,32 +219,24 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         *,
         allow_private: bool,
         allowed_networks: Sequence[IPNetwork] = (),
-        limits: httpx.Limits,
-        http2: bool = True,
+        limit: int = 100,
+        limit_per_host: int = 0,
+        keepalive_timeout: float = 15.0,
     ) -> None:
-        ssl_context = _ssl_context()
-        super().__init__(verify=ssl_context, limits=limits, http2=http2, trust_env=False)
-        self.pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context,
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            http1=True,
-            http2=http2,
-            network_backend=GuardedBackend(allow_private=allow_private, allowed_networks=allowed_networks),
+        self.allow_private = allow_private
+        self.allowed_networks = tuple(allowed_networks)
+        super().__init__(
+            resolver=GuardedResolver(allow_private=allow_private, allowed_networks=self.allowed_networks),
+            socket_factory=self._open_socket,
+            use_dns_cache=False,
+            ssl=_ssl_context(),
+            limit=limit,
+            limit_per_host=limit_per_host,
+            keepalive_timeout=keepalive_timeout,
         )
-        self._pool = self.pool
 
-    def is_idle(self) -> bool:
-        """No request in flight on any of this transport's connections."""
-        return all(connection.is_idle() for connection in self.pool.connections)
-
-
-def guarded_transport(
-    *,
-    allow_private: bool,
-    allowed_networks: Sequence[IPNetwork] = (),
-    limits: httpx.Limits,
-    http2: bool = True,
-) -> GuardedTransport:
-    return GuardedTransport(allow_private=allow_private, allowed_networks=allowed_networks, limits=limits, http2=http2)
+    def _open_socket(self, addr_info: AddrInfoType) -> socket.socket:
+        family, kind, proto, _, address = addr_info
+        ip = str(address[0])
+        check_address(ip, ip, allow_private=self.allow_private, allowed_networks=self.allowed_networks)
+        return socket.socket(family=family, type=kind, proto=proto)

@@ -1,6 +1,6 @@
 """The crawler: claims due feeds in batches and runs the pipeline for many of them at once.
 
-One asyncio event loop does the I/O (httpx), a process pool (one process per core) does parsing, extraction
+One asyncio event loop does the I/O (aiohttp), a process pool (one process per core) does parsing, extraction
 and sanitising, and a single thread owns the database connection so writes never contend inside a process.
 Several crawler processes, on one machine or many, cooperate through feed leases (ingest.stages.claim).
 """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
+import aiohttp
 import pytest
 
 from newsstand.core import netguard
@@ -118,20 +118,21 @@ def test_an_unresolvable_name_is_a_dns_error():
     assert caught.value.code == "dns"
 
 
-def test_the_guarded_transport_checks_at_connect_time():
-    """A plain httpx client on the guarded transport is refused "localhost": the check sits in the connection path,
-    so every redirect hop and every new pooled connection passes through it."""
-    limits = httpx.Limits(max_connections=4)
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1"])
+def test_the_guarded_connector_checks_at_connect_time(host):
+    """A plain aiohttp session on the guarded connector is refused "localhost" (a name, through the resolver) and
+    "127.0.0.1" (a literal, which aiohttp resolves with no resolver: through the socket factory). The check sits in the
+    connection path, so every redirect hop and every new pooled connection passes through it."""
 
     async def get(url: str, allow_private: bool) -> int:
-        transport = netguard.guarded_transport(allow_private=allow_private, limits=limits)
-        async with httpx.AsyncClient(transport=transport) as client:
-            return (await client.get(url)).status_code
+        connector = netguard.GuardedConnector(allow_private=allow_private)
+        async with aiohttp.ClientSession(connector=connector) as session, session.get(url) as response:
+            return response.status
 
     with LoopbackWeb() as web:
         web.route("/feed", feed(b"<rss/>"))
-        url = web.url("/feed").replace("127.0.0.1", "localhost")
-        with pytest.raises(BlockedAddressError):
+        url = web.url("/feed").replace("127.0.0.1", host)
+        with pytest.raises(BlockedAddressError, match=host):
             asyncio.run(get(url, allow_private=False))
-        assert web.requests == []
+        assert web.requests == [] and web.connections_accepted == 0
         assert asyncio.run(get(url, allow_private=True)) == 200

@@ -6,8 +6,14 @@ on the feed. Only the unexpected (a bug) is raised.
 
 Limits are enforced while streaming: the raw bytes and the decompressed bytes are both capped at `max_bytes`, and
 decompression is fed with an output limit, so a 250 KB gzip that inflates to 256 MB is refused after inflating
-at most `max_bytes`. Redirects are followed here (not by httpx) so every hop is counted, loops are caught and a
+at most `max_bytes`. Redirects are followed here (not by aiohttp) so every hop is counted, loops are caught and a
 permanent move is reported; each hop's connection goes through the SSRF guard (core.netguard).
+
+The client is aiohttp, speaking HTTP/1.1 over keep-alive connections. The crawler runs every fetch on one event loop,
+and what bounds a pass of unchanged feeds is that loop's CPU per request: aiohttp's is about a sixth of httpx's at a
+few requests in flight (bench/RESULTS.md, "HTTP clients side by side" and the warm pass measured after the switch).
+HTTP/2 would gain little here: a feed is one small document per request, at most `per_host` requests to a host are
+in flight (a few kept-alive sockets, not one per request), a 304's headers are small, and every server speaks 1.1.
 
 Error codes: timeout, dns, connect, network (reset mid-exchange), protocol (malformed HTTP, bad encoding),
 bad_url, blocked_address, too_large, redirect_loop, too_many_redirects, gone (410), rate_limited (429, or 503
@@ -20,20 +26,25 @@ import asyncio
 import io
 import time
 import zlib
-from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
+import aiohttp
 import brotli
-import httpx
 import zstandard
 
 from newsstand import __version__, conf
 from newsstand.core import clock, netguard
 from newsstand.core.errors import FetchError
 from newsstand.ingest.types import FetchResult
+
+if TYPE_CHECKING:
+    from aiohttp.client_proto import ResponseHandler
+    from aiohttp.client_reqrep import ConnectionKey
+    from multidict import CIMultiDictProxy
 
 USER_AGENT = f"Newsstand/{__version__} (+https://github.com/newsstand; feed fetcher)"
 FEED_ACCEPT = (
@@ -47,6 +58,8 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
 DRAIN_LIMIT = 64 * 1024  # bytes of an unkept body read so that its connection can be used again
 ZSTD_MAX_WINDOW = 8 * 1024 * 1024  # RFC 8878's limit for HTTP: bounds the decoder's own memory
+MAX_HEADER_BYTES = 100 * 1024  # one header line; aiohttp's default (8 KB) refuses some publishers' long CSP or Link
+KEEPALIVE_SECONDS = 30.0  # an idle connection is closed after this long
 
 
 def parse_retry_after(value: str | None, *, now: datetime) -> float | None:
@@ -212,57 +225,30 @@ class _HostSlots:
             del self._slots[host]
 
 
-class _PerHostTransport(httpx.AsyncBaseTransport):
-    """One small guarded connection pool per origin rather than one large pool.
+class _PooledConnector(netguard.GuardedConnector):
+    """The guarded connector, keeping idle connections for at most `max_idle_hosts` hosts.
 
-    httpcore's pool rescans all its connections for each request it places (requests × connections); with 200
-    connections in one pool that bookkeeping cost more CPU than the HTTP itself. Pools of a few connections keep
-    it negligible. Idle pools beyond `max_hosts` are closed, least recently used first, so keep-alive sockets do
-    not pile up over a crawl of thousands of hosts.
+    aiohttp closes an idle keep-alive connection only once `keepalive_timeout` has passed, so a crawl over thousands of
+    hosts would hold a socket to every host it touched in the last half minute. Beyond the bound, the idle connections
+    of the host that went idle first are closed.
     """
 
-    def __init__(
-        self,
-        *,
-        allow_private: bool,
-        allowed_networks: Sequence[netguard.IPNetwork],
-        per_host: int,
-        max_hosts: int,
-        http2: bool,
-    ) -> None:
-        self._options = {"allow_private": allow_private, "allowed_networks": allowed_networks, "http2": http2}
-        # No connection cap in the pool itself: the Fetcher's semaphores already bound requests in flight.
-        self._limits = httpx.Limits(max_connections=None, max_keepalive_connections=per_host, keepalive_expiry=30)
-        self.max_hosts = max_hosts
-        self._pools: OrderedDict[tuple[bytes, str, int | None], netguard.GuardedTransport] = OrderedDict()
+    def __init__(self, *, max_idle_hosts: int, **options: object) -> None:
+        super().__init__(**options)  # type: ignore[arg-type]
+        self.max_idle_hosts = max_idle_hosts
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        key = (request.url.raw_scheme, request.url.host, request.url.port)
-        transport = self._pools.get(key)
-        if transport is None:
-            transport = self._pools[key] = netguard.GuardedTransport(limits=self._limits, **self._options)
-            if len(self._pools) > self.max_hosts:
-                await self._close_idle()
-        else:
-            self._pools.move_to_end(key)
-        return await transport.handle_async_request(request)
-
-    async def _close_idle(self) -> None:
-        for key, transport in list(self._pools.items())[:-1]:
-            if len(self._pools) <= self.max_hosts:
-                return
-            if transport.is_idle():
-                del self._pools[key]
-                await transport.aclose()
-
-    async def aclose(self) -> None:
-        pools, self._pools = list(self._pools.values()), OrderedDict()
-        for transport in pools:
-            await transport.aclose()
+    def _release(self, key: ConnectionKey, protocol: ResponseHandler, *, should_close: bool = False) -> None:
+        # aiohttp's one place where a connection turns idle (aiohttp is pinned; tests/ingest/test_fetch.py holds the
+        # bound, so a rename there fails a test rather than letting sockets pile up).
+        super()._release(key, protocol, should_close=should_close)
+        idle = self._conns  # host key -> idle connections, in the order the hosts went idle
+        while len(idle) > self.max_idle_hosts:
+            for connection, _ in idle.pop(next(iter(idle))):
+                connection.close()
 
 
 class Fetcher:
-    """Fetches over guarded keep-alive connections, one small pool per host. Use as ``async with Fetcher() as f:``.
+    """Fetches over guarded keep-alive connections. Use as ``async with Fetcher() as f:``.
 
     `concurrency` bounds requests in flight; `per_host` bounds them per host name (taken before a global slot, so
     a busy host's queue never holds slots other hosts could use). `timeout` is the budget for the network time of
@@ -280,7 +266,6 @@ class Fetcher:
         allow_private: bool | None = None,
         allowed_networks: Sequence[str] = (),
         user_agent: str = USER_AGENT,
-        http2: bool = True,
     ) -> None:
         self.concurrency: int = concurrency if concurrency is not None else conf.env("NEWSSTAND_FETCH_CONCURRENCY")
         self.per_host: int = per_host if per_host is not None else conf.env("NEWSSTAND_FETCH_PER_HOST")
@@ -291,37 +276,42 @@ class Fetcher:
         )
         self.allowed_networks = netguard.parse_networks(allowed_networks)
         self.user_agent = user_agent
-        self.http2 = http2
         self._global = asyncio.Semaphore(self.concurrency)
         self._hosts = _HostSlots(self.per_host)
-        connect = min(self.timeout, 10.0)
-        self._timeouts = {"connect": connect, "read": self.timeout, "write": self.timeout, "pool": self.timeout}
-        self._transport: _PerHostTransport | None = None
+        self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> Fetcher:
-        # The transport is used directly, without httpx.AsyncClient: redirects are ours already, and the client's
-        # cookie jar, auth and hook machinery cost ~20% of the CPU per fetch while adding state we do not want
-        # (cookies from one publisher's feed replayed on the next fetch).
-        self._transport = _PerHostTransport(
+        # The connector's limits only back up the semaphores, which already bound requests in flight.
+        connector = _PooledConnector(
             allow_private=self.allow_private,
             allowed_networks=self.allowed_networks,
-            per_host=self.per_host,
-            max_hosts=max(self.concurrency, 16),
-            http2=self.http2,
+            limit=self.concurrency,
+            limit_per_host=self.per_host,
+            keepalive_timeout=KEEPALIVE_SECONDS,
+            max_idle_hosts=max(self.concurrency, 16),
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            cookie_jar=aiohttp.DummyCookieJar(),  # one publisher's cookies are never replayed on the next fetch
+            auto_decompress=False,  # bodies are decoded here, under the output limit
+            timeout=aiohttp.ClientTimeout(total=None, sock_connect=min(self.timeout, 10.0), sock_read=self.timeout),
+            trust_env=False,  # no proxy from the environment: a proxy would connect for us, unchecked
+            max_line_size=MAX_HEADER_BYTES,
+            max_field_size=MAX_HEADER_BYTES,
         )
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        if self._transport is not None:
-            await self._transport.aclose()
-            self._transport = None
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
     async def fetch(
         self, url: str, *, etag: str = "", last_modified: str = "", accept: str = FEED_ACCEPT
     ) -> FetchResult:
         """GET `url`, conditionally when validators are given, following redirects. Never raises for a fetch
         problem: see the module docstring for the error codes."""
-        if self._transport is None:
+        if self._session is None:
             raise RuntimeError("Fetcher.fetch called outside `async with Fetcher(...)`")
         result = FetchResult(requested_url=url, url=url, status=None)
         headers = {"User-Agent": self.user_agent, "Accept": accept, "Accept-Encoding": ACCEPT_ENCODING}
@@ -335,16 +325,18 @@ class Fetcher:
             result.error_code, result.error = exc.code, str(exc)
             if exc.retry_after is not None:
                 result.retry_after = exc.retry_after
-        except (TimeoutError, httpx.TimeoutException):
+        except TimeoutError:  # the hop's budget, or aiohttp's own connect and read timeouts
             result.error_code, result.error = "timeout", f"no complete response within {self.timeout:g} seconds"
-        except httpx.ConnectError as exc:
+        except aiohttp.ClientConnectorDNSError as exc:
+            result.error_code, result.error = "dns", f"cannot resolve the host of {result.url}: {exc}"
+        except aiohttp.ClientConnectorError as exc:  # refused, unreachable, TLS handshake or certificate
             result.error_code, result.error = "connect", f"cannot connect to {result.url}: {exc}"
-        except (httpx.ReadError, httpx.WriteError, httpx.CloseError) as exc:
-            result.error_code, result.error = "network", f"connection failed mid-exchange: {exc or type(exc).__name__}"
-        except (httpx.RemoteProtocolError, httpx.LocalProtocolError, httpx.DecodingError) as exc:
-            result.error_code, result.error = "protocol", f"malformed HTTP response: {exc}"
-        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+        except (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError) as exc:
             result.error_code, result.error = "bad_url", f"not a fetchable URL: {exc}"
+        except (aiohttp.ClientResponseError, aiohttp.ClientPayloadError) as exc:  # malformed or cut-short HTTP
+            result.error_code, result.error = "protocol", f"malformed HTTP response: {exc}"
+        except aiohttp.ClientConnectionError as exc:  # closed or reset mid-exchange
+            result.error_code, result.error = "network", f"connection failed mid-exchange: {exc or type(exc).__name__}"
         if result.error_code:
             result.body = None
         return result
@@ -384,15 +376,13 @@ class Fetcher:
 
     async def _exchange(self, result: FetchResult, url: str, headers: dict[str, str]) -> str | None:
         """One request. Fills `result`; returns the next URL when the answer is a redirect."""
-        assert self._transport is not None
+        assert self._session is not None
         result.url = url
-        request = httpx.Request("GET", url, headers=headers, extensions={"timeout": self._timeouts})
-        response = await self._transport.handle_async_request(request)
-        response.request = request
+        response = await self._session.request("GET", url, headers=headers, allow_redirects=False)
         try:
-            status = response.status_code
+            status = response.status
             result.status = status
-            result.headers = {name.lower(): value for name, value in response.headers.items()}
+            result.headers = _lower_case(response.headers)
             if status in REDIRECT_STATUSES:
                 location = result.headers.get("location", "").strip()
                 if not location:
@@ -414,15 +404,17 @@ class Fetcher:
                 result.body = await self._read_body(response)
             return None
         finally:
-            await response.aclose()
+            # A body read to its end has already given its connection back to the pool; one left unread (too large,
+            # cut off by the budget) closes it.
+            response.release()
 
-    async def _read_body(self, response: httpx.Response) -> bytes:
+    async def _read_body(self, response: aiohttp.ClientResponse) -> bytes:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise _too_large(self.max_bytes)
         decoder = _decoder(response.headers.get("content-encoding", ""), self.max_bytes)
         received = 0
-        async for chunk in response.aiter_raw():
+        async for chunk in response.content.iter_any():
             received += len(chunk)
             if received > self.max_bytes:
                 raise _too_large(self.max_bytes)
@@ -430,13 +422,22 @@ class Fetcher:
         return decoder.finish()
 
 
-async def _drain(response: httpx.Response, limit: int = DRAIN_LIMIT) -> None:
+def _lower_case(headers: CIMultiDictProxy[str]) -> dict[str, str]:
+    """Header names in lower case; a repeated header's values joined with ", " (RFC 9110 5.3)."""
+    joined: dict[str, str] = {}
+    for name, value in headers.items():
+        key = name.lower()
+        joined[key] = f"{joined[key]}, {value}" if key in joined else value
+    return joined
+
+
+async def _drain(response: aiohttp.ClientResponse, limit: int = DRAIN_LIMIT) -> None:
     """Read what is left of an answer whose body is not kept (a 304, a redirect, an error), up to `limit` bytes.
-    httpcore gives a connection back to its pool only once the answer on it was read to the end; closed unread, the
-    connection is closed, and the next request to the host connects again (a warm pass of 304s connected once per
-    feed: bench/RESULTS.md). A longer body is left unread and its connection closed."""
+    A connection goes back to the pool only once the answer on it was read to the end; released unread, it is
+    closed, and the next request to the host connects again (tests/ingest/test_fetch.py counts the connections). A
+    longer body is left unread and its connection closed."""
     received = 0
-    async for chunk in response.aiter_raw():
+    async for chunk in response.content.iter_any():
         received += len(chunk)
         if received > limit:
             return
