@@ -233,8 +233,22 @@ class _PooledConnector(netguard.GuardedConnector):
     of the host that went idle first are closed.
     """
 
-    def __init__(self, *, max_idle_hosts: int, **options: object) -> None:
-        super().__init__(**options)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        *,
+        allow_private: bool,
+        allowed_networks: Sequence[netguard.IPNetwork],
+        limit: int,
+        limit_per_host: int,
+        max_idle_hosts: int,
+    ) -> None:
+        super().__init__(
+            allow_private=allow_private,
+            allowed_networks=allowed_networks,
+            limit=limit,
+            limit_per_host=limit_per_host,
+            keepalive_timeout=KEEPALIVE_SECONDS,
+        )
         self.max_idle_hosts = max_idle_hosts
 
     def _release(self, key: ConnectionKey, protocol: ResponseHandler, *, should_close: bool = False) -> None:
@@ -287,7 +301,6 @@ class Fetcher:
             allowed_networks=self.allowed_networks,
             limit=self.concurrency,
             limit_per_host=self.per_host,
-            keepalive_timeout=KEEPALIVE_SECONDS,
             max_idle_hosts=max(self.concurrency, 16),
         )
         self._session = aiohttp.ClientSession(
