@@ -105,7 +105,7 @@ REGISTRY: list[Setting] = [
         "Allow fetching loopback/private/link-local addresses (tests, benchmarks, intranets).",
     ),
     Setting(
-        "NEWSSTAND_FETCH_CONCURRENCY", int, "200", "Most feed and page requests in flight at once, per crawler process."
+        "NEWSSTAND_FETCH_CONCURRENCY", int, "400", "Most feed and page requests in flight at once, per crawler process."
     ),
     Setting("NEWSSTAND_FETCH_PER_HOST", int, "4", "Most requests in flight to one host at once."),
     Setting(
@@ -126,7 +126,7 @@ REGISTRY: list[Setting] = [
     ),
     Setting("NEWSSTAND_IMAGE_MAX_BYTES", int, str(8 * 1024 * 1024), "Largest image the image proxy fetches, in bytes."),
     Setting("NEWSSTAND_CPU_WORKERS", int, "0", "Processes that parse and extract (0: one per core)."),
-    Setting("NEWSSTAND_CRAWL_BATCH", int, "500", "Feeds a crawler claims at once."),
+    Setting("NEWSSTAND_CRAWL_BATCH", int, "1000", "Feeds a crawler claims at once."),
     Setting(
         "NEWSSTAND_HTTPS",
         _bool,

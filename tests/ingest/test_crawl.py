@@ -202,3 +202,27 @@ def test_relative_links_resolve_against_the_content_location_the_server_names(we
     Feed.objects.create(url=web.url("/latest"), publisher=publisher, full_text="never")
     command("crawl", "--once")
     assert list(Article.objects.values_list("url", flat=True)) == [web.url("/feeds/2026/story/1")]
+
+
+def test_the_crawler_raises_its_open_files_limit_to_what_the_system_allows():
+    """A crawl may hold hundreds of sockets (NEWSSTAND_FETCH_CONCURRENCY in flight, idle keep-alive ones besides):
+    a service started with the common soft limit of 1,024 open files gets its limit raised, up to the hard one."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import resource\n"
+        "soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))\n"
+        "import django\n"
+        "django.setup()\n"
+        "from newsstand.ingest.crawler import OPEN_FILES_WANTED, raise_open_files_limit\n"
+        "raise_open_files_limit()\n"
+        "raised, _ = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
+        "wanted = OPEN_FILES_WANTED if hard == resource.RLIM_INFINITY else min(hard, OPEN_FILES_WANTED)\n"
+        "print(raised == wanted, raised > 256 or hard <= 256)\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsstand.settings", "DEBUG": "1"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False)
+    assert done.stdout.split() == ["True", "True"], done.stderr
