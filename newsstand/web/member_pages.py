@@ -208,7 +208,7 @@ class MemberPageShortcut:
 
     Place it right below web.caching.PageCacheMiddleware (which heads the response as for any signed-in reader)
     and above SessionMiddleware. What the middleware below would have added to such a page is added here: the
-    frame policy, the length and the CSRF cookie's renewal (the session is read, not changed: no session cookie)."""
+    frame policy and the length (the session is read, not changed: no session cookie; the CSRF cookie is kept)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -248,7 +248,10 @@ class MemberPageShortcut:
             caching.offer_renewal(request, key, lambda environ: _renewed(environ, key))
         response = _for_reader(request, caching.thawed(stored, HttpResponse, state), access)
         response["Content-Length"] = str(len(response.content))
-        return self._frames.process_response(request, self._csrf.process_response(request, response))
+        # The CSRF cookie is left as the reader sent it, not sent again to renew its year (CSRF_COOKIE_AGE): that
+        # header on every page was a twentieth of the shortcut's time. The usual way, which every form post and
+        # personal page takes, still renews it, and a reader whose cookie ran out is given one the usual way.
+        return self._frames.process_response(request, response)
 
 
 @functools.lru_cache(maxsize=4096)

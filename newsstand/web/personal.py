@@ -35,7 +35,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 
 from newsstand.core import clock
 from newsstand.membership import paywall
@@ -231,17 +231,8 @@ def read_beacon(request: HttpRequest, arguments: Mapping[str, str]) -> str:
     if token is None:
         return ""
     rules = readership.current_rules()
-    read_url, script = _beacon_addresses()
-    return format_html(
-        '<span id="read-beacon" hidden data-url="{}" data-token="{}" data-dwell="{}" data-scroll="{}"'
-        ' data-scroll-seconds="{}"></span><script src="{}" defer></script>',
-        read_url,
-        token,
-        rules.dwell_seconds,
-        rules.scroll_fraction,
-        rules.scroll_min_seconds,
-        script,
-    )
+    before, after = _beacon_around_token(rules.dwell_seconds, rules.scroll_fraction, rules.scroll_min_seconds)
+    return before + escape(token) + after
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,10 +244,26 @@ class ArticleRef:
     publisher_id: int | None = None
 
 
-@functools.lru_cache(maxsize=1)
-def _beacon_addresses() -> tuple[str, str]:
-    """Where reads are sent and the script that sends them: the same for every page of this deployment."""
-    return reverse("web:read"), static("web/reads.js")
+_TOKEN_SLOT = "@@view-token@@"
+
+
+@functools.lru_cache(maxsize=8)
+def _beacon_around_token(dwell: object, scroll: object, scroll_seconds: object) -> tuple[str, str]:
+    """The beacon's markup before and after its token, made once for the rules in force: only the token differs
+    between pages, and formatting the rest for each one was a sixth of the part's time."""
+    read_url, script = reverse("web:read"), static("web/reads.js")
+    made = format_html(
+        '<span id="read-beacon" hidden data-url="{}" data-token="{}" data-dwell="{}" data-scroll="{}"'
+        ' data-scroll-seconds="{}"></span><script src="{}" defer></script>',
+        read_url,
+        _TOKEN_SLOT,
+        dwell,
+        scroll,
+        scroll_seconds,
+        script,
+    )
+    before, after = made.split(_TOKEN_SLOT)
+    return before, after
 
 
 @filler("reading-history")
