@@ -1,5 +1,6 @@
-from datetime import UTC, datetime
+from datetime import timedelta
 
+from newsstand.core import clock
 from newsstand.ingest.stages.enrich import merge_extracted
 from newsstand.ingest.stages.filter import split_known
 from newsstand.ingest.types import DraftEntry, Extracted, Known, RawImage
@@ -27,7 +28,7 @@ def test_failed_extractions_stored_without_hash_are_retried():
 
 
 def test_page_body_replaces_summary_but_feed_metadata_wins():
-    published = datetime(2026, 1, 1, tzinfo=UTC)
+    published = clock.now().replace(microsecond=0) - timedelta(days=1)
     merged = merge_extracted(
         entry("a", author="Feed Author"),
         Extracted(
