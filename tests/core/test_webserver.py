@@ -40,3 +40,32 @@ def test_a_web_worker_lets_waiting_threads_in_after_a_millisecond():
     )
     assert shown.returncode == 0, shown.stderr
     assert float(shown.stdout) == webserver.SWITCH_INTERVAL == 0.001
+
+
+def test_a_page_in_memory_is_answered_as_one_item_and_closed_first():
+    """whole_bodies: granian writes a list in one call; the response is closed (Django's request_finished) first."""
+    from django.http import HttpResponse, StreamingHttpResponse
+
+    closed: list[bytes] = []
+
+    class Page(HttpResponse):
+        def close(self) -> None:  # Django's sends request_finished: this test has no database to close
+            closed.append(self.content)
+
+    streamed = StreamingHttpResponse(iter([b"a", b"b"]))
+    assert webserver.whole_bodies(lambda environ, start_response: Page(b"<p>page</p>"))({}, None) == [b"<p>page</p>"]
+    assert closed == [b"<p>page</p>"]
+    assert webserver.whole_bodies(lambda environ, start_response: streamed)({}, None) is streamed
+
+
+def test_no_cache_is_closed_after_each_request_when_none_needs_it(settings):
+    """Django closes every cache at each request's end for memcached; none of ours needs it (core.apps)."""
+    from django.core.cache import close_caches
+    from django.core.signals import request_finished
+
+    from newsstand.core.apps import caches_need_closing
+
+    assert not caches_need_closing()
+    assert request_finished.disconnect(close_caches) is False  # not connected: nothing to disconnect
+    settings.CACHES = {**settings.CACHES, "other": {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache"}}
+    assert caches_need_closing()
