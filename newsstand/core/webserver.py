@@ -14,9 +14,6 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterable
-
-from django.http import HttpResponse
 
 THREADS = 4  # Python threads per worker: a page waiting on the database lets another run
 # How long a Python thread may hold the interpreter before one waiting for it is let in (Python's default: 5 ms).
@@ -25,25 +22,6 @@ THREADS = 4  # Python threads per worker: a page waiting on the database lets an
 # could wait behind a render for the whole interval. At 1 ms the tail shortened for anonymous readers and members
 # alike, with no loss of throughput (bench/RESULTS.md, "Members' pages, fourth pass": interleaved A/B, three rounds).
 SWITCH_INTERVAL = 0.001
-
-
-def whole_bodies(application: Callable) -> Callable:
-    """The WSGI application, answering a page held whole in memory as a one-item list rather than as the response
-    object. granian writes a list's bytes in one call (`response_bytes`) but drives any other iterable from Python,
-    item by item, and that loop was a sixth of a member page's interpreter time (py-spy, bench/RESULTS.md). The
-    response is closed here, as granian would have closed it before its bytes go out (the module docstring), so
-    Django's end-of-request work (request_finished) runs as before. Streamed responses and files are left as
-    they are."""
-
-    def answered(environ: dict, start_response: Callable) -> Iterable[bytes]:
-        response = application(environ, start_response)
-        if isinstance(response, HttpResponse):  # not streaming: its content is bytes in memory
-            body = response.content
-            response.close()
-            return [body]
-        return response
-
-    return answered
 
 
 def tune_interpreter() -> None:

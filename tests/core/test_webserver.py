@@ -42,22 +42,6 @@ def test_a_web_worker_lets_waiting_threads_in_after_a_millisecond():
     assert float(shown.stdout) == webserver.SWITCH_INTERVAL == 0.001
 
 
-def test_a_page_in_memory_is_answered_as_one_item_and_closed_first():
-    """whole_bodies: granian writes a list in one call; the response is closed (Django's request_finished) first."""
-    from django.http import HttpResponse, StreamingHttpResponse
-
-    closed: list[bytes] = []
-
-    class Page(HttpResponse):
-        def close(self) -> None:  # Django's sends request_finished: this test has no database to close
-            closed.append(self.content)
-
-    streamed = StreamingHttpResponse(iter([b"a", b"b"]))
-    assert webserver.whole_bodies(lambda environ, start_response: Page(b"<p>page</p>"))({}, None) == [b"<p>page</p>"]
-    assert closed == [b"<p>page</p>"]
-    assert webserver.whole_bodies(lambda environ, start_response: streamed)({}, None) is streamed
-
-
 def test_no_cache_is_closed_after_each_request_when_none_needs_it(settings):
     """Django closes every cache at each request's end for memcached; none of ours needs it (core.apps)."""
     from django.core.cache import close_caches
