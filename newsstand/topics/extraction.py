@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.text import slugify
 
@@ -277,13 +278,19 @@ def is_title_case(text: str) -> bool:
 
 
 def fold(text: str) -> str:
-    """Lower-case, accents removed, one kind of apostrophe: how names are compared."""
+    """Lower-case, accents removed, one kind of apostrophe: how names are compared. ASCII has no accents to remove
+    (NFKD leaves it as it is): most words take that short way, which counts, as every word of an article's opening
+    is folded to be looked up (topics are extracted for each article the crawler stores)."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+@lru_cache(maxsize=4096)
 def slug_of(name: str) -> str:
-    """The topic's address and identity: ASCII where the name has Latin letters, the name's own letters otherwise."""
+    """The topic's address and identity: ASCII where the name has Latin letters, the name's own letters otherwise.
+    Cached: the same names come back article after article, and Django's slugify is the dearest step per name."""
     return (slugify(fold(name)) or slugify(name, allow_unicode=True))[:120].strip("-")
 
 
