@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import connection, transaction
+from django.db.models import Exists, Model, OuterRef
 
 from newsstand.articles.models import Article
+from newsstand.core import clock
 from newsstand.topics.extraction import FoundTopic, extract_topics
 from newsstand.topics.models import ArticleTopic, Topic
 
@@ -31,10 +32,9 @@ def set_article_topics(found: Mapping[int, Sequence[FoundTopic]], *, fresh: Coll
             by_slug.setdefault(topic.slug, topic)
     ids: dict[str, int] = {}
     if by_slug:
-        Topic.objects.bulk_create(
-            [Topic(name=t.name[:120], slug=slug, kind=t.kind) for slug, t in by_slug.items()],
-            ignore_conflicts=True, batch_size=BATCH,
-        )  # fmt: skip
+        now = Topic._meta.get_field("created_at").get_db_prep_save(clock.now(), connection)
+        rows = [(t.name[:120], slug, t.kind, now) for slug, t in by_slug.items()]
+        _insert(Topic, ("name", "slug", "kind", "created_at"), rows, ignore_conflicts=True)
         slugs = list(by_slug)
         for start in range(0, len(slugs), BATCH):
             ids.update(Topic.objects.filter(slug__in=slugs[start : start + BATCH]).values_list("slug", "id"))
@@ -42,14 +42,32 @@ def set_article_topics(found: Mapping[int, Sequence[FoundTopic]], *, fresh: Coll
     for start in range(0, len(article_ids), BATCH):
         ArticleTopic.objects.filter(article_id__in=article_ids[start : start + BATCH]).delete()
     links = {
-        (article_id, ids[t.slug]): ArticleTopic(article_id=article_id, topic_id=ids[t.slug], weight=t.weight)
+        (article_id, ids[t.slug]): (article_id, ids[t.slug], t.weight)
         for article_id, topics in found.items()
         for t in topics
         if t.slug in ids
     }
-    if links:
-        ArticleTopic.objects.bulk_create(list(links.values()), batch_size=BATCH)
+    _insert(ArticleTopic, ("article", "topic", "weight"), list(links.values()))
     return len(links)
+
+
+def _insert(model: type[Model], columns: Sequence[str], rows: list[tuple], *, ignore_conflicts: bool = False) -> None:
+    """bulk_create's multi-row INSERT of plain values (`ignore_conflicts`: ON CONFLICT DO NOTHING, on SQLite and
+    PostgreSQL alike), without a model instance per row: the store stage writes every new article's topics, and
+    building the rows through bulk_create cost more than the database's work (bench/RESULTS.md)."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    column_sql = ", ".join(quote(model._meta.get_field(name).column) for name in columns)
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            chunk = rows[start : start + BATCH]
+            cursor.execute(
+                f"INSERT INTO {quote(model._meta.db_table)} ({column_sql}) VALUES {', '.join([placeholders] * len(chunk))}"
+                + (" ON CONFLICT DO NOTHING" if ignore_conflicts else ""),
+                [value for row in chunk for value in row],
+            )
 
 
 @dataclass
