@@ -6,6 +6,7 @@ keeps two spellings of one address from ever being two accounts when a row is wr
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -62,6 +63,21 @@ class User(AbstractUser):
     @property
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's session hash (an HMAC of the password hash), made once per password hash and key: every
+        signed-in page checks it, and deriving the HMAC's key each time was a few hundredths of a member page."""
+        key = (self.password, settings.SECRET_KEY if secret is None else secret)
+        made = _SESSION_HASHES.get(key)
+        if made is None:
+            if len(_SESSION_HASHES) >= SESSION_HASHES_KEPT:
+                _SESSION_HASHES.clear()
+            made = _SESSION_HASHES[key] = super()._get_session_auth_hash(secret=key[1])
+        return made
+
+
+SESSION_HASHES_KEPT = 4096  # readers' session hashes a process keeps made (emptied when full: one HMAC each again)
+_SESSION_HASHES: dict[tuple[str, str], str] = {}
 
 
 class AppPasswordKind(models.TextChoices):

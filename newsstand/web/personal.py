@@ -111,15 +111,31 @@ def _small_part(request: HttpRequest, template: str, **values: object) -> str:
     """A small template's output for these values, its own personal parts (a CSRF input) filled for this request.
 
     The template's whole input is `values` (it reads nothing of the request or the reader), so it is made once per
-    process for each set of values (`_made_once`): a member's page carries two or three such parts, and rendering
-    them cost more than all the rest of the page's personal work (bench/RESULTS.md)."""
-    made = _made_once(template, tuple(sorted(values.items())))
-    return fill(request, made.encode()).decode() if "<!--personal-" in made else made
+    process for each set of values (`_made_once`), already cut at its marks: a member's page carries two or three
+    such parts, and rendering them, then finding their marks again on every page, cost more than all the rest of
+    the page's personal work (bench/RESULTS.md)."""
+    pieces = _made_once(template, tuple(sorted(values.items())))
+    if len(pieces) == 1:
+        return pieces[0]
+    return "".join(piece if isinstance(piece, str) else FILLERS[piece[0]](request, piece[1]) for piece in pieces)
 
 
 @functools.lru_cache(maxsize=8192)
-def _made_once(template: str, values: tuple[tuple[str, object], ...]) -> str:
-    return render_to_string(template, {**dict(values), "request": _Marking()})  # no context processors
+def _made_once(
+    template: str, values: tuple[tuple[str, object], ...]
+) -> tuple[str | tuple[str, Mapping[str, str]], ...]:
+    """The template's output as its text between marks and, in between, each mark's filler name and arguments."""
+    made = render_to_string(template, {**dict(values), "request": _Marking()})  # no context processors
+    pattern = _marks(settings.SECRET_KEY)[1]
+    pieces: list[str | tuple[str, Mapping[str, str]]] = []
+    at = 0
+    encoded = made.encode()
+    for found in pattern.finditer(encoded):
+        pieces.append(encoded[at : found.start()].decode())
+        pieces.append(_mark_parts(found.group(1), found.group(2)))
+        at = found.end()
+    pieces.append(encoded[at:].decode())
+    return tuple(pieces)
 
 
 def reader_of(request: HttpRequest) -> paywall.Reader:

@@ -236,3 +236,20 @@ def test_export_sections_have_one_owner(monkeypatch):
         export.register("test_section", lambda user: [])
     with pytest.raises(ValueError):
         export.register("profile", section)
+
+
+@pytest.mark.django_db
+def test_the_session_hash_is_djangos_and_follows_the_password_and_the_key(settings):
+    """accounts.models.User keeps session hashes made; each is the one Django makes, for the password and key."""
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    reader = User.objects.create_user("hash@example.org", "first-password-123")
+    made = reader.get_session_auth_hash()
+    assert made == AbstractBaseUser._get_session_auth_hash(reader)
+    reader.set_password("second-password-456")
+    assert reader.get_session_auth_hash() != made
+    assert reader.get_session_auth_hash() == AbstractBaseUser._get_session_auth_hash(reader)
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-key-" + "y" * 50, [old_key]
+    assert reader.get_session_auth_hash() == AbstractBaseUser._get_session_auth_hash(reader)
+    assert list(reader.get_session_auth_fallback_hash()) == [AbstractBaseUser._get_session_auth_hash(reader, old_key)]
