@@ -13,8 +13,9 @@ the product's default disk:// unless given, emptied first); each page is warmed 
 filling, a site's worst minute; `--steady`: 125 s, past two page-cache lifetimes, pages renewed as on a site that has been running), then
 measured with `wrk --latency` at 50 connections, a Lua script rotating over many article ids, story ids and
 queries (WRK_LUA below) and counting the page cache's hits, stale answers and misses (the X-Page-Cache header).
-Prints requests/s, p50, p95 and p99 per page against the targets, and the misses, with the machine, the load
-average and the commit; JSON goes to bench/out/web.json. `--profile` adds a cProfile of each page on a cache
+Prints requests/s, p50, p95 and p99 per page against the targets, the misses, and the web server's CPU per
+request over the measured run (its processes' CPU from /proc ÷ requests: what a page costs, less blurred than
+requests/s by other work on a shared machine), with the machine, the load average and the commit; JSON goes to bench/out/web.json. `--profile` adds a cProfile of each page on a cache
 miss (bench._web_profile) for when a target is missed.
 """
 
@@ -253,12 +254,31 @@ def wrk(
     return summary
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the process `pid` and every process below it (the web server's
+    workers), from /proc. Per request, it says what a page costs with less of the noise of other work on the machine
+    than requests per second does: a busy machine slows the server, but changes little what each page costs."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, waiting = 0.0, [pid]
+    while waiting:
+        current = waiting.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            for task in Path(f"/proc/{current}/task").iterdir():
+                children = (task / "children").read_text().split()
+                waiting.extend(int(child) for child in children)
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue  # gone in the meantime
+    return total
+
+
 def table(results: dict[str, dict]) -> str:
     lines = [
         "| page    | URLs rotated | requests/s |  p50 ms |  p95 ms |  p99 ms | non-2xx | misses / stale    "
-        "| target            |",
+        "| server CPU ms/request | target            |",
         "|---------|-------------:|-----------:|--------:|--------:|--------:|--------:|------------------:"
-        "|-------------------|",
+        "|----------------------:|-------------------|",
     ]
     for page, r in results.items():
         target = TARGETS.get(page)
@@ -271,7 +291,8 @@ def table(results: dict[str, dict]) -> str:
         share = f"{misses:,} ({misses / seen:.1%}) / {stale:,}" if seen else "not cached"
         lines.append(
             f"| {page:<7} | {r['urls']:>12,} | {r['rps']:>10,.0f} | {r['p50_ms']:>7.1f} | {r['p95_ms']:>7.1f} "
-            f"| {r['p99_ms']:>7.1f} | {r['non_2xx'] + r['socket_errors']:>7,} | {share:>17} | {verdict:<17} |"
+            f"| {r['p99_ms']:>7.1f} | {r['non_2xx'] + r['socket_errors']:>7,} | {share:>17} "
+            f"| {r.get('server_cpu_ms', float('nan')):>21.3f} | {verdict:<17} |"
         )
     return "\n".join(lines)
 
@@ -366,7 +387,10 @@ def main(argv: list[str] | None = None) -> int:
                     "cookies": cookies if page.startswith(MEMBERS) else [],
                 }
                 wrk(base, paths, seconds=warmup, warmup=True, **load)
+                cpu_before = server_cpu_seconds(server.pid)
                 measured = wrk(base, paths, seconds=duration, **load)
+                cpu = server_cpu_seconds(server.pid) - cpu_before
+                measured["server_cpu_ms"] = 1000 * cpu / measured["requests"] if measured["requests"] else 0.0
                 if page.startswith(MEMBERS) and measured["anonymous"]:
                     raise SystemExit(f"{page}: {measured['anonymous']} answers were made for an anonymous reader")
                 results[page] = {"urls": len(paths), "bytes": pages[page]["bytes"], **measured}

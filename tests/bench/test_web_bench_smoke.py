@@ -48,3 +48,4 @@ def test_web_bench_runs_end_to_end(tmp_path):
     for page, result in report["results"].items():
         assert result["requests"] > 0 and result["non_2xx"] == 0, (page, result)
         assert 0 < result["p50_ms"] <= result["p99_ms"]
+        assert result["server_cpu_ms"] > 0, (page, result)  # the server's workers were found and read
