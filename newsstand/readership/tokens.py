@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import json
 import time
 from datetime import UTC, datetime
 
@@ -27,7 +26,9 @@ _SALT = "newsstand.readership.view"
 
 
 def issue(*, reader: int, article: int, now: datetime) -> str:
-    data = json.dumps({"r": reader, "a": article, "t": round(now.timestamp(), 3)}, separators=(",", ":"))
+    # JSON as signing's serializer writes this dict (json.dumps writes a float as its repr): written out, as
+    # json.dumps was a third of the token's time.
+    data = f'{{"r":{int(reader)},"a":{int(article)},"t":{round(now.timestamp(), 3)!r}}}'
     value = f"{signing.b64_encode(data.encode('latin-1')).decode()}:{signing.b62_encode(int(time.time()))}"
     mac = _keyed(settings.SECRET_KEY).copy()
     mac.update(value.encode())
