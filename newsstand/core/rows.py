@@ -12,6 +12,8 @@ portable (SQLite and PostgreSQL): plain joins, `%s` parameters, names quoted thr
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -95,9 +97,7 @@ class Query:
         sql = self._sql.get(connection.vendor)
         if sql is None:
             sql = self._sql[connection.vendor] = self._build(connection)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            fetched = cursor.fetchall()
+        fetched = fetch_all(connection, sql, params)
         made = []
         for row in fetched:
             start, parts = 0, []
@@ -106,6 +106,38 @@ class Query:
                 start += len(shape)
             made.append((*parts, *row[start:]))
         return made
+
+
+def fetch_all(connection: BaseDatabaseWrapper, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The rows of `sql` (`%s` parameters), run on the database's own cursor rather than through Django's wrapper
+    around it, which cost more than SQLite took to answer (27 µs a query against 19 µs on a member's page, where two
+    such queries run). What the wrapper does that matters is done here too: the connection is checked (health
+    check, reconnect), a broken transaction refuses, errors become Django's. When queries are being recorded (DEBUG,
+    a test counting them), it goes through Django's cursor, which records them."""
+    if connection.queries_logged:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors:
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(_native(connection.vendor, sql), params)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+
+@functools.lru_cache(maxsize=256)
+def _native(vendor: str, sql: str) -> str:
+    """`sql` in the driver's own parameter style: SQLite's `?` (as Django's SQLite cursor rewrites it), psycopg's
+    `%s` as it is."""
+    return _FORMAT_PARAMETER.sub("?", sql).replace("%%", "%") if vendor == "sqlite" else sql
+
+
+_FORMAT_PARAMETER = re.compile(r"(?<!%)%s")
 
 
 class InList:

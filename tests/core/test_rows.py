@@ -74,3 +74,21 @@ def test_an_in_list_of_any_length_is_one_sql_text_per_length():
         assert [row[0].pk for row in by_ids.rows([made[1].pk])] == [made[1].pk]
         assert by_ids.rows([made[0].pk, -1, -2]) and len(by_ids._by_length) == 2
     assert len(queries) == 3
+
+
+def test_rows_read_on_the_drivers_cursor_are_those_djangos_cursor_reads():
+    """fetch_all runs on the driver's cursor unless queries are being recorded; both give the same rows, the
+    recorded way records the query, and a driver's error arrives as Django's."""
+    from django.db import DatabaseError
+
+    from newsstand.core.rows import fetch_all
+
+    publisher = make_publisher(name="100% Paper")
+    sql = f"SELECT name, %s FROM {connection.ops.quote_name(Publisher._meta.db_table)} WHERE id = %s"
+    fast = fetch_all(connection, sql, ["a '%s' literal", publisher.pk])
+    with CaptureQueriesContext(connection) as recorded:
+        logged = fetch_all(connection, sql, ["a '%s' literal", publisher.pk])
+    assert fast == logged == [("100% Paper", "a '%s' literal")]
+    assert len(recorded.captured_queries) == 1
+    with pytest.raises(DatabaseError):
+        fetch_all(connection, "SELECT no_such_column FROM no_such_table WHERE 1 = %s", [1])
