@@ -1,13 +1,14 @@
 """Claiming due feeds with leases: two crawlers never hold one feed; a dead crawler's leases expire."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
+from newsstand.core import clock
 from newsstand.ingest.stages.claim import claim_due_feeds
 from newsstand.sources.models import Feed, Publisher
 
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+NOW = clock.now().replace(microsecond=0)  # the day the tests run: never a fixed day that ages
 LEASE = timedelta(minutes=10)
 
 

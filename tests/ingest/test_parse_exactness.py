@@ -15,19 +15,18 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
 import feedparser
 import pytest
 
-from newsstand.core import urls
+from newsstand.core import clock, urls
 from newsstand.ingest.stages.normalize import normalize_entries
 from newsstand.ingest.stages.parse import parse_feed
 
 EDGE = Path(__file__).resolve().parent.parent / "data" / "feeds" / "edge"
-NOW = datetime(2025, 1, 1, tzinfo=UTC)
+NOW = clock.now().replace(microsecond=0)  # the day the tests run: never a fixed day that ages
 DEFAULT_URL = "https://news.example.org/feeds/all.xml"
 # Where each document was fetched from, and the Content-Location its response carried.
 SERVED: dict[str, tuple[str, str]] = {

@@ -2,16 +2,17 @@
 
 import random
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from newsstand.articles.models import Article, ArticleFeed
+from newsstand.core import clock
 from newsstand.ingest.stages import schedule, store
 from newsstand.ingest.types import CleanEntry, FeedFailure, FeedJob, FeedMeta, FetchResult
 from newsstand.sources.models import Feed, FeedStatus, Publisher
 
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+NOW = clock.now().replace(microsecond=0)  # the day the tests run: never a fixed day that ages
 
 
 @pytest.fixture
