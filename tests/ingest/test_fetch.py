@@ -456,6 +456,7 @@ NOW = clock.now().replace(microsecond=0)  # the day the tests run: never a fixed
         ("soon", None),
         ("-5", None),
     ],
+    ids=["seconds", "zero", "date-ahead", "date-past", "empty", "none", "words", "negative"],  # dates move with NOW
 )
 def test_parse_retry_after(value, seconds):
     assert parse_retry_after(value, now=NOW) == seconds
