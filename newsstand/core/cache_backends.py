@@ -8,8 +8,10 @@ SQLite connection and its ten set-up statements per request, 0.5 ms on a page-ca
 Everything kept here can be made again (pages, images, session copies whose rows are in the database), so an
 SQLite error from a shard — a damaged file ("database disk image is malformed"), a full disk, a lock held past
 diskcache's own timeout — is logged and answered as a miss (reads) or as not stored (writes), never as a failed
-page; a process that opens a cache whose files are damaged moves them aside (`<dir>.damaged-<time>`, kept for
-a look) and starts an empty one. Counters (incr, decr: the rate limits) still raise: a limit that cannot count refuses rather than lets through. Deleting the cache directory while the site is stopped mends a damaged shard.
+page; a process that opens a cache whose files are damaged moves them aside (`<dir>.damaged-<time>-<pid>`,
+kept for a look) and starts an empty one. Counters (incr, decr: the rate limits) still raise: a limit that cannot
+count refuses rather than lets through. Deleting the cache directory while the site is stopped mends a damaged
+shard.
 """
 
 from __future__ import annotations
