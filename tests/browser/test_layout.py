@@ -177,11 +177,19 @@ def test_our_picks_look_like_the_rest_of_the_home(viewport, page, site, artifact
 
 
 def wait_for_images(page, *, timeout: float = 20.0) -> None:
-    """Scroll through the page so lazy images are asked for, then wait until each has loaded or failed (20 s: a
-    member's home now carries For you's cards too, and under a loaded CI every image goes through the proxy)."""
-    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    """Bring every image into view in turn, so that lazy ones are asked for, and wait until each has loaded or failed.
+
+    A jump to the bottom is not enough: a lazy image is asked for only once it comes near the viewport, so on a long
+    phone page (a member's home carries For you's cards too, and the site grows with the tests run before) the ones
+    in the middle never were. 20 s: under a loaded CI every image goes through the proxy."""
     deadline = time.monotonic() + timeout
-    while not page.evaluate("Array.from(document.images).every(i => i.complete)"):
+    while page.evaluate(
+        """() => {
+          const waiting = Array.from(document.images).filter(i => !i.complete);
+          if (waiting.length) waiting[0].scrollIntoView({block: "center"});
+          return waiting.length;
+        }"""
+    ):
         assert time.monotonic() < deadline, "images still loading"
         page.wait_for_timeout(100)
     page.evaluate("window.scrollTo(0, 0)")
