@@ -31,7 +31,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CSRF_TOKEN_LENGTH, get_token
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
@@ -153,14 +153,15 @@ def _strings(arguments: Mapping[str, object]) -> dict[str, str]:
 
 @filler("csrf-token")
 def csrf_token(request: HttpRequest, arguments: Mapping[str, str]) -> str:
-    """The token alone (for the page's csrf-token meta tag, which app.js reads)."""
-    return format_html("{}", _csrf_token(request))
+    """The token alone (for the page's csrf-token meta tag, which app.js reads). Put in as it is: a token is made of
+    CSRF_ALLOWED_CHARS (letters and digits) alone, which `_csrf_token` checks, so there is nothing to escape."""
+    return _csrf_token(request)
 
 
 @filler("csrf-input")
 def csrf_input(request: HttpRequest, arguments: Mapping[str, str]) -> str:
     """What `{% csrf_token %}` puts in a form."""
-    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', _csrf_token(request))
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{_csrf_token(request)}">'
 
 
 def _csrf_token(request: HttpRequest) -> str:
@@ -174,8 +175,13 @@ def _csrf_token(request: HttpRequest) -> str:
         else:
             request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # as get_token: the cookie's age renewed on use
             token = masked_csrf_token(secret)
+        if not _CSRF_TOKEN_SHAPE.fullmatch(token):
+            raise ValueError("a CSRF token is letters and digits")  # never: Django's and ours are; see csrf_token
         request._personal_csrf_token = token
     return token
+
+
+_CSRF_TOKEN_SHAPE = re.compile(f"[a-zA-Z0-9]{{{CSRF_TOKEN_LENGTH}}}")
 
 
 _CSRF_CHARS = CSRF_ALLOWED_CHARS
