@@ -274,6 +274,48 @@ def test_a_mark_in_a_publishers_text_is_never_filled_in(name, key):
     assert personal.fill(RequestFactory().get("/"), forged) == forged
 
 
+def _made_with_the_key() -> st.SearchStrategy[bytes]:
+    """Bytes around the marks' opening: real marks, broken ones (no name, no "?", a ">" or no "-->"), openings
+    inside openings, and anything else."""
+    opening = f"<!--personal-{personal._marks(settings.SECRET_KEY)[0]}:".encode()
+    parts = st.one_of(
+        st.text(st.characters(max_codepoint=127), max_size=12).map(str.encode),  # pages are UTF-8; marks ASCII
+        st.sampled_from([opening, b"csrf-token", b"save", b"?", b"article=1", b"-->", b"->", b">", b"-", b"A"]),
+        st.builds(
+            lambda name, args: opening + name.encode() + b"?" + args + b"-->",
+            st.sampled_from(["csrf-token", "notices", "reader-nav"]),
+            st.text("abc=&%-?<!1", max_size=8).map(str.encode),  # a mark's arguments are percent-encoded ASCII
+        ),
+    )
+    return st.lists(parts, max_size=14).map(b"".join)
+
+
+def _naming(name: str):
+    return lambda request, arguments: f"[{name}]"
+
+
+@given(content=_made_with_the_key())
+@hypothesis_settings(max_examples=300, deadline=None)
+def test_filling_finds_exactly_what_the_marks_pattern_finds(content):
+    """`fill` looks for the marks' opening first; it must fill in exactly the marks that the pattern itself would
+    find, however the bytes around and between them are made."""
+    request = RequestFactory().get("/")
+    request.user = member_pages.SHARED_MEMBER
+
+    def by_pattern(found: re.Match[bytes]) -> bytes:
+        name, arguments = personal._mark_parts(found.group(1), found.group(2))
+        return b"[" + name.encode() + b"]"
+
+    expected = personal._marks(settings.SECRET_KEY)[1].sub(by_pattern, content)
+    named = {name: _naming(name) for name in personal.FILLERS}
+    original = dict(personal.FILLERS)
+    personal.FILLERS.update(named)
+    try:
+        assert personal.fill(request, content) == expected
+    finally:
+        personal.FILLERS.update(original)
+
+
 def test_a_forged_mark_in_an_article_body_stays_as_it_is(site):
     body = '<p><a href="https://evil.example/?t=<!--personal:csrf-token?-->">more</a> and the rest.</p>'
     Article.objects.filter(pk=site["article"].pk).update(body_html=body)
