@@ -7,12 +7,13 @@ import json
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from newsstand.core import clock
 from newsstand.sources import services
 from newsstand.sources.models import Feed, FeedStatus, Publisher
 from testkit.webserver import LoopbackWeb, Response
@@ -143,7 +144,7 @@ def test_load_default_sources_if_empty():
 
 @pytest.mark.django_db
 def test_feeds_table_and_json():
-    now = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
+    now = clock.now().replace(microsecond=0)
     bbc = services.get_or_create_publisher(name="BBC News")
     ok, _ = services.add_feed(url="https://feeds.bbci.co.uk/news/rss.xml", publisher=bbc, now=now)
     bad, _ = services.add_feed(url="https://feeds.bbci.co.uk/news/uk/rss.xml", publisher=bbc, now=now)

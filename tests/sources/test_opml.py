@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from newsstand.core import clock
 from newsstand.sources import opml, selectors, services
 from newsstand.sources.models import Feed, FeedStatus, Publisher
 
-NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+NOW = clock.now().replace(microsecond=0)  # OPML dates are whole seconds
 DEFAULT_SOURCES = Path(services.__file__).parent / "default_sources.opml"
 SECTIONS = {"World", "UK", "US", "Business", "Technology", "Science", "Sport", "Culture"}
 

@@ -1,9 +1,11 @@
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from email.utils import format_datetime
 
+from newsstand.core import clock
 from newsstand.sources import schedule
 
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+NOW = clock.now().replace(microsecond=0)  # whole seconds, as HTTP dates are
 
 
 def every(minutes: int, count: int) -> list[datetime]:
@@ -33,7 +35,7 @@ def test_cache_max_age_is_a_floor():
 
 
 def test_expires_header_is_a_floor():
-    headers = {"expires": "Wed, 25 Nov 2026 14:00:00 GMT"}
+    headers = {"expires": format_datetime(NOW + timedelta(hours=2), usegmt=True)}
     assert schedule.next_interval(entry_times=every(10, 30), headers=headers, now=NOW) == 7200
 
 
