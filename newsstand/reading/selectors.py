@@ -20,7 +20,7 @@ from newsstand.accounts.models import User
 from newsstand.articles.folding import folded_away
 from newsstand.articles.models import Article
 from newsstand.articles.selectors import HEAVY_FIELDS, with_also_in
-from newsstand.core.rows import Query
+from newsstand.core.rows import Query, fetch_all
 from newsstand.reading import ranking
 from newsstand.reading.models import ArticleSignal, Follow, FollowKind, HistoryEntry, Mute, MuteKind, SavedArticle
 from newsstand.reading.mutes import Mutes, from_rows
@@ -405,6 +405,4 @@ def _exists(
     if until is not None:
         sql += " AND (until IS NULL OR until > %s)"
         params = [*params, until]
-    with connection.cursor() as cursor:
-        cursor.execute(sql + " LIMIT 1", params)
-        return cursor.fetchone() is not None
+    return bool(fetch_all(connection, sql + " LIMIT 1", params))
