@@ -12,6 +12,9 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core.cache import caches
+from django.core.handlers.base import BaseHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CSRF_TOKEN_LENGTH, _unmask_cipher_token
 from django.test import Client, RequestFactory, override_settings
 from hypothesis import given
@@ -409,3 +412,118 @@ def test_readers_the_shortcut_may_not_serve_go_the_usual_way(site):
     with override_settings(MESSAGE_STORAGE="django.contrib.messages.storage.session.SessionStorage"):
         shown = waiting.get(path)
     assert not answered_early(shown) and "Kept in the session" in shown.content.decode()
+
+
+# newsstand.wsgi's handler: the members' plain case through the middleware down to the shortcut, without Django's
+# chain around it; everything else through Django's whole chain, as the test client's handler always goes.
+
+
+def through_handler(handler: member_pages.MembersFirstHandler, client: Client, path: str):
+    """Status, headers and body of `path` as the handler gives it to a browser holding `client`'s cookies."""
+    factory = RequestFactory()
+    factory.cookies = client.cookies
+    started = {}
+    # As the test client does: the test's transaction is its connection, which a request must not close.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = handler(
+            factory.get(path).environ, lambda status, headers: started.update(status=status, headers=headers)
+        )
+        body = b"".join(response)
+        response.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return started["status"], started["headers"], body
+
+
+@pytest.fixture
+def handler(monkeypatch):
+    """The handler, counting the requests that went Django's whole chain."""
+    usual = []
+    whole_chain = BaseHandler.get_response
+
+    def counted(self, request):
+        if isinstance(self, member_pages.MembersFirstHandler):
+            usual.append(request.path)
+        return whole_chain(self, request)
+
+    monkeypatch.setattr(BaseHandler, "get_response", counted)
+    made = member_pages.MembersFirstHandler()
+    made.usual = usual
+    return made
+
+
+def without_age(headers) -> list[tuple[str, str]]:
+    return [(name, value) for name, value in headers if name != "Age"]
+
+
+def test_the_members_handler_answers_the_plain_case_with_the_usual_ways_page_and_headers(site, handler):
+    first, second = member("first@example.com"), member("second@example.com")
+    reading.save_article(second.user, site["article"], now=NOW)
+    for path in routes(site):
+        caches[PAGE_CACHE].clear()
+        first.get(path)
+        second.get(path)  # a CSRF cookie, as a browser would have
+        expected = second.get(path)
+        assert answered_early(expected), path
+        status, headers, body = through_handler(handler, second, path)
+        assert handler.usual == [], path  # answered on the short chain
+        assert status == "200 OK" and comparable(body) == comparable(expected.content), path
+        assert without_age(headers) == without_age(expected.items()), path
+
+
+def test_readers_the_members_handler_does_not_answer_get_the_usual_way_once(site, handler, monkeypatch):
+    path = f"/articles/{site['article'].pk}/"
+    member("first@example.com").get(path)
+    lapsed = member("lapsed@example.com", status=Status.TRIALING, trial_end=NOW - timedelta(days=1))
+    staff = member("staff@example.com")
+    User.objects.filter(pk=staff.user.pk).update(is_staff=True)
+    verified = []
+    monkeypatch.setattr(member_pages, "_verified_reader", _counting(member_pages._verified_reader, verified))
+    for reader, full_text in ((lapsed, False), (staff, True), (Client(), False)):
+        reader.get(path)  # cookies, as a browser would have
+        expected = reader.get(path).content
+        handler.usual.clear()
+        verified.clear()
+        status, _, body = through_handler(handler, reader, path)
+        assert status == "200 OK" and handler.usual == [path]
+        assert len(verified) <= 1  # the shortcut, met again on the usual way, does not try twice
+        assert comparable(body) == comparable(expected) and (SECRET in body.decode()) is full_text
+
+
+def test_an_error_on_the_short_chain_is_answered_the_usual_way(site, handler, monkeypatch):
+    path = f"/articles/{site['article'].pk}/"
+    reader = member("first@example.com")
+    reader.get(path)
+    reader.get(path)
+    failures = iter([RuntimeError("the database went away for a moment")])
+    access = member_pages.member_access
+
+    def failing_once(request):
+        for failure in failures:
+            raise failure
+        return access(request)
+
+    monkeypatch.setattr(member_pages, "member_access", failing_once)
+    status, _, body = through_handler(handler, reader, path)
+    assert status == "200 OK" and handler.usual == [path] and SECRET in body.decode()
+
+
+def test_the_members_handler_redirects_to_https_as_the_usual_way_does(site):
+    reader = member("first@example.com")
+    path = f"/articles/{site['article'].pk}/"
+    reader.get(path)
+    reader.get(path)
+    with override_settings(SECURE_SSL_REDIRECT=True):
+        status, headers, _ = through_handler(member_pages.MembersFirstHandler(), reader, path)
+    assert status.startswith("301") and dict(headers)["Location"] == f"https://testserver{path}"
+
+
+def _counting(function, calls: list):
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return function(*args, **kwargs)
+
+    return counted
