@@ -1,14 +1,10 @@
 import os
 
-import django
+from django.core.wsgi import get_wsgi_application
 
 from newsstand.core import webserver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsstand.settings")
 webserver.tune_interpreter()
-django.setup(set_prefix=False)  # as django.core.wsgi.get_wsgi_application does
-
-from newsstand.web.member_pages import MembersFirstHandler  # noqa: E402 (needs the apps loaded)
-
-application = MembersFirstHandler()
+application = get_wsgi_application()
 webserver.settle_after_start()

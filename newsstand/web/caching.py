@@ -281,11 +281,8 @@ def thawed(stored: Stored, kind: type[HttpResponse], state: str) -> HttpResponse
     would have."""
     stored_at, content, headers, *_ = stored
     response = kind(content)
-    # Put back as they were kept: they are a made response's own headers (`frozen`), each already checked and
-    # encoded by Django's ResponseHeaders when it was set, so they are not checked again one by one (a dozen
-    # headers a page, with two conversions each, were a twentieth of a member's page: bench/RESULTS.md).
-    # tests/web/test_page_cache.py checks a page thawed carries exactly the headers it was frozen with.
-    response.headers._store.update({name.lower(): (name, value) for name, value in headers})
+    for name, value in headers:
+        response[name] = value
     response["Age"] = str(max(0, int(time.time() - stored_at)))
     response[STATUS_HEADER] = state
     return response

@@ -43,8 +43,6 @@ session through the configured engine, the reader through the session's own back
 membership), verifies the session's hash as Django does, and decides access in the same one place. Anything else
 (no hash, a hash made under an older SECRET_KEY, a pending message, no CSRF cookie, a missing or old copy, staff,
 a reader without a membership) goes the usual way, which handles it: the shortcut changes no state to decide.
-The web server's handler (`MembersFirstHandler`, newsstand.wsgi) offers such a request to the middleware down to
-the shortcut before Django's own chain, without the machinery that chain wraps around each middleware.
 """
 
 from __future__ import annotations
@@ -58,15 +56,13 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import caches
-from django.core.exceptions import MiddlewareNotUsed
-from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.csrf import CsrfViewMiddleware
-from django.urls import Resolver404, ResolverMatch, resolve, set_urlconf
+from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject, empty
-from django.utils.module_loading import import_string
 
 from newsstand.core import clock
 from newsstand.membership import paywall
@@ -74,10 +70,6 @@ from newsstand.web import caching, page_generation, personal
 from newsstand.web import paywall as web_paywall
 
 VARIANT = "member"
-# Put in the environ of a request the members' handler tried and gave to the usual way (`MembersFirstHandler`), so
-# that the shortcut, met again in the usual chain, does not try twice. No request header can name it: the server
-# puts those in the environ as HTTP_….
-TRIED = "newsstand.members_shortcut_tried"
 _SHARED = "shared_with_members"
 _SAFE_METHODS = frozenset({"GET", "HEAD"})
 
@@ -229,7 +221,7 @@ class MemberPageShortcut:
 
     def _answered(self, request: HttpRequest) -> HttpResponse | None:
         cookies = request.COOKIES
-        if request.method not in _SAFE_METHODS or CookieStorage.cookie_name in cookies or TRIED in request.META:
+        if request.method not in _SAFE_METHODS or CookieStorage.cookie_name in cookies:
             return None
         session_key = cookies.get(settings.SESSION_COOKIE_NAME)
         if not session_key:
@@ -260,64 +252,6 @@ class MemberPageShortcut:
         # header on every page was a twentieth of the shortcut's time. The usual way, which every form post and
         # personal page takes, still renews it, and a reader whose cookie ran out is given one the usual way.
         return self._frames.process_response(request, response)
-
-
-class _UsualWay(Exception):
-    """Raised below the shortcut in `MembersFirstHandler`'s short chain: the request goes the usual way."""
-
-
-def _usual_way(request: HttpRequest) -> HttpResponse:
-    raise _UsualWay
-
-
-class MembersFirstHandler(WSGIHandler):
-    """Django's WSGI handler (newsstand.wsgi), with a member's page first offered to the middleware from the top of
-    MIDDLEWARE down to MemberPageShortcut, called one after the other as they are, without Django's chain around.
-
-    Why: Django wraps every middleware of its chain in an exception handler and an adapter, and in the plain case
-    the shortcut answers a member's page in about as much time as that machinery took around it: without it, a
-    member's article costs 15 % fewer instructions (bench/RESULTS.md). Everything else is Django's own: the
-    handler's start and end of a request (script prefix, signals, headers), and each middleware above the shortcut
-    runs its own code, so the page gets the same headers and redirects as the usual way gives it.
-
-    A request the shortcut does not answer, or that raises anything on the short chain, is made again from its
-    environ and goes the usual way (Django's whole chain, which answers errors as it always does), marked `TRIED`
-    so that the shortcut does not try twice. Requests without a session cookie (anonymous readers, their page
-    cache) go the usual way at once. The Django test client uses its own handler, so tests that go through it
-    test the shortcut as middleware; tests/web/test_member_pages.py tests this handler against it."""
-
-    def load_middleware(self, is_async: bool = False) -> None:
-        super().load_middleware(is_async)
-        self._members_chain = _short_chain()
-
-    def get_response(self, request: HttpRequest) -> HttpResponse:
-        chain = self._members_chain
-        if chain is not None and request.method in _SAFE_METHODS and settings.SESSION_COOKIE_NAME in request.COOKIES:
-            set_urlconf(settings.ROOT_URLCONF)
-            try:
-                response = chain(request)
-            except Exception:  # noqa: BLE001 (_UsualWay, or an error: the usual way answers and logs it, as ever)
-                request = self.request_class({**request.environ, TRIED: True})
-            else:
-                response._resource_closers.append(request.close)
-                return response
-        return super().get_response(request)
-
-
-def _short_chain() -> Callable[[HttpRequest], HttpResponse] | None:
-    """The middleware of MIDDLEWARE down to and including MemberPageShortcut, each calling the next, and below the
-    shortcut `_usual_way`; None when MIDDLEWARE has no shortcut."""
-    names = list(settings.MIDDLEWARE)
-    shortcut = f"{__name__}.{MemberPageShortcut.__name__}"
-    if shortcut not in names:
-        return None
-    chain: Callable[[HttpRequest], HttpResponse] = _usual_way
-    for name in reversed(names[: names.index(shortcut) + 1]):
-        try:
-            chain = import_string(name)(chain)
-        except MiddlewareNotUsed:
-            continue
-    return chain
 
 
 @functools.lru_cache(maxsize=4096)
