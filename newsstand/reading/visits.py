@@ -37,23 +37,34 @@ log = logging.getLogger(__name__)
 Visit = tuple[int, int, datetime]  # reader id, article id, when
 
 
+ROWS_PER_STATEMENT = 500  # visits per INSERT: 1,500 parameters, far below SQLite's and PostgreSQL's limits
+
+
 def write(visits: list[Visit]) -> None:
-    """Each visit upserted in one statement run for all of them: the entry's `last_read_at` moves forward only (a
-    reading position written at once may be newer), and a visit whose reader or article is gone is skipped."""
+    """The visits upserted, up to `ROWS_PER_STATEMENT` in one statement: the entry's `last_read_at` moves forward only
+    (a reading position written at once may be newer), and a visit whose reader or article is gone is skipped.
+
+    One statement for many rows, not one statement run for each (`executemany`): the database driver gives the
+    interpreter up and takes it back around every statement it runs, and with a web worker's threads waiting for
+    it, each of those handovers woke a thread, ~1,500 a second on a busy worker (bench/RESULTS.md)."""
     quote = connection.ops.quote_name
     history, articles, users = (quote(model._meta.db_table) for model in (HistoryEntry, Article, User))
-    sql = (
-        f"INSERT INTO {history} (user_id, article_id, first_read_at, last_read_at, progress, position)"
-        f" SELECT %s, %s, %s, %s, 0, 0 WHERE EXISTS (SELECT 1 FROM {articles} WHERE id = %s)"
-        f" AND EXISTS (SELECT 1 FROM {users} WHERE id = %s)"
-        f" ON CONFLICT (user_id, article_id) DO UPDATE SET last_read_at = CASE"
-        f" WHEN excluded.last_read_at > {history}.last_read_at THEN excluded.last_read_at"
-        f" ELSE {history}.last_read_at END"
-    )
     adapt = connection.ops.adapt_datetimefield_value  # as the ORM stores it (SQLite: naive UTC text)
-    params = [(user_id, article_id, adapt(at), adapt(at), article_id, user_id) for user_id, article_id, at in visits]
-    with transaction.atomic() if len(params) > 1 else nullcontext(), connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    with transaction.atomic() if len(visits) > ROWS_PER_STATEMENT else nullcontext(), connection.cursor() as cursor:
+        for start in range(0, len(visits), ROWS_PER_STATEMENT):
+            chunk = visits[start : start + ROWS_PER_STATEMENT]
+            rows = ", ".join(["(%s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"WITH visit (user_id, article_id, at) AS (VALUES {rows})"
+                f" INSERT INTO {history} (user_id, article_id, first_read_at, last_read_at, progress, position)"
+                f" SELECT user_id, article_id, at, at, 0, 0 FROM visit"
+                f" WHERE EXISTS (SELECT 1 FROM {articles} WHERE id = visit.article_id)"
+                f" AND EXISTS (SELECT 1 FROM {users} WHERE id = visit.user_id)"
+                f" ON CONFLICT (user_id, article_id) DO UPDATE SET last_read_at = CASE"
+                f" WHEN excluded.last_read_at > {history}.last_read_at THEN excluded.last_read_at"
+                f" ELSE {history}.last_read_at END",
+                [value for user_id, article_id, at in chunk for value in (user_id, article_id, adapt(at))],
+            )
 
 
 class VisitLog:

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from newsstand.reading import selectors, services
+from newsstand.reading import visits as visits_module
 from newsstand.reading.models import HistoryEntry
 from newsstand.reading.visits import VisitLog, write
 from tests.web.rows import NOON, make_article, make_publisher
@@ -63,3 +64,15 @@ def test_written_at_once_when_batching_is_off(settings, reader):
     VisitLog().note(reader.pk, article.pk, now=NOW)
     assert HistoryEntry.objects.filter(user=reader, article=article).exists()
     write([])  # nothing to write is nothing
+
+
+def test_a_batch_larger_than_one_statement_is_written_whole(batched, reader, other_reader, monkeypatch):
+    monkeypatch.setattr(visits_module, "ROWS_PER_STATEMENT", 2)
+    publisher = make_publisher()
+    articles = [make_article(publisher) for _ in range(3)]
+    for minutes, article in enumerate(articles):
+        batched.note(reader.pk, article.pk, now=NOW + timedelta(minutes=minutes))
+        batched.note(other_reader.pk, article.pk, now=NOW)
+    assert batched.flush() == 6
+    assert [a.pk for a in selectors.history(reader)] == [a.pk for a in reversed(articles)]
+    assert HistoryEntry.objects.filter(user=other_reader).count() == 3
