@@ -46,7 +46,7 @@ def write(visits: list[Visit]) -> None:
 
     One statement for many rows, not one statement run for each (`executemany`): the database driver gives the
     interpreter up and takes it back around every statement it runs, and with a web worker's threads waiting for
-    it, each of those handovers woke a thread, ~1,500 a second on a busy worker (bench/RESULTS.md)."""
+    it, each of those handovers woke a thread, ~1,150 a second a worker in the members' benchmark (bench/RESULTS.md)."""
     quote = connection.ops.quote_name
     history, articles, users = (quote(model._meta.db_table) for model in (HistoryEntry, Article, User))
     adapt = connection.ops.adapt_datetimefield_value  # as the ORM stores it (SQLite: naive UTC text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
@@ -11,12 +11,13 @@ from django.core.exceptions import ValidationError
 from newsstand.accounts import export, services, tokens
 from newsstand.accounts.models import User
 from newsstand.accounts.tokens import Purpose
+from newsstand.core import clock
 from newsstand.reading import services as reading
 from newsstand.reading.models import HistoryEntry, SavedArticle
 from tests.accounts.conftest import PASSWORD
 from tests.web.rows import make_article, make_publisher
 
-NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+NOW = clock.now().replace(microsecond=0)
 
 
 def link(token: str) -> str:

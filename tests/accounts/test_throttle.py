@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from newsstand.accounts import throttle
+from newsstand.core import clock
 
-HOUR_START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+HOUR_START = clock.now().replace(minute=0, second=0, microsecond=0)  # a window's start: windows are clock hours
 
 
 def take(client: str = "192.0.2.1", *, at: datetime = HOUR_START, limit: int = 2) -> None:
