@@ -6,5 +6,5 @@ from newsstand.core import webserver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsstand.settings")
 webserver.tune_interpreter()
-application = get_wsgi_application()
+application = webserver.whole_responses(get_wsgi_application())
 webserver.settle_after_start()

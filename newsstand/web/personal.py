@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
-import secrets
 import struct
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -213,11 +214,35 @@ def masked_csrf_token(secret: str) -> str:
     calls were a twentieth of a member page's time under load) and the shifts looked up. Two bytes per character
     keep the draw's bias below 1 in 30,000."""
     count = len(_CSRF_CHARS)
-    mask = [value % count for value in _CSRF_DRAWS.unpack(secrets.token_bytes(2 * CSRF_SECRET_LENGTH))]
+    mask = [value % count for value in _CSRF_DRAWS.unpack(_random_bytes(_CSRF_DRAWS.size))]
     rows = _rotated_rows(secret)
     return "".join([_CSRF_CHARS[shift] for shift in mask]) + "".join(
         [row[shift] for row, shift in zip(rows, mask, strict=True)]
     )
+
+
+class _Drawn(threading.local):
+    """Bytes this thread drew from the system's generator and has not used yet."""
+
+    bytes_left = b""
+
+
+_drawn = _Drawn()
+_DRAW_AT_ONCE = 4096  # bytes: the masks of 64 pages
+
+
+def _random_bytes(count: int) -> bytes:
+    """`count` bytes from the system's generator (as `secrets.token_bytes`), drawn a page at a time per thread and
+    each byte given once: Python lets the interpreter go around each draw, and under load every page waited to get
+    it back behind the worker's other threads. A forked child starts with nothing drawn (never its parent's)."""
+    left = _drawn.bytes_left
+    if len(left) < count:
+        left = os.urandom(max(count, _DRAW_AT_ONCE))
+    _drawn.bytes_left = left[count:]
+    return left[:count]
+
+
+os.register_at_fork(after_in_child=lambda: setattr(_drawn, "bytes_left", b""))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -6,6 +6,7 @@ a reader without access; the copy goes out of date as anonymous pages do (a minu
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import timedelta
 
@@ -374,6 +375,23 @@ def test_a_masked_token_unmasks_to_its_secret_as_django_reads_it(secret):
     assert len(token) == CSRF_TOKEN_LENGTH and set(token) <= set(CSRF_ALLOWED_CHARS)
     assert _unmask_cipher_token(token) == secret
     assert personal.masked_csrf_token(secret) != token  # a new mask each time (BREACH)
+
+
+def test_masks_are_drawn_once_each_and_never_shared_with_a_forked_child():
+    """Masks come from bytes drawn ahead per thread (personal._random_bytes): no byte serves twice, in this process or
+    in a worker forked from it."""
+    drawn = [personal._random_bytes(64) for _ in range(200)]  # past one draw ahead (4,096 bytes)
+    assert len(set(drawn)) == len(drawn) and all(len(piece) == 64 for piece in drawn)
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child)
+        os.write(writing, personal._random_bytes(64))
+        os._exit(0)
+    os.close(writing)
+    os.waitpid(child, 0)
+    from_child = os.read(reading, 64)
+    os.close(reading)
+    assert len(from_child) == 64 and from_child != personal._random_bytes(64)
 
 
 def test_a_session_whose_password_changed_is_ended_the_usual_way(site):
