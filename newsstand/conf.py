@@ -210,6 +210,12 @@ REGISTRY: list[Setting] = [
     Setting("NEWSSTAND_PLAN_ANNUAL_NAME", str, "Annual", "Display name of the annual plan."),
     Setting("NEWSSTAND_PLAN_ANNUAL_PRICE", str, "€99 a year", "Display price of the annual plan."),
     Setting(
+        "NEWSSTAND_PAGE_MEMORY_MB",
+        int,
+        "64",
+        "Megabytes of fresh page copies each web process keeps in its own memory besides the shared cache (0: none).",
+    ),
+    Setting(
         "NEWSSTAND_HISTORY_WRITE_SECONDS",
         float,
         "1",

@@ -247,5 +247,6 @@ STRIPE_WEBHOOK_TOLERANCE: int = conf.env("STRIPE_WEBHOOK_TOLERANCE")
 # Reads for publishers (newsstand.readership).
 READ_DWELL_SECONDS: float = conf.env("NEWSSTAND_READ_DWELL_SECONDS")
 HISTORY_WRITE_SECONDS: float = conf.env("NEWSSTAND_HISTORY_WRITE_SECONDS")  # reading.visits
+PAGE_MEMORY_BYTES: int = conf.env("NEWSSTAND_PAGE_MEMORY_MB") * 2**20  # web.caching.recent
 READ_BOT_AGENTS: list[str] = conf.env("NEWSSTAND_BOT_AGENTS")
 REVENUE_POOL_CENTS: int = conf.env("NEWSSTAND_REVENUE_POOL_CENTS")

@@ -15,19 +15,10 @@ def _expected_database(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _empty_caches():
-    """Each test starts with empty caches: a page one test cached must not answer another's request (ids repeat)."""
-    from django.core.cache import caches
+    """Each test starts with empty caches; tests/web/test_pick_action.py makes a generation where it needs to."""
+    from testkit.caches import empty_caches
 
-    from newsstand.reading import for_you
-    from newsstand.web import page_generation
-
-    for cache in caches.all(initialized_only=True):
-        cache.clear()
-    page_generation.forget()  # this process's copy of the picks' generation, which the caches held
-    for_you.forget()  # this process's stories' rows and readers' profiles
-    # A running site knows the picks' generation (made once per cache, or by a change), so pages are made, counted
-    # and kept as they are then; tests/web/test_pick_action.py makes one where it needs to.
-    caches["default"].set(page_generation.KEY, page_generation.Generation(token="running", changes=()), None)
+    empty_caches()
 
 
 @pytest.fixture

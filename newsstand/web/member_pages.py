@@ -55,7 +55,6 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
-from django.core.cache import caches
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
@@ -143,8 +142,7 @@ class MemberPageCacheMiddleware:
             return None
         request.user = _unwrapped(request.user)
         key = caching.page_key(request, VARIANT)
-        stored = caches[caching.PAGE_CACHE].get(key)
-        state = caching.freshness(stored)
+        stored, state = caching.stored_page(key)
         if state == "hit":
             shared = caching.thawed(stored, HttpResponse, "hit")
         elif state == "stale":
@@ -193,7 +191,7 @@ def _renewed(environ: dict, key: str) -> None:
     try:
         _made_shared(request, key, match.func, match.args, match.kwargs)
     except MadeForEachReader:
-        caches[caching.PAGE_CACHE].delete(key)  # no shared copy of this page any more
+        caching.forget(key)  # no shared copy of this page any more
 
 
 def _for_reader(request: HttpRequest, shared: HttpResponse, access: paywall.Decision) -> HttpResponse:
@@ -231,8 +229,7 @@ class MemberPageShortcut:
             return None
         request.resolver_match = match  # the copy's lifetime and the header's current page read it
         key = caching.page_key(request, VARIANT)
-        stored = caches[caching.PAGE_CACHE].get(key)
-        state = caching.freshness(stored)
+        stored, state = caching.stored_page(key)
         if state is None:
             return None  # made the usual way, once (caching.made_once)
         request.session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)

@@ -14,7 +14,6 @@ from datetime import timedelta
 
 import hypothesis
 import pytest
-from django.core.cache import caches
 from django.db import transaction
 from django.test import Client
 from hypothesis import HealthCheck, Phase, given
@@ -36,7 +35,7 @@ from newsstand.stories import selectors as stories
 from newsstand.stories import services as story_services
 from newsstand.stories.models import Story
 from newsstand.subscriptions import services as subscriptions
-from newsstand.web import page_generation
+from testkit.caches import empty_caches
 from tests.sources.private_rows import job_for
 from tests.web.rows import make_member
 
@@ -103,15 +102,6 @@ arrangements = st.fixed_dictionaries(
         "promote": st.integers(0, FEEDS - 1),
     }
 )
-
-
-def _fresh_caches() -> None:
-    """As tests/conftest.py's `_empty_caches` does for each test: each example starts from empty caches (row ids
-    repeat after a rollback), with the picks' generation known, so pages are kept as on a running site."""
-    for cache in caches.all(initialized_only=True):
-        cache.clear()
-    page_generation.forget()
-    caches["default"].set(page_generation.KEY, page_generation.Generation(token="running", changes=()), None)
 
 
 def _wire_text(group: int) -> str:
@@ -226,7 +216,7 @@ def test_private_articles_reach_only_their_subscribers(people, arrangement, monk
     monkeypatch.setattr(clock, "now", lambda: NOW)
     subscriber, other = people
     with transaction.atomic():
-        _fresh_caches()
+        empty_caches()
         story_services.reset_cache()
         feeds = _build(arrangement, subscriber)
 
@@ -289,7 +279,7 @@ def test_private_articles_reach_only_their_subscribers(people, arrangement, monk
         promotion.promote(feed.pk)
         assert not Article.objects.filter(pk__in=sighted, private=True).exists()
         assert not Feed.objects.get(pk=feed.pk).private and not Feed.objects.get(pk=feed.pk).publisher.private
-        _fresh_caches()
+        empty_caches()
         anonymous = _client()
         shown = {a.pk for a in articles.Listed()[0:100]}
         for pk in sighted:

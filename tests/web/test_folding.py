@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -14,7 +13,7 @@ from newsstand.accounts.models import User
 from newsstand.core import clock
 from newsstand.reading import services as reading
 from newsstand.search import services as search
-from newsstand.web.caching import PAGE_CACHE
+from tests.web.pages import empty_page_cache
 from tests.web.rows import make_article, make_publisher
 
 pytestmark = pytest.mark.django_db
@@ -153,7 +152,7 @@ def test_folding_costs_no_query(client, outlets):
         client.get("/")  # the navigation's sections, cached for the rest
         counts = {}
         for path in paths:
-            caches[PAGE_CACHE].clear()  # made, not served from the page cache
+            empty_page_cache()  # made, not served from the page cache
             with CaptureQueriesContext(connection) as captured:
                 assert client.get(path).status_code == 200
             counts[path] = len(captured)

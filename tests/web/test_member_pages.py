@@ -31,6 +31,7 @@ from newsstand.web import caching, member_pages, page_generation, personal
 from newsstand.web.caching import PAGE_CACHE, STATUS_HEADER
 from newsstand.web.paywall import UNTIL_HEADER
 from newsstand.web.views.pages import ARTICLE_KEPT_FOR
+from tests.web.pages import empty_page_cache
 from tests.web.rows import make_article, make_feed, make_member, make_publisher, make_story
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +120,7 @@ def test_a_member_given_another_members_copy_gets_the_page_made_for_them(site):
     reading.follow(second.user, publisher=site["publisher"], now=NOW)
     reading.follow(second.user, section="World", now=NOW)
     for path in routes(site):
-        caches[PAGE_CACHE].clear()
+        empty_page_cache()
         alone = made_alone(second, path)
         made = first.get(path)  # the first member's request makes the shared copy
         given = second.get(path)
@@ -351,7 +352,7 @@ def test_the_plain_case_is_answered_before_the_session_middleware_with_the_same_
     first, second = member("first@example.com"), member("second@example.com")
     reading.save_article(second.user, site["article"], now=NOW)
     for path in routes(site):
-        caches[PAGE_CACHE].clear()
+        empty_page_cache()
         first.get(path)
         second.cookies.pop(settings.CSRF_COOKIE_NAME, None)
         usual = second.get(path)  # no CSRF cookie: the usual way, which gives one

@@ -21,7 +21,7 @@ from django.test import Client, RequestFactory
 from django.urls import include, path
 
 from newsstand import conf
-from newsstand.web import caching
+from newsstand.web import caching, page_generation
 from newsstand.web.caching import (
     ANONYMOUS_MAX_AGE,
     PAGE_CACHE,
@@ -35,6 +35,7 @@ from newsstand.web.caching import (
 )
 from newsstand.web.templatetags.navigation import SECTIONS_CACHE_KEY
 from newsstand.web.views.pages import ARTICLE_KEPT_FOR
+from tests.web.pages import replace_page
 from tests.web.rows import make_article
 
 pytestmark = pytest.mark.django_db
@@ -104,8 +105,59 @@ def age_the_page(path: str, seconds: float) -> str:
     """Make the stored copy of `path` look `seconds` older; returns its key."""
     key = page_key(RequestFactory().get(path, HTTP_HOST="testserver"), "anon")
     stored_at, *rest = caches[PAGE_CACHE].get(key)
-    caches[PAGE_CACHE].set(key, (stored_at - seconds, *rest), 600)
+    replace_page(key, (stored_at - seconds, *rest))
     return key
+
+
+def test_a_fresh_copy_is_answered_from_the_process_and_a_stale_one_read_again_from_the_shared_cache(
+    client, publisher, monkeypatch
+):
+    """web.caching.recent: what the shared cache would answer, without reading it while the copy is fresh."""
+    make_article(publisher, title="Morning headline")
+    assert status(client.get("/")) == "miss"
+    key = page_key(RequestFactory().get("/", HTTP_HOST="testserver"), "anon")
+    shared_reads = []
+    shared_get = caches[PAGE_CACHE].get
+    monkeypatch.setattr(caches[PAGE_CACHE], "get", lambda k, *a: shared_reads.append(k) or shared_get(k, *a))
+    hit = client.get("/")
+    assert status(hit) == "hit" and b"Morning headline" in hit.content
+    assert key not in shared_reads  # kept by the process that made it
+    make_article(publisher, title="Noon headline")
+    stored_at, *rest = shared_get(key)
+    replace_page(key, (stored_at - ANONYMOUS_MAX_AGE - 1, *rest))  # another process's copy, and ours, old now
+    caching.recent.put(key, (stored_at - ANONYMOUS_MAX_AGE - 1, *rest))
+    assert status(client.get("/")) == "stale" and key in shared_reads  # not taken from the process: read again
+    renewed = client.get("/")
+    assert status(renewed) == "hit" and b"Noon headline" in renewed.content
+
+
+def test_a_copy_kept_by_the_process_goes_out_of_date_when_a_pick_changes(client, publisher):
+    make_article(publisher, title="Morning headline")
+    client.get("/")
+    assert status(client.get("/")) == "hit"
+    page_generation.picks_changed()
+    assert status(client.get("/")) == "miss"
+
+
+def test_the_process_keeps_copies_up_to_its_budget_the_oldest_going_first():
+    recent = caching.RecentCopies(budget=250)
+    page = lambda size: (time.time(), b"x" * size, [], ("token", 0.0), 60)  # noqa: E731
+    recent.put("a", page(100))
+    recent.put("b", page(100))
+    recent.put("c", page(100))  # over the budget: "a" goes
+    assert recent.get("a") is None and recent.get("b") and recent.get("c")
+    recent.put("b", page(100))  # kept again: now the newest
+    recent.put("d", page(100))
+    assert recent.get("c") is None and recent.get("b") and recent.get("d")
+    recent.put("huge", page(251))  # larger than the whole budget: not kept, nothing dropped for it
+    assert recent.get("huge") is None and recent.get("b") and recent.get("d")
+    recent.forget("b")
+    assert recent.get("b") is None and recent.get("d")
+    recent.forget()
+    assert recent.get("d") is None
+    nothing = caching.RecentCopies(budget=0)  # NEWSSTAND_PAGE_MEMORY_MB=0
+    nothing.put("e", page(1))
+    assert nothing.get("e") is None
 
 
 def test_an_old_page_is_answered_at_once_and_made_again_after_the_response(client, publisher):
