@@ -182,13 +182,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(env: dict[str, str], port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:
-    """The web server as `newsstand serve` runs it (newsstand.core.webserver), without its access log."""
+def start_server(
+    env: dict[str, str], port: int, workers: int, threads: int, log: Path, *, root: Path = ROOT
+) -> subprocess.Popen:
+    """The web server as `newsstand serve` runs it (newsstand.core.webserver), without its access log; `root` is the
+    tree whose code it runs (bench.web_side_by_side runs two)."""
     command = webserver.command(
         "newsstand.wsgi:application", host="127.0.0.1", port=port, workers=workers, threads=threads
     )
     with log.open("ab") as handle:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(command, cwd=root, env=env, stdout=handle, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:

@@ -1,4 +1,5 @@
-"""The web benchmark runs once, tiny, on generated text, so it never rots (bench/web.py)."""
+"""The web benchmark runs once, tiny, on generated text, so it never rots (bench/web.py), and the side-by-side
+benchmark once on the site it built (bench/web_side_by_side.py)."""
 
 import json
 import shutil
@@ -30,9 +31,9 @@ def test_table_names_each_target_and_whether_it_is_met():
 def test_web_bench_runs_end_to_end(tmp_path):
     if not shutil.which("wrk"):
         pytest.fail("wrk is missing: run `make test-deps` or `apt-get install wrk`")
-    out = tmp_path / "web.json"
+    out, site = tmp_path / "web.json", tmp_path / "site"
     command = [
-        sys.executable, "-m", "bench.web", "--articles", "300", "--duration", "3", "--warmup", "1", "--connections", "4",
+        sys.executable, "-m", "bench.web", "--keep", str(site), "--articles", "300", "--duration", "3", "--warmup", "1", "--connections", "4",
         "--data", "none", "--urls", "50", "--workers", "2", "--json-out", str(out), "--members", "5",
         "--pages", "home,article,story,search,member-home,member-article",
     ]  # fmt: skip
@@ -49,3 +50,17 @@ def test_web_bench_runs_end_to_end(tmp_path):
         assert result["requests"] > 0 and result["non_2xx"] == 0, (page, result)
         assert 0 < result["p50_ms"] <= result["p99_ms"]
         assert result["server_cpu_ms"] > 0, (page, result)  # the server's workers were found and read
+
+    side_by_side = tmp_path / "side.json"
+    command = [
+        sys.executable, "-m", "bench.web_side_by_side", "--keep", str(site), "--before", str(ROOT), "--rounds", "1",
+        "--duration", "2", "--warmup", "1", "--connections", "4", "--workers", "1", "--urls", "50", "--members", "5",
+        "--json-out", str(side_by_side),
+    ]  # fmt: skip
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    assert "round 1: before" in done.stdout and "after / before, server_cpu_ms" in done.stdout
+    compared = json.loads(side_by_side.read_text())
+    assert compared["page"] == "member-article" and len(compared["rounds"]) == 1
+    for side in ("before", "after"):
+        assert compared["rounds"][0][side]["requests"] > 0 and compared["rounds"][0][side]["server_cpu_ms"] > 0
