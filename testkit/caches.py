@@ -1,4 +1,5 @@
-"""Every cache of a test's process emptied, as a test (or one generated example) starts."""
+"""Caches as tests reach into them: every cache emptied as a test (or one generated example) starts, and the page
+cache's shared copies and this process's own (newsstand.web.caching.recent) changed together."""
 
 from __future__ import annotations
 
@@ -18,3 +19,24 @@ def empty_caches() -> None:
     page_generation.forget()  # this process's copy of the picks' generation, which the caches held
     for_you.forget()  # this process's stories' rows and readers' profiles
     caches["default"].set(page_generation.KEY, page_generation.Generation(token="running", changes=()), None)
+
+
+def empty_page_cache() -> None:
+    """No copy of any page anywhere: the next request for each is made."""
+    from django.core.cache import caches
+
+    from newsstand.web import caching
+
+    caches[caching.PAGE_CACHE].clear()
+    caching.recent.forget()
+
+
+def replace_page(key: str, stored: tuple, timeout: float = 600) -> None:
+    """The shared copy at `key` replaced (made older, say), and this process's own copy forgotten, as if the copy
+    had been read by another process."""
+    from django.core.cache import caches
+
+    from newsstand.web import caching
+
+    caches[caching.PAGE_CACHE].set(key, stored, timeout)
+    caching.recent.forget(key)

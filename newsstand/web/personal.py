@@ -210,9 +210,9 @@ _CSRF_DRAWS = struct.Struct(f">{CSRF_SECRET_LENGTH}H")
 
 def masked_csrf_token(secret: str) -> str:
     """`secret` masked as Django's get_token masks it (a random mask, then each secret character shifted by the
-    mask's), with the mask drawn in one call to the system's generator instead of one call per character (32
-    calls were a twentieth of a member page's time under load) and the shifts looked up. Two bytes per character
-    keep the draw's bias below 1 in 30,000."""
+    mask's), with the mask taken in one piece from the system's generator (`_random_bytes`) instead of one call per
+    character (32 calls were a twentieth of a member page's time under load) and the shifts looked up. Two bytes
+    per character keep the draw's bias below 1 in 30,000."""
     count = len(_CSRF_CHARS)
     mask = [value % count for value in _CSRF_DRAWS.unpack(_random_bytes(_CSRF_DRAWS.size))]
     rows = _rotated_rows(secret)
@@ -232,9 +232,10 @@ _DRAW_AT_ONCE = 4096  # bytes: the masks of 64 pages
 
 
 def _random_bytes(count: int) -> bytes:
-    """`count` bytes from the system's generator (as `secrets.token_bytes`), drawn a page at a time per thread and
-    each byte given once: Python lets the interpreter go around each draw, and under load every page waited to get
-    it back behind the worker's other threads. A forked child starts with nothing drawn (never its parent's)."""
+    """`count` bytes from the system's generator (as `secrets.token_bytes`), drawn `_DRAW_AT_ONCE` bytes at a time
+    per thread and each byte given once: Python lets the interpreter go around each draw, and under load every page
+    waited to get it back behind the worker's other threads. A forked child starts with nothing drawn (never its
+    parent's)."""
     left = _drawn.bytes_left
     if len(left) < count:
         left = os.urandom(max(count, _DRAW_AT_ONCE))

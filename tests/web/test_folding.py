@@ -13,7 +13,7 @@ from newsstand.accounts.models import User
 from newsstand.core import clock
 from newsstand.reading import services as reading
 from newsstand.search import services as search
-from tests.web.pages import empty_page_cache
+from testkit.caches import empty_page_cache
 from tests.web.rows import make_article, make_publisher
 
 pytestmark = pytest.mark.django_db

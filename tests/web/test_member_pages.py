@@ -31,7 +31,7 @@ from newsstand.web import caching, member_pages, page_generation, personal
 from newsstand.web.caching import PAGE_CACHE, STATUS_HEADER
 from newsstand.web.paywall import UNTIL_HEADER
 from newsstand.web.views.pages import ARTICLE_KEPT_FOR
-from tests.web.pages import empty_page_cache
+from testkit.caches import empty_page_cache
 from tests.web.rows import make_article, make_feed, make_member, make_publisher, make_story
 
 pytestmark = pytest.mark.django_db

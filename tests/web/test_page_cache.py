@@ -35,7 +35,7 @@ from newsstand.web.caching import (
 )
 from newsstand.web.templatetags.navigation import SECTIONS_CACHE_KEY
 from newsstand.web.views.pages import ARTICLE_KEPT_FOR
-from tests.web.pages import replace_page
+from testkit.caches import replace_page
 from tests.web.rows import make_article
 
 pytestmark = pytest.mark.django_db
