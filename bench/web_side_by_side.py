@@ -75,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=50, help="wrk connections to each server")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads for each server")
     parser.add_argument("--workers", type=int, default=None, help="web server processes each (default one per core)")
+    for side in SIDES:
+        parser.add_argument(
+            f"--{side}-server-threads", type=int, default=webserver.THREADS, help=f"Python threads per {side} process"
+        )
     parser.add_argument("--urls", type=int, default=2000, help="article and story ids rotated over")
     parser.add_argument("--members", type=int, default=200, help="signed-in members rotated over (member-… pages)")
     parser.add_argument("--json-out", type=Path, default=OUT_DIR / "web_side_by_side.json")
@@ -93,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         made = run([sys.executable, "-m", "bench._web_members", str(args.members)], env, what="members")
         cookies = [line for line in made.splitlines() if line.strip()]
     load = {"connections": args.connections, "threads": args.threads}
+    server_threads = {side: getattr(args, f"{side}_server_threads") for side in SIDES}
     servers: dict[str, tuple] = {}
     try:
         for side in SIDES:
@@ -100,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             workdir = Path(tempfile.mkdtemp(prefix=f"side-{side}-", dir=site))
             server_env = {**env, "PYTHONPATH": str(trees[side])}
             server = start_server(
-                server_env, port, workers, webserver.THREADS, site / f"server-{side}.log", root=trees[side]
+                server_env, port, workers, server_threads[side], site / f"server-{side}.log", root=trees[side]
             )
             servers[side] = (server, f"http://127.0.0.1:{port}", workdir)
             seen = check_pages(servers[side][1], {args.page: paths}, cookies)[args.page]
@@ -136,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(
         f"\nbench.web_side_by_side — {args.page}, {args.rounds} rounds of {args.duration:.0f} s, granian {workers} "
-        f"workers × {webserver.THREADS} threads each, wrk -t{args.threads} -c{args.connections} each; "
+        f"workers × {server_threads['before']} / {server_threads['after']} threads (before / after), wrk -t{args.threads} -c{args.connections} each; "
         f"before {trees['before']}, after {trees['after']}\n"
         + "\n".join(
             f"after / before, {measure}: "
