@@ -3,16 +3,16 @@ cache's shared copies and this process's own (newsstand.web.caching.recent) chan
 
 from __future__ import annotations
 
+from django.core.cache import caches
+
+from newsstand.reading import for_you
+from newsstand.web import caching, page_generation
+
 
 def empty_caches() -> None:
     """The shared caches and this process's own copies emptied (a page one test cached must not answer another's
     request: row ids repeat), with the picks' generation known, so pages are made, counted and kept as on a
     running site (which knows it: made once per cache, or by a change)."""
-    from django.core.cache import caches
-
-    from newsstand.reading import for_you
-    from newsstand.web import caching, page_generation
-
     for cache in caches.all(initialized_only=True):
         cache.clear()
     caching.recent.forget()  # this process's own copies of pages
@@ -23,20 +23,12 @@ def empty_caches() -> None:
 
 def empty_page_cache() -> None:
     """No copy of any page anywhere: the next request for each is made."""
-    from django.core.cache import caches
-
-    from newsstand.web import caching
-
     caches[caching.PAGE_CACHE].clear()
     caching.recent.forget()
 
 
-def replace_page(key: str, stored: tuple, timeout: float = 600) -> None:
+def replace_page(key: str, stored: caching.Stored, timeout: float = 600) -> None:
     """The shared copy at `key` replaced (made older, say), and this process's own copy forgotten, as if the copy
     had been read by another process."""
-    from django.core.cache import caches
-
-    from newsstand.web import caching
-
     caches[caching.PAGE_CACHE].set(key, stored, timeout)
     caching.recent.forget(key)
